@@ -1,0 +1,62 @@
+"""Clinicians (care coordinators): whether and when a client who wants work is referred."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from ipssim.events import Screen
+from ipssim.scenario import Clinicians, Policy
+from ipssim.streams import Draws
+
+if TYPE_CHECKING:
+    from ipssim.agents.client import Client
+
+TRAINING_BOOST = 0.25  # assumption: IPS training raises knowledge and belief in work
+RECENT_INCIDENT_DAYS = 182  # assumption: an offence or release within six months counts as recent
+SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptoms not stable'
+
+
+class Clinician(mesa.Agent):
+    """A care coordinator whose belief in work moves with the team's climate."""
+
+    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians) -> None:
+        super().__init__(model)
+        self.index = index
+        self.draws = draws
+        self.belief = min(1.0, max(0.0, cfg.belief_in_work_mean + 0.3 * (draws.uniform() - 0.5)))
+        self.knowledge = TRAINING_BOOST if cfg.training else 0.0
+
+    def step(self) -> None:
+        """Weekly: belief drifts toward the team's climate (attitudes spread)."""
+        spread = self.model.scenario.clinicians.attitude_spread
+        self.belief += spread * (self.model.team_climate - self.belief)
+
+    def screen(self, client: Client, day: int) -> Screen | None:
+        """The eligibility criterion a client fails when zero exclusion is off, or None."""
+        p = client.profile
+        if p.substance_use:
+            return Screen.SUBSTANCE_USE
+        if p.severity > SEVERE_SYMPTOMS or client.relapsed:
+            return Screen.SYMPTOMS
+        if day - client.last_incident_day < RECENT_INCIDENT_DAYS:
+            return Screen.RECENT_OFFENCE
+        if p.housing_unstable:
+            return Screen.HOUSING
+        return None
+
+    def judges_ready(self, client: Client, day: int, policy: Policy) -> bool:
+        """The informal 'readiness' judgement behind gatekeeping.
+
+        Readiness falls with symptoms, substance use, a recent incident and no work history; the
+        bar rises with gatekeeping and falls with the clinician's belief in work and knowledge.
+        """
+        if policy.referral_gatekeeping == 0.0:
+            return True
+        p = client.profile
+        readiness = (1.0 - 0.4 * p.severity - 0.2 * p.substance_use - 0.2 * (not p.work_history)
+                     - 0.2 * (day - client.last_incident_day < RECENT_INCIDENT_DAYS)
+                     - 0.3 * client.relapsed + 0.3 * (client.draws.uniform() - 0.5))
+        belief = min(1.0, self.belief + self.knowledge)
+        return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * belief)

@@ -1,0 +1,113 @@
+"""The event log: one row per thing that happened, the single source of every outcome.
+
+Columns are compact integer arrays so that a regional run of 100,000 clients stays small:
+``day`` (days since the start), ``client`` (-1 for a specialist's own events), ``event`` (an
+``Event`` code), ``detail`` (an event-specific integer, see ``Event``), ``specialist`` and
+``employer`` (-1 when not involved).
+"""
+
+from __future__ import annotations
+
+from array import array
+from enum import IntEnum
+
+import pandas as pd
+
+COLUMNS = ("day", "client", "event", "detail", "specialist", "employer")
+
+
+class Event(IntEnum):
+    """What happened. The ``detail`` column's meaning is given per event."""
+
+    ENTRY = 0  # joined the clinical team; detail: offence index in scenario.OFFENCES
+    WANTS_WORK = 1  # says they want competitive work
+    RELEASE = 2  # released from prison or custody
+    HELD_BACK = 3  # clinician judged them 'not ready'
+    SCREENED_OUT = 4  # failed an eligibility criterion; detail: Screen code
+    REFERRED = 5  # referred to the employment service
+    WAITLISTED = 6  # joined a specialist's waiting list; detail: people ahead in the queue
+    LEFT_WAITLIST = 7  # left the waiting list; detail: 1 if taken into custody, 0 if gave up
+    ENGAGED = 8  # took a place on a specialist's caseload; detail: 1 if before release
+    FIRST_EMPLOYER_CONTACT = 9  # specialist's first employer contact on their behalf
+    MEETING = 10  # a job-search meeting with the specialist
+    APPLICATION = 11  # applied for a job; detail: Outcome code
+    JOB_START = 12  # started a competitive job; detail: hours per week
+    JOB_END = 13  # job ended; detail: JobEnd code
+    FOLLOW_ALONG = 14  # a follow-along support contact while in work
+    RELAPSE = 15  # relapse or hospital episode began
+    RECOVERED = 16  # relapse ended
+    BREAK = 17  # took a break from the service
+    RETURNED = 18  # came back from a break
+    DISCHARGED = 19  # left the employment service; detail: Discharge code
+    REOFFENCE = 20  # a proven reoffence; detail: 1 if it led to custody
+    CUSTODY = 21  # taken into custody
+    EMPLOYER_CONTACT = 22  # specialist's face-to-face employer contact; detail: 1 if a vacancy
+    IN_PRISON = 23  # entered while in prison; detail: weeks to release
+
+
+class Outcome(IntEnum):
+    """Result of a job application."""
+
+    HIRED = 0
+    NO_VACANCY = 1
+    NOT_SELECTED = 2
+    OFFENCE = 3  # turned down because of the conviction
+    BARRED = 4  # role closed to the conviction by law
+    DECLINED = 5  # client turned the offer down (benefit worries)
+
+
+class JobEnd(IntEnum):
+    """Why a job ended."""
+
+    LEFT = 0  # quit or was let go in the ordinary way
+    RELAPSE = 1
+    CONVICTION_FOUND = 2
+    CUSTODY = 3
+
+
+class Discharge(IntEnum):
+    """Why a client left the employment service."""
+
+    DROPPED_OUT = 0
+    TIME_LIMIT = 1
+    CUSTODY = 2
+    SETTLED = 3  # settled in work and no longer wanting support
+
+
+class Screen(IntEnum):
+    """Eligibility criterion a client failed when zero exclusion is off."""
+
+    SUBSTANCE_USE = 0
+    SYMPTOMS = 1
+    RECENT_OFFENCE = 2
+    HOUSING = 3
+
+
+class EventLog:
+    """Append-only columns of int32; ``frame()`` turns them into a DataFrame."""
+
+    __slots__ = COLUMNS
+
+    def __init__(self) -> None:
+        for name in COLUMNS:
+            setattr(self, name, array("i"))
+
+    def add(self, day: int, client: int, event: Event, detail: int = 0, specialist: int = -1,
+            employer: int = -1) -> None:
+        self.day.append(day)
+        self.client.append(client)
+        self.event.append(event)
+        self.detail.append(detail)
+        self.specialist.append(specialist)
+        self.employer.append(employer)
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+    def frame(self) -> pd.DataFrame:
+        """The log as a DataFrame; ``event`` is categorical with the names of ``Event``."""
+        data = {name: pd.array(getattr(self, name), dtype="int32") for name in COLUMNS}
+        df = pd.DataFrame(data)
+        names = [e.name.lower() for e in Event]
+        df["event"] = pd.Categorical.from_codes(df["event"].to_numpy(), categories=names)
+        return df

@@ -1,0 +1,118 @@
+"""Replications and comparisons: run_one -> replicate -> summarise / compare.
+
+Replication ``r`` of a run with seed ``s`` always uses the seed tree ``SeedSequence(s, (r,))``,
+so results are identical whatever the number of worker processes, and two scenarios run with
+the same seed share their clients' random numbers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tqdm import tqdm
+
+from ipssim.model import IPSModel
+from ipssim.outcomes import METRICS, by_offence, funnel, metrics
+from ipssim.scenario import Scenario
+
+
+@dataclass
+class RunResult:
+    """One replication: its metrics, funnel, offence breakdown, event log and weekly series."""
+
+    rep: int
+    metrics: dict[str, float]
+    funnel: dict[str, int]
+    offences: pd.DataFrame
+    events: pd.DataFrame
+    weekly: pd.DataFrame
+
+
+def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
+    """Run one replication to the horizon."""
+    model = IPSModel(scenario, seed=seed, rep=rep)
+    model.run()
+    events = model.log.frame()
+    weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return RunResult(rep, metrics(events, scenario), funnel(events), by_offence(events, scenario),
+                     events, weekly)
+
+
+def _run_task(args: tuple[Scenario, int, int]) -> RunResult:
+    return run_one(*args)
+
+
+def replicate(scenario: Scenario, reps: int, seed: int, workers: int = 1,
+              progress: bool = True, label: str = "") -> list[RunResult]:
+    """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep."""
+    tasks = [(scenario, seed, rep) for rep in range(reps)]
+    results = list(tqdm(_map(tasks, workers), total=reps, disable=not progress,
+                        desc=label or scenario.name, unit="rep", leave=False))
+    return results
+
+
+def _map(tasks: list[tuple[Scenario, int, int]], workers: int) -> Iterator[RunResult]:
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(_run_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks), os.cpu_count() or 1)) as pool:
+        yield from pool.map(_run_task, tasks)
+
+
+def runs_frame(results: list[RunResult]) -> pd.DataFrame:
+    """One row per replication with every metric."""
+    return pd.DataFrame([{"rep": r.rep, **r.metrics} for r in results])
+
+
+def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-interval of ``values`` (NaNs dropped); the interval is the mean when n < 2."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return (mean, mean, mean)
+    half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    return (mean, mean - half, mean + half)
+
+
+def summarise(runs: pd.DataFrame, names: tuple[str, ...] = METRICS) -> pd.DataFrame:
+    """Mean with 95% interval of each metric across replications."""
+    rows = [(name, *interval(runs[name].to_numpy())) for name in names]
+    return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"]).set_index("metric")
+
+
+def compare(runs: dict[str, pd.DataFrame], names: tuple[str, ...] = METRICS) -> pd.DataFrame:
+    """Each scenario's mean, and paired differences from the first with 95% intervals.
+
+    Replications are paired by rep: with common random numbers the pairing removes most of the
+    noise that the clients themselves bring.
+    """
+    labels = list(runs)
+    base = runs[labels[0]].set_index("rep")
+    rows = []
+    for name in names:
+        row: dict[str, object] = {"metric": name}
+        for label in labels:
+            row[label] = interval(runs[label][name].to_numpy())[0]
+        for label in labels[1:]:
+            diff = runs[label].set_index("rep")[name] - base[name]
+            mean, low, high = interval(diff.to_numpy())
+            row[f"{label} - {labels[0]}"] = mean
+            row[f"{label} - {labels[0]} ci_low"] = low
+            row[f"{label} - {labels[0]} ci_high"] = high
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def pooled(results: list[RunResult], part: Callable[[RunResult], pd.DataFrame]) -> pd.DataFrame:
+    """Stack one table per replication, tagged with its rep."""
+    return pd.concat([part(r).assign(rep=r.rep) for r in results], ignore_index=True)

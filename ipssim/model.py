@@ -1,0 +1,130 @@
+"""IPSModel: Mesa agents on a SimPy clock, advanced one week per step.
+
+Week ``w`` covers days [7w, 7w + 7). ``step()`` runs the SimPy environment up to day 7(w + 1),
+which processes every event strictly before it; an event due on day 7(w + 1) belongs to the next
+week. The DataCollector then records that week.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import simpy
+
+from ipssim.agents import Client, Clinician, Employer, Specialist
+from ipssim.agents.client import State
+from ipssim.events import EventLog
+from ipssim.population import draw_clients
+from ipssim.scenario import SECTORS, Scenario
+from ipssim.streams import Draws, Stream, generator, replication_seed
+
+STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
+DAYS_PER_WEEK = 7
+
+
+class Clock:
+    """Shared wake-up events, one per day: thousands of sleeping clients cost one heap entry."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self._days: dict[int, simpy.Event] = {}
+
+    def at(self, day: int) -> simpy.Event:
+        """An event that fires on ``day`` (not before now)."""
+        event = self._days.get(day)
+        if event is None:
+            event = self.env.timeout(day - self.env.now)
+            event.callbacks.append(lambda _, d=day: self._days.pop(d))
+            self._days[day] = event
+        return event
+
+
+class IPSModel(mesa.Model):
+    """An IPS service: clients, specialists, clinicians and employers over ``horizon_weeks``."""
+
+    def __init__(self, scenario: Scenario | None = None, seed: int = 0, rep: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.scenario = scenario = scenario or Scenario()
+        self.seed_tree = root = replication_seed(seed, rep)
+        self.env = simpy.Environment()
+        self.clock = Clock(self.env)
+        self.log = EventLog()
+        self.week = 0
+        self.state_counts = [0] * len(State)
+        self.placements = 0
+        self.reoffences = 0
+        self.team_climate = scenario.clinicians.belief_in_work_mean
+        self.employers = [Employer(self, i, Draws(root, Stream.EMPLOYER, i), scenario.employers)
+                          for i in range(scenario.employers.count)]
+        self.employers_by_sector = [[e for e in self.employers if e.sector == s]
+                                    for s in range(len(SECTORS))]
+        self.specialists = [Specialist(self, i, Draws(root, Stream.SPECIALIST, i), scenario.service)
+                            for i in range(scenario.service.specialists)]
+        self.clinicians = [Clinician(self, i, Draws(root, Stream.CLINICIAN, i), scenario.clinicians)
+                           for i in range(scenario.clinicians.care_coordinators)]
+        self.clients: list[Client] = []
+        self._population = generator(root, Stream.POPULATION)
+        self._arrivals = generator(root, Stream.ARRIVALS)
+        if scenario.entry.mode == "cohort":
+            self._admit([0] * scenario.entry.cohort_size)
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    @property
+    def horizon_weeks(self) -> int:
+        return self.scenario.run.horizon_weeks
+
+    def step(self) -> None:
+        """Advance one week: arrivals, clinicians' and specialists' plans, then SimPy events."""
+        start = self.week * DAYS_PER_WEEK
+        entry = self.scenario.entry
+        if entry.mode == "stream" and self.week < entry.intake_weeks:
+            n = int(self._arrivals.poisson(entry.arrivals_per_week))
+            self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
+        for clinician in self.clinicians:
+            clinician.step()
+        for specialist in self.specialists:
+            specialist.plan_week(start)
+        self.env.run(until=start + DAYS_PER_WEEK)
+        self.week += 1
+        self.datacollector.collect(self)
+        if self.week >= self.horizon_weeks:
+            self.running = False
+
+    def run(self) -> None:
+        """Run to the horizon."""
+        while self.week < self.horizon_weeks:
+            self.step()
+
+    def stories(self, positive: bool) -> None:
+        """A placement (positive) or a reoffence by a client in the service moves the climate.
+
+        Clinicians hear of placements through the specialist, so integration amplifies them.
+        """
+        if positive:
+            weight = STORY_WEIGHT * (0.3 + 0.7 * self.scenario.service.integration)
+            self.team_climate += weight * (1.0 - self.team_climate)
+        else:
+            self.team_climate -= STORY_WEIGHT * self.team_climate
+
+    def _admit(self, days) -> None:
+        first = len(self.clients)
+        profiles = draw_clients(self._population, first, len(days), self.scenario.population,
+                                self.scenario.offending.risk_12m, self.scenario.entry.wants_work_only)
+        n_clin = len(self.clinicians)
+        for profile, day in zip(profiles, days):
+            clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
+            draws = Draws(self.seed_tree, Stream.CLIENT, profile.index)
+            self.clients.append(Client(self, profile, int(day), draws, clinician))
+
+    def _reporters(self) -> dict:
+        reporters = {"week": lambda m: m.week, "clients": lambda m: len(m.clients)}
+        for state in State:
+            reporters[state.name.lower()] = lambda m, s=state: m.state_counts[s]
+        reporters.update({
+            "placements": lambda m: m.placements,
+            "reoffences": lambda m: m.reoffences,
+            "employer_contacts": lambda m: sum(s.contacts_this_week for s in m.specialists),
+            "caseload_max": lambda m: max((s.caseload.count for s in m.specialists), default=0),
+            "team_climate": lambda m: m.team_climate,
+        })
+        return reporters

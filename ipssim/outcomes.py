@@ -1,0 +1,187 @@
+"""Outcomes: pure functions of one run's event log and its scenario (no Mesa, no SimPy).
+
+Follow-up for reoffending and for 12-month employment starts at entry, or at release for
+clients who entered in prison; only clients whose 12 months end by the horizon count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ipssim.events import Event
+from ipssim.scenario import OFFENCES, Scenario
+
+YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
+SUSTAINED_DAYS = 91
+FULL_TIME_HOURS = 20
+
+HEADLINE = ("employment_rate", "days_to_first_job_median", "weeks_worked_mean",
+            "sustained_13wk_rate", "reoffending_rate_12m", "referral_rate", "waiting_weeks_mean",
+            "employer_contacts_per_specialist_week", "cost_per_placement")
+EXTRA = ("wants_work_rate", "employment_rate_12m", "employed_at_12m_rate",
+         "weeks_worked_per_year_after_first_job", "full_time_job_share", "placements",
+         "reoffences_per_client")
+METRICS = HEADLINE + EXTRA
+
+DESCRIPTIONS = {
+    "employment_rate": "share of clients with a competitive job by the horizon",
+    "days_to_first_job_median": "median days from entry to first job, among those employed",
+    "weeks_worked_mean": "mean weeks in competitive work per client by the horizon",
+    "sustained_13wk_rate": "share of clients with a job lasting 13 weeks or more",
+    "reoffending_rate_12m": "share with a proven reoffence within 12 months of entry or release",
+    "referral_rate": "share of those who want work who are referred",
+    "waiting_weeks_mean": "mean weeks on a waiting list (open waits counted to the horizon)",
+    "employer_contacts_per_specialist_week": "face-to-face employer contacts per specialist-week",
+    "cost_per_placement": "specialist staff cost (GBP) per job start in the service",
+    "wants_work_rate": "share of clients who want competitive work",
+    "employment_rate_12m": "share with a competitive job within 12 months of entry or release",
+    "employed_at_12m_rate": "share in work 12 months after entry or release",
+    "weeks_worked_per_year_after_first_job": "weeks worked per year after the first job, workers",
+    "full_time_job_share": "share of job starts at 20 or more hours a week",
+    "placements": "job starts while supported by the service",
+    "reoffences_per_client": "proven reoffences per client by the horizon",
+}
+
+
+def _of(log: pd.DataFrame, event: Event) -> pd.DataFrame:
+    return log[log["event"] == event.name.lower()]
+
+
+def _first(log: pd.DataFrame, event: Event) -> pd.Series:
+    """Day of each client's first ``event``, indexed by client."""
+    return _of(log, event).groupby("client")["day"].min()
+
+
+def clients(log: pd.DataFrame) -> pd.DataFrame:
+    """One row per client: entry day, offence, follow-up start day."""
+    entry = _of(log, Event.ENTRY).set_index("client")
+    out = pd.DataFrame({"entry": entry["day"],
+                        "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES)})
+    prison = _of(log, Event.IN_PRISON)["client"]
+    release = _first(log[log["client"].isin(prison)], Event.RELEASE)
+    out["start"] = release.reindex(out.index).fillna(out["entry"]).astype(int)
+    out.loc[out.index.isin(prison) & ~out.index.isin(release.index), "start"] = np.iinfo(np.int32).max
+    return out
+
+
+def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
+    """Each job as client, start, end (the horizon for jobs still held), hours."""
+    starts = _of(log, Event.JOB_START)
+    ends = _of(log, Event.JOB_END)
+    s = pd.DataFrame({"client": starts["client"].to_numpy(), "start": starts["day"].to_numpy(),
+                      "hours": starts["detail"].to_numpy()})
+    s["k"] = s.groupby("client").cumcount()
+    e = pd.DataFrame({"client": ends["client"].to_numpy(), "end": ends["day"].to_numpy()})
+    e["k"] = e.groupby("client").cumcount()
+    spells = s.merge(e, on=["client", "k"], how="left")
+    spells["end"] = spells["end"].fillna(horizon_day).astype(int)
+    return spells.drop(columns="k")
+
+
+def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
+    """Length in days of each stay on a waiting list (open stays end at the horizon)."""
+    joins = _of(log, Event.WAITLISTED)
+    leaves = log[log["event"].isin([Event.ENGAGED.name.lower(), Event.LEFT_WAITLIST.name.lower()])]
+    j = pd.DataFrame({"client": joins["client"].to_numpy(), "day": joins["day"].to_numpy()})
+    j["k"] = j.groupby("client").cumcount()
+    left = pd.DataFrame({"client": leaves["client"].to_numpy(), "end": leaves["day"].to_numpy()})
+    left["k"] = left.groupby("client").cumcount()
+    waits = j.merge(left, on=["client", "k"], how="left")
+    return waits["end"].fillna(horizon_day) - waits["day"]
+
+
+def funnel(log: pd.DataFrame) -> dict[str, int]:
+    """Clients reaching each stage: wants work, referred, waiting, engaged, contact, job, 13 weeks."""
+    def count(event: Event) -> int:
+        return int(_of(log, event)["client"].nunique())
+
+    return {"clients": count(Event.ENTRY), "wants_work": count(Event.WANTS_WORK),
+            "referred": count(Event.REFERRED), "waitlisted": count(Event.WAITLISTED),
+            "engaged": count(Event.ENGAGED),
+            "first_employer_contact": count(Event.FIRST_EMPLOYER_CONTACT),
+            "job": count(Event.JOB_START)}
+
+
+def _rate(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else float("nan")
+
+
+def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Every metric of ``METRICS`` for one run."""
+    horizon_day = 7 * scenario.run.horizon_weeks
+    people = clients(log)
+    n = len(people)
+    spells = job_spells(log, horizon_day)
+    first_job = spells.groupby("client")["start"].min()
+    spells["days"] = spells["end"] - spells["start"]
+    worked_days = spells.groupby("client")["days"].sum()
+    followed = people[people["start"] + YEAR <= horizon_day]
+    reoffences = _of(log, Event.REOFFENCE)
+    reoffended = _within_year(reoffences[["client", "day"]], followed)
+    employed_12m = _within_year(spells[["client", "start"]].rename(columns={"start": "day"}), followed)
+    at_12m = followed["start"] + YEAR
+    working_then = spells.merge(at_12m.rename("t"), left_on="client", right_index=True)
+    working_then = working_then[(working_then["start"] <= working_then["t"])
+                                & (working_then["end"] > working_then["t"])]["client"].nunique()
+    wants = set(_of(log, Event.WANTS_WORK)["client"])
+    referred = set(_of(log, Event.REFERRED)["client"]) & wants
+    service = scenario.service
+    placements = int((_of(log, Event.JOB_START)["specialist"] >= 0).sum())
+    staff_cost = service.specialists * service.annual_cost_per_specialist * scenario.run.horizon_weeks / 52
+    years_after_first = (horizon_day - first_job).sum() / YEAR
+    waits = waiting_spells(log, horizon_day)
+    contacts = len(_of(log, Event.EMPLOYER_CONTACT))
+    return {
+        "employment_rate": _rate(len(first_job), n),
+        "days_to_first_job_median": float((first_job - people["entry"].reindex(first_job.index))
+                                          .median()) if len(first_job) else float("nan"),
+        "weeks_worked_mean": worked_days.sum() / 7 / n if n else float("nan"),
+        "sustained_13wk_rate": _rate(int((spells.groupby("client")["days"].max()
+                                          >= SUSTAINED_DAYS).sum()), n),
+        "reoffending_rate_12m": _rate(reoffended, len(followed)),
+        "referral_rate": _rate(len(referred), len(wants)),
+        "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
+        "employer_contacts_per_specialist_week": _rate(
+            contacts, service.specialists * scenario.run.horizon_weeks),
+        "cost_per_placement": staff_cost / placements if placements else float("nan"),
+        "wants_work_rate": _rate(len(wants), n),
+        "employment_rate_12m": _rate(employed_12m, len(followed)),
+        "employed_at_12m_rate": _rate(working_then, len(followed)),
+        "weeks_worked_per_year_after_first_job": (worked_days.sum() / 7 / years_after_first
+                                                  if years_after_first > 0 else float("nan")),
+        "full_time_job_share": float((spells["hours"] >= FULL_TIME_HOURS).mean())
+        if len(spells) else float("nan"),
+        "placements": float(placements),
+        "reoffences_per_client": _rate(len(reoffences), n),
+    }
+
+
+def _within_year(events: pd.DataFrame, followed: pd.DataFrame) -> int:
+    """Followed clients with at least one of ``events`` (client, day) in their first year."""
+    joined = events.merge(followed["start"], left_on="client", right_index=True)
+    hit = joined[(joined["day"] >= joined["start"]) & (joined["day"] < joined["start"] + YEAR)]
+    return int(hit["client"].nunique())
+
+
+def by_offence(log: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Employment and 12-month reoffending rates by index offence."""
+    horizon_day = 7 * scenario.run.horizon_weeks
+    people = clients(log)
+    employed = set(_of(log, Event.JOB_START)["client"])
+    followed = people[people["start"] + YEAR <= horizon_day]
+    reoffences = _of(log, Event.REOFFENCE)
+    joined = reoffences.merge(followed["start"], left_on="client", right_index=True)
+    hit = set(joined[(joined["day"] >= joined["start"])
+                     & (joined["day"] < joined["start"] + YEAR)]["client"])
+    people["employed"] = people.index.isin(employed)
+    people["followed"] = people.index.isin(followed.index)
+    people["reoffended"] = people.index.isin(hit)
+    grouped = people.groupby("offence", observed=False)
+    return pd.DataFrame({
+        "clients": grouped.size(),
+        "employment_rate": grouped["employed"].mean(),
+        "reoffending_rate_12m": grouped.apply(
+            lambda g: g.loc[g["followed"], "reoffended"].mean() if g["followed"].any() else np.nan,
+            include_groups=False),
+    })
