@@ -225,13 +225,13 @@ class Employers(Section):
                                     "Scales employers' aversion to offences: 0 ignore offences, 1 as "
                                     "surveyed, above 1 more averse.", ge=0, le=3)
     aversion: AversionShares = AversionShares()
-    vacancy_probability: float = param(0.3, "probability", ASSUMPTION, "Chance that an employer has a "
+    vacancy_probability: float = param(0.2, "probability", ASSUMPTION, "Chance that an employer has a "
                                        "suitable opening when contacted or applied to.", ge=0, le=1)
     background_check_rate: float = param(0.5, "probability", ASSUMPTION, "Chance an employer checks "
                                          "criminal records at hiring.", ge=0, le=1)
     relationship_gain: float = param(0.25, "per contact", ASSUMPTION, "Relationship built by one "
                                      "employer contact (relationship runs 0 to 1).", ge=0, le=1)
-    relationship_leniency: float = param(0.6, "0-1", ASSUMPTION, "How far a full relationship "
+    relationship_leniency: float = param(0.4, "0-1", ASSUMPTION, "How far a full relationship "
                                          "overrides an employer's aversion.", ge=0, le=1)
     small_firm_share: float = param(0.6, "share", ASSUMPTION, "Small firms, with little capacity to "
                                     "support a worker.", ge=0, le=1)
@@ -240,27 +240,27 @@ class Employers(Section):
 class LabourMarket(Section):
     unemployment_rate: float = param(0.045, "share", "assumption: UK rate 2024", "Local unemployment "
                                      "rate: competition for each vacancy.", ge=0.01, le=0.4)
-    hire_probability: float = param(0.22, "probability", "calibrated: competitive work IPS vs "
+    hire_probability: float = param(0.05, "probability", "calibrated: competitive work IPS vs "
                                     "traditional (Bond et al. 2008)", "Chance an average applicant "
                                     "is hired when there is an opening, at 4.5% unemployment.",
                                     ge=0, le=1)
     competition_elasticity: float = param(0.7, "-", ASSUMPTION, "How strongly unemployment lowers "
                                           "hiring chances.", ge=0, le=3)
-    own_applications_per_month: float = param(0.5, "applications", ASSUMPTION, "Applications a job "
+    own_applications_per_month: float = param(8.0, "applications", ASSUMPTION, "Applications a job "
                                               "seeker makes alone each month.", ge=0, le=30)
 
 
 class Work(Section):
-    job_loss_per_year: float = param(1.6, "hazard per year", "calibrated: about 24 weeks worked a "
+    job_loss_per_year: float = param(3.0, "hazard per year", "calibrated: about 24 weeks worked a "
                                      "year after the first job (Bond et al. 2008)",
                                      "Job-ending hazard for a supported worker in a preferred job.",
                                      ge=0, le=20)
-    mismatch_job_loss: float = param(1.7, "x hazard", "Becker et al.: jobs matching preferences last "
+    mismatch_job_loss: float = param(1.3, "x hazard", "Becker et al.: jobs matching preferences last "
                                      "longer", "Job-loss multiplier when the job does not match "
                                      "preferences.", ge=1, le=5)
-    unsupported_job_loss: float = param(1.6, "x hazard", ASSUMPTION, "Job-loss multiplier without "
+    unsupported_job_loss: float = param(1.1, "x hazard", ASSUMPTION, "Job-loss multiplier without "
                                         "follow-along support.", ge=1, le=5)
-    full_time_share: float = param(0.7, "share", "calibrated: two thirds work 20+ hours (Bond et "
+    full_time_share: float = param(0.85, "share", "calibrated: two thirds work 20+ hours (Bond et "
                                    "al. 2008)", "Share of jobs taken at 20+ hours by someone "
                                    "without benefit worries.", ge=0, le=1)
     support_wanted_months: float = param(9.0, "months", ASSUMPTION + ": most workers step down "
@@ -274,11 +274,12 @@ class Work(Section):
 
 
 class Clients(Section):
-    disengage_per_year: float = param(1.0, "hazard per year", ASSUMPTION, "Hazard of disengaging "
+    disengage_per_year: float = param(5.0, "hazard per year", ASSUMPTION, "Hazard of disengaging "
                                       "from the search for a client with average worries.", ge=0,
                                       le=20)
-    break_share: float = param(0.5, "share", ASSUMPTION, "Share of disengagements that are a break "
-                               "('I need a month off') rather than leaving.", ge=0, le=1)
+    break_share: float = param(0.4, "share", ASSUMPTION, "Share of disengagements that are a break "
+                               "('I need a month off'); the rest leave and stop looking for work.",
+                               ge=0, le=1)
     break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
     relapse_per_year: float = param(0.6, "hazard per year", ASSUMPTION, "Relapse hazard at severity "
                                     "1 (scales with severity).", ge=0, le=10)
@@ -289,7 +290,7 @@ class Clients(Section):
 
 
 class Offending(Section):
-    risk_12m: float = param(0.45, "probability", "calibrated: 61% proven reoffending in a year for "
+    risk_12m: float = param(0.47, "probability", "calibrated: 61% proven reoffending in a year for "
                             "prison leavers (Ministry of Justice)", "One-year chance of a proven "
                             "reoffence for an average-risk person in the community, not working.",
                             ge=0, le=1)

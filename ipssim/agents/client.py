@@ -30,7 +30,7 @@ IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks be
 COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
 FULL_TIME_HOURS, PART_TIME_HOURS = 30, 12
 PEER_RELIEF = 0.8  # assumption: peer workers cut disengagement by a fifth
-MAX_LEADS_PER_MEETING = 2
+MAX_LEADS_PER_MEETING = 1
 
 
 class State(IntEnum):
@@ -78,13 +78,14 @@ class Client(mesa.Agent):
         self.resume_state = State.SEARCHING
         self.pause_until = 0.0
         self.relapsed = False
+        self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
         self.job: Job | None = None
         self.applied: set[int] = set()
         self.last_incident_day = entry_day if profile.prison_leaver else -10**6
         self.release_day = -10**6
         self.next_review = NEVER
-        self.merit = ((0.6 + 0.4 * profile.work_history + 0.3 * profile.qualifications)
-                      * (0.7 + 0.6 * profile.confidence))
+        self.merit = ((0.3 + 0.7 * profile.work_history + 0.3 * profile.qualifications)
+                      * (0.6 + 0.8 * profile.confidence) * (1.3 - 0.6 * profile.severity))
         self._base_rate = annual_to_daily(profile.risk_12m)
         self._rate = 0.0
         self._since = float(entry_day)
@@ -136,7 +137,7 @@ class Client(mesa.Agent):
 
     def _community(self):
         model = self.model
-        if not self.profile.wants_work:
+        if not self.wants_work:
             yield from self._sleep(NEVER)
             return
         rate = model.scenario.labour_market.own_applications_per_month
@@ -198,6 +199,7 @@ class Client(mesa.Agent):
             if self.draws.chance(clients.break_share):
                 self._pause(Event.BREAK, clients.break_weeks)
             else:
+                self.wants_work = False
                 self._discharge(Discharge.DROPPED_OUT)
         elif self.state is State.PREPARING:
             if self.now >= self.search_from:
@@ -213,7 +215,8 @@ class Client(mesa.Agent):
         model, now, job = self.model, self.now, self.job
         work = model.scenario.work
         supported = self.specialist is not None
-        rate = annual_to_daily_rate(work.job_loss_per_year) * (0.8 + 0.4 * self.profile.severity)
+        rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
+        rate *= 1.3 if self.profile.substance_use else 1.0
         rate *= (1.0 if job.matched else work.mismatch_job_loss)
         rate *= (1.0 if supported else work.unsupported_job_loss)
         averse = not job.known and job.employer.averse[self.profile.offence]

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
 RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
-HIRE_BOOST_PER_RELATIONSHIP = 1.5  # assumption: a full relationship raises hiring odds 2.5-fold
-DISCLOSURE_TRUST = 0.2  # assumption: supported disclosure adds this to an averse employer's leniency
+HIRE_BOOST_PER_RELATIONSHIP = 1.0  # assumption: a full relationship doubles the chance of hiring
+DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to an averse employer's leniency
 
 
 class Employer(mesa.Agent):
