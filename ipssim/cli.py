@@ -168,7 +168,7 @@ def _json(scenario: scenarios.Scenario, args: argparse.Namespace, summary: pd.Da
 def _fmt(name: str, value: float) -> str:
     if math.isnan(value):
         return "-"
-    if name.endswith("_rate") or name.endswith("_share"):
+    if "_rate" in name or name.endswith("_share"):
         return f"{100 * value:.1f}%"
     if name == "cost_per_placement":
         return f"£{value:,.0f}"
@@ -213,7 +213,7 @@ def _print_compare(labels: list[str], table: pd.DataFrame, args: argparse.Namesp
 def _fmt_diff(name: str, mean: float, low: float, high: float) -> str:
     if math.isnan(mean):
         return "-"
-    scale, unit = (100, " pts") if name.endswith("_rate") else (1, "")
+    scale, unit = (100, " pts") if "_rate" in name or name.endswith("_share") else (1, "")
     return f"{scale * mean:+,.1f}{unit} ({scale * low:+,.1f} to {scale * high:+,.1f})"
 
 

@@ -49,7 +49,6 @@ class Outcome(IntEnum):
     """Result of a job application."""
 
     HIRED = 0
-    NO_VACANCY = 1
     NOT_SELECTED = 2
     OFFENCE = 3  # turned down because of the conviction
     BARRED = 4  # role closed to the conviction by law

@@ -22,6 +22,17 @@ STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
 DAYS_PER_WEEK = 7
 
 
+PEER_RELIEF = 0.8  # assumption: peer workers cut disengagement by a fifth
+
+
+def _disengage_rate(scenario: Scenario) -> float:
+    """Daily disengagement hazard of an average client, given how the service works."""
+    service = scenario.service
+    rate = scenario.clients.disengage_per_year / 365.0
+    rate *= (1.0 - 0.3 * service.community_share) * (1.0 - 0.2 * service.integration)
+    return rate * (PEER_RELIEF if scenario.policy.peer_workers else 1.0)
+
+
 class Clock:
     """Shared wake-up events, one per day: thousands of sleeping clients cost one heap entry."""
 
@@ -54,6 +65,7 @@ class IPSModel(mesa.Model):
         self.placements = 0
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
+        self.disengage_rate = _disengage_rate(scenario)
         self.employers = [Employer(self, i, Draws(root, Stream.EMPLOYER, i), scenario.employers)
                           for i in range(scenario.employers.count)]
         self.employers_by_sector = [[e for e in self.employers if e.sector == s]

@@ -246,8 +246,10 @@ class LabourMarket(Section):
                                     ge=0, le=1)
     competition_elasticity: float = param(0.7, "-", ASSUMPTION, "How strongly unemployment lowers "
                                           "hiring chances.", ge=0, le=3)
-    own_applications_per_month: float = param(8.0, "applications", ASSUMPTION, "Applications a job "
-                                              "seeker makes alone each month.", ge=0, le=30)
+    own_applications_per_month: float = param(1.3, "applications", "calibrated: competitive work "
+                                              "without IPS (Bond et al. 2008)", "Applications for "
+                                              "advertised openings a job seeker makes alone each "
+                                              "month.", ge=0, le=30)
 
 
 class Work(Section):
@@ -290,7 +292,7 @@ class Clients(Section):
 
 
 class Offending(Section):
-    risk_12m: float = param(0.47, "probability", "calibrated: 61% proven reoffending in a year for "
+    risk_12m: float = param(0.46, "probability", "calibrated: 61% proven reoffending in a year for "
                             "prison leavers (Ministry of Justice)", "One-year chance of a proven "
                             "reoffence for an average-risk person in the community, not working.",
                             ge=0, le=1)

@@ -42,7 +42,7 @@ class Draws:
     """
 
     __slots__ = ("_root", "_key", "_gen", "_buf", "_i")
-    BLOCK = 16
+    BLOCK = 32
 
     def __init__(self, root: np.random.SeedSequence, *key: int) -> None:
         self._root = root
@@ -53,14 +53,14 @@ class Draws:
 
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
-        if self._i >= len(self._buf):
+        i = self._i
+        if i == len(self._buf):
             if self._gen is None:
                 self._gen = generator(self._root, *self._key)
             self._buf = self._gen.random(self.BLOCK).tolist()
-            self._i = 0
-        u = self._buf[self._i]
-        self._i += 1
-        return u
+            i = 0
+        self._i = i + 1
+        return self._buf[i]
 
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""

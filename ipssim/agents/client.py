@@ -16,6 +16,7 @@ import mesa
 
 from ipssim.events import Discharge, Event, JobEnd, Outcome
 from ipssim.population import Profile, annual_to_daily
+from ipssim.scenario import OFFENCES
 from ipssim.streams import Draws
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ FADE_STEP_DAYS = 14  # the reoffending hazard is re-read this often while it fad
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
 COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
 FULL_TIME_HOURS, PART_TIME_HOURS = 30, 12
-PEER_RELIEF = 0.8  # assumption: peer workers cut disengagement by a fifth
-MAX_LEADS_PER_MEETING = 1
 
 
 class State(IntEnum):
@@ -64,6 +63,7 @@ class Client(mesa.Agent):
     def __init__(self, model: mesa.Model, profile: Profile, entry_day: int, draws: Draws,
                  clinician: Clinician) -> None:
         super().__init__(model)
+        self.env = model.env
         self.index = profile.index
         self.profile = profile
         self.entry_day = entry_day
@@ -86,7 +86,13 @@ class Client(mesa.Agent):
         self.next_review = NEVER
         self.merit = ((0.3 + 0.7 * profile.work_history + 0.3 * profile.qualifications)
                       * (0.6 + 0.8 * profile.confidence) * (1.3 - 0.6 * profile.severity))
-        self._base_rate = annual_to_daily(profile.risk_12m)
+        offending, clients = model.scenario.offending, model.scenario.clients
+        self._base_rate = annual_to_daily(profile.risk_12m) * (
+            offending.substance_multiplier if profile.substance_use else 1.0)
+        self._relapse_rate = (annual_to_daily_rate(clients.relapse_per_year) * profile.severity
+                              * (1.3 if profile.substance_use else 1.0))
+        self._disengage_factor = 1.5 - profile.confidence
+        self.sexual_offence = OFFENCES[profile.offence] == "sexual"
         self._rate = 0.0
         self._since = float(entry_day)
         self._hazard = 0.0
@@ -116,7 +122,7 @@ class Client(mesa.Agent):
             yield from handlers[self.state]()
 
     def _prison(self):
-        model, now = self.model, self.now
+        model, now = self.model, self.env.now
         release = self.entry_day + 7 * self.profile.release_week
         policy = model.scenario.policy
         if policy.through_the_gate and self.profile.wants_work and model.specialists:
@@ -126,11 +132,11 @@ class Client(mesa.Agent):
                 yield self.slot | model.clock.at(release)
                 if self.slot.triggered:
                     self._engage(in_prison=True)
-        yield model.clock.at(max(release, self.now))
+        yield model.clock.at(max(release, self.env.now))
         self._released()
         if self.slot is None:
-            self.next_review = self.now if policy.through_the_gate else (
-                self.now + self._first_review_delay())
+            self.next_review = self.env.now if policy.through_the_gate else (
+                self.env.now + self._first_review_delay())
             self._move(State.COMMUNITY)
         else:
             self._move(State.PREPARING if self.specialist else State.WAITING)
@@ -141,12 +147,12 @@ class Client(mesa.Agent):
             yield from self._sleep(NEVER)
             return
         rate = model.scenario.labour_market.own_applications_per_month
-        apply_at = self.now + self.draws.exponential(30.0 / rate) if rate > 0 else NEVER
+        apply_at = self.env.now + self.draws.exponential(30.0 / rate) if rate > 0 else NEVER
         review = self.next_review if model.specialists else NEVER
         if not (yield from self._sleep(min(review, apply_at))):
             return
-        if self.now >= review:
-            self.next_review = self.now + self._review_interval()
+        if self.env.now >= review:
+            self.next_review = self.env.now + self._review_interval()
             if self._referred():
                 self._request_place()
                 self._move(State.WAITING)
@@ -157,7 +163,7 @@ class Client(mesa.Agent):
         model = self.model
         if self.slot is None:
             self._request_place()
-        give_up = self.now + self.draws.exponential(7.0 * model.scenario.service.waitlist_patience_weeks)
+        give_up = self.env.now + self.draws.exponential(7.0 * model.scenario.service.waitlist_patience_weeks)
         while not self.slot.triggered:
             self._accrue()
             due = self._reoffence_day()
@@ -166,15 +172,15 @@ class Client(mesa.Agent):
             if self.slot.triggered:
                 break
             self._accrue()
-            if self.now >= due:
+            if self.env.now >= due:
                 self._reoffend()
                 if self.state is State.CUSTODY:
                     return
-            elif self.now >= give_up:
+            elif self.env.now >= give_up:
                 self.slot.cancel()
                 self.slot = None
-                model.log.add(self.now, self.index, Event.LEFT_WAITLIST)
-                self.next_review = self.now + self._review_interval()
+                model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
+                self.next_review = self.env.now + self._review_interval()
                 self._move(State.COMMUNITY)
                 return
         self._engage(in_prison=False)
@@ -182,37 +188,36 @@ class Client(mesa.Agent):
 
     def _in_service(self):
         """Preparing for or searching for work with a specialist, meeting by meeting."""
-        model, now, spec = self.model, self.now, self.specialist
+        model, now, spec = self.model, self.env.now, self.specialist
         interval = spec.meeting_interval()
-        due = {"meeting": now + interval, "limit": self.support_until,
-               "disengage": now + self.draws.exponential(1.0 / self._disengage_rate(interval)),
-               "relapse": now + self.draws.exponential(1.0 / self._relapse_rate())}
-        kind = min(due, key=due.get)
-        if not (yield from self._sleep(due[kind])):
+        meeting = now + interval
+        disengage = self._disengage_rate(interval)
+        setback = now + self.draws.exponential(1.0 / (disengage + self._relapse_rate))
+        if not (yield from self._sleep(min(meeting, setback, self.support_until))):
             return
-        if kind == "limit":
+        if self.env.now >= self.support_until:
             self._discharge(Discharge.TIME_LIMIT)
-        elif kind == "relapse":
-            self._pause(Event.RELAPSE, self.model.scenario.clients.relapse_weeks)
-        elif kind == "disengage":
+        elif setback < meeting:
             clients = model.scenario.clients
-            if self.draws.chance(clients.break_share):
+            if self.draws.chance(self._relapse_rate / (disengage + self._relapse_rate)):
+                self._pause(Event.RELAPSE, clients.relapse_weeks)
+            elif self.draws.chance(clients.break_share):
                 self._pause(Event.BREAK, clients.break_weeks)
             else:
                 self.wants_work = False
                 self._discharge(Discharge.DROPPED_OUT)
         elif self.state is State.PREPARING:
-            if self.now >= self.search_from:
-                model.log.add(self.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
+            if self.env.now >= self.search_from:
+                model.log.add(self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
                               specialist=spec.index)
                 spec.searching[self] = None
                 self._move(State.SEARCHING)
         else:
-            model.log.add(self.now, self.index, Event.MEETING, specialist=spec.index)
+            model.log.add(self.env.now, self.index, Event.MEETING, specialist=spec.index)
             self._look_for_work(interval)
 
     def _working(self):
-        model, now, job = self.model, self.now, self.job
+        model, now, job = self.model, self.env.now, self.job
         work = model.scenario.work
         supported = self.specialist is not None
         rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
@@ -225,14 +230,14 @@ class Client(mesa.Agent):
                "settled": now + self.draws.exponential(30.44 * work.support_wanted_months)
                if supported else NEVER,
                "job_loss": now + self.draws.exponential(1.0 / rate),
-               "relapse": now + self.draws.exponential(1.0 / self._relapse_rate()),
+               "relapse": now + self.draws.exponential(1.0 / self._relapse_rate),
                "discovery": now + self.draws.exponential(365.0 / work.discovery_per_year)
                if averse and work.discovery_per_year > 0 else NEVER}
         kind = min(due, key=due.get)
         if not (yield from self._sleep(due[kind])):
             return
         if kind == "follow_along":
-            model.log.add(self.now, self.index, Event.FOLLOW_ALONG,
+            model.log.add(self.env.now, self.index, Event.FOLLOW_ALONG,
                           specialist=self.specialist.index)
         elif kind == "limit":
             self._discharge(Discharge.TIME_LIMIT)
@@ -242,42 +247,42 @@ class Client(mesa.Agent):
             self._end_job(JobEnd.LEFT)
         elif kind == "relapse":
             lost = self.draws.chance(model.scenario.clients.relapse_job_loss * (0.5 if supported else 1))
-            model.log.add(self.now, self.index, Event.RELAPSE, int(lost))
+            model.log.add(self.env.now, self.index, Event.RELAPSE, int(lost))
             if lost:
                 self._end_job(JobEnd.RELAPSE)
         else:
             job.known = True
-            leniency = model.scenario.employers.relationship_leniency * job.employer.strength(self.now)
+            leniency = model.scenario.employers.relationship_leniency * job.employer.strength(self.env.now)
             if not self.draws.chance(leniency):
                 self._end_job(JobEnd.CONVICTION_FOUND)
 
     def _paused(self):
         if not (yield from self._sleep(min(self.pause_until, self.support_until))):
             return
-        if self.now >= self.support_until:
+        if self.env.now >= self.support_until:
             self.relapsed = False
             self._discharge(Discharge.TIME_LIMIT)
             return
         event = Event.RECOVERED if self.relapsed else Event.RETURNED
         self.relapsed = False
-        self.model.log.add(self.now, self.index, event)
+        self.model.log.add(self.env.now, self.index, event)
         if self.resume_state is State.SEARCHING:
             self.specialist.searching[self] = None
         self._move(self.resume_state)
 
     def _custody(self):
-        yield from self._sleep(self.now + max(7, round(self.draws.exponential(
+        yield from self._sleep(self.env.now + max(7, round(self.draws.exponential(
             7.0 * self.model.scenario.offending.custody_weeks))))
         self._released()
-        self.next_review = self.now if self.model.scenario.policy.through_the_gate else (
-            self.now + self._first_review_delay())
+        self.next_review = self.env.now if self.model.scenario.policy.through_the_gate else (
+            self.env.now + self._first_review_delay())
         self._move(State.COMMUNITY)
 
     # --- decisions and transitions -----------------------------------------------------------
 
     def _referred(self) -> bool:
         """The clinician's referral decision at a review, logged."""
-        model, now = self.model, self.now
+        model, now = self.model, self.env.now
         if not model.scenario.policy.zero_exclusion:
             reason = self.clinician.screen(self, now)
             if reason is not None:
@@ -299,13 +304,13 @@ class Client(mesa.Agent):
         spec = min(choices, key=lambda s: s.load)
         self.slot = spec.caseload.request()
         self.slot.specialist = spec
-        self.model.log.add(self.now, self.index, Event.WAITLISTED, len(spec.caseload.queue),
+        self.model.log.add(self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue),
                            spec.index)
 
     def _engage(self, in_prison: bool) -> None:
         policy = self.model.scenario.policy
         self.specialist = self.slot.specialist
-        now = self.now
+        now = self.env.now
         self.model.log.add(now, self.index, Event.ENGAGED, int(in_prison), self.specialist.index)
         self.search_from = (now + 7 * policy.prevocational_training_weeks
                             + policy.days_to_first_employer_contact)
@@ -316,27 +321,19 @@ class Client(mesa.Agent):
         """At a meeting: apply for vacancies the specialist found, and perhaps one found alone."""
         scenario = self.model.scenario
         policy = scenario.policy
-        leads = self.specialist.leads_for(self, policy.preference_led_search, policy.disclosure_support)
-        employers = self.model.employers
-        for index in leads[:MAX_LEADS_PER_MEETING]:
-            if self._apply(employers[index], introduced=True):
-                self.specialist.fill(index)
-                return
-        own = scenario.labour_market.own_applications_per_month * interval / 30.0
-        if self.draws.chance(own):
+        lead = self.specialist.lead_for(self, policy.preference_led_search, policy.disclosure_support)
+        if lead is not None and self._apply(lead, introduced=True):
+            self.specialist.fill(lead.index)
+            return
+        rate = scenario.labour_market.own_applications_per_month
+        if self.draws.chance(1.0 - math.exp(-rate * interval / 30.0)):
             self._own_application()
 
     def _own_application(self) -> None:
-        """Apply alone to an employer picked at random, if it has an opening."""
-        model = self.model
-        if not model.employers:
-            return
-        employer = model.employers[self.draws.integer(len(model.employers))]
-        if self.draws.chance(model.scenario.employers.vacancy_probability):
-            self._apply(employer, introduced=False)
-        else:
-            model.log.add(self.now, self.index, Event.APPLICATION, Outcome.NO_VACANCY,
-                          employer=employer.index)
+        """Apply alone for an advertised opening at an employer picked at random."""
+        employers = self.model.employers
+        if employers:
+            self._apply(employers[self.draws.integer(len(employers))], introduced=False)
 
     def _apply(self, employer: Employer, introduced: bool) -> bool:
         """Apply for a job; returns True when hired and the offer taken."""
@@ -345,11 +342,11 @@ class Client(mesa.Agent):
         supported = self.specialist is not None and scenario.policy.disclosure_support
         offender = self.profile.offence_name != "none"
         disclosed = offender and (supported or self.draws.chance(scenario.work.disclosure_without_support))
-        outcome, known = employer.consider(self, self.now, introduced, disclosed, supported,
+        outcome, known = employer.consider(self, self.env.now, introduced, disclosed, supported,
                                            scenario.labour_market, scenario.employers)
         if outcome is Outcome.HIRED and self.draws.chance(0.5 * self.worry):
             outcome = Outcome.DECLINED
-        self.model.log.add(self.now, self.index, Event.APPLICATION, outcome,
+        self.model.log.add(self.env.now, self.index, Event.APPLICATION, outcome,
                            employer=employer.index)
         if outcome is Outcome.HIRED:
             self._start_job(employer, known or not offender)
@@ -360,9 +357,9 @@ class Client(mesa.Agent):
         full_time = self.draws.chance(model.scenario.work.full_time_share * (1.0 - self.worry))
         hours = FULL_TIME_HOURS if full_time else PART_TIME_HOURS
         spec = self.specialist
-        model.log.add(self.now, self.index, Event.JOB_START, hours,
+        model.log.add(self.env.now, self.index, Event.JOB_START, hours,
                       spec.index if spec else -1, employer.index)
-        self.job = Job(employer, self.now, employer.sector == self.profile.preferred_sector, known)
+        self.job = Job(employer, self.env.now, employer.sector == self.profile.preferred_sector, known)
         if spec is not None:
             spec.searching.pop(self, None)
             model.stories(positive=True)
@@ -370,7 +367,7 @@ class Client(mesa.Agent):
         self._move(State.WORKING)
 
     def _end_job(self, cause: JobEnd) -> None:
-        self.model.log.add(self.now, self.index, Event.JOB_END, cause,
+        self.model.log.add(self.env.now, self.index, Event.JOB_END, cause,
                            employer=self.job.employer.index)
         self.job = None
         if self.specialist is not None and cause is not JobEnd.CUSTODY:
@@ -383,46 +380,46 @@ class Client(mesa.Agent):
         self.relapsed = event is Event.RELAPSE
         self.resume_state = self.state
         self.specialist.searching.pop(self, None)
-        self.pause_until = self.now + max(7.0, self.draws.exponential(7.0 * mean_weeks))
-        self.model.log.add(self.now, self.index, event)
+        self.pause_until = self.env.now + max(7.0, self.draws.exponential(7.0 * mean_weeks))
+        self.model.log.add(self.env.now, self.index, event)
         self._move(State.PAUSED)
 
     def _discharge(self, reason: Discharge) -> None:
         """Leave the employment service and free the caseload place."""
         spec = self.specialist
-        self.model.log.add(self.now, self.index, Event.DISCHARGED, reason, spec.index)
+        self.model.log.add(self.env.now, self.index, Event.DISCHARGED, reason, spec.index)
         spec.searching.pop(self, None)
         spec.caseload.release(self.slot)
         self.slot = self.specialist = None
         self.support_until = NEVER
-        self.next_review = self.now + self._review_interval()
+        self.next_review = self.env.now + self._review_interval()
         if self.state is not State.WORKING:
             self._move(State.COMMUNITY)
 
     def _released(self) -> None:
-        self.model.log.add(self.now, self.index, Event.RELEASE)
-        self.release_day = self.last_incident_day = self.now
+        self.model.log.add(self.env.now, self.index, Event.RELEASE)
+        self.release_day = self.last_incident_day = self.env.now
 
     def _reoffend(self) -> None:
         """A proven reoffence; it may lead to custody, which ends any job and any support."""
         model, offending = self.model, self.model.scenario.offending
         custody = self.draws.chance(offending.custody_probability)
-        model.log.add(self.now, self.index, Event.REOFFENCE, int(custody))
+        model.log.add(self.env.now, self.index, Event.REOFFENCE, int(custody))
         model.reoffences += 1
         self._reoffences += 1
         self._hazard = 0.0
-        self.last_incident_day = self.now
+        self.last_incident_day = self.env.now
         if self.specialist is not None:
             model.stories(positive=False)
         if not custody:
             return
-        model.log.add(self.now, self.index, Event.CUSTODY)
+        model.log.add(self.env.now, self.index, Event.CUSTODY)
         if self.job is not None:
             self._end_job(JobEnd.CUSTODY)
         if self.slot is not None and self.specialist is None:  # still on a waiting list
             self.slot.cancel()
             self.slot = None
-            model.log.add(self.now, self.index, Event.LEFT_WAITLIST, 1)
+            model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST, 1)
         elif self.slot is not None:
             self._discharge(Discharge.CUSTODY)
         self.relapsed = False
@@ -438,10 +435,6 @@ class Client(mesa.Agent):
     # --- time, hazards and the reoffending clock ---------------------------------------------
 
     @property
-    def now(self) -> int:
-        return int(self.model.env.now)
-
-    @property
     def worry(self) -> float:
         """Benefit worries, eased by counselling once engaged with the service."""
         relief = COUNSELLING_RELIEF if (self.specialist is not None and
@@ -451,7 +444,7 @@ class Client(mesa.Agent):
     def _sleep(self, until: float):
         """Sleep until day ``until``; False if a reoffence led to custody on the way."""
         clock = self.model.clock
-        target = max(math.ceil(until), self.now) if until != NEVER else NEVER
+        target = max(math.ceil(until), self.env.now) if until != NEVER else NEVER
         while True:
             self._accrue()
             stop = min(target, self._fade_limit())
@@ -478,23 +471,21 @@ class Client(mesa.Agent):
         self._rate = self._reoffending_rate(now)
 
     def _reoffending_rate(self, now: float) -> float:
-        if self.state in (State.PRISON, State.CUSTODY):
+        if self.state is State.PRISON or self.state is State.CUSTODY:
             return 0.0
-        offending = self.model.scenario.offending
         rate = self._base_rate
-        if self.profile.substance_use:
-            rate *= offending.substance_multiplier
         if self.job is not None:
-            rate *= offending.work_multiplier
+            rate *= self.model.scenario.offending.work_multiplier
         since_release = now - self.release_day
         if since_release < FADE_DAYS:
-            rate *= 1.0 + (offending.release_multiplier - 1.0) * (1.0 - since_release / FADE_DAYS)
+            boost = self.model.scenario.offending.release_multiplier - 1.0
+            rate *= 1.0 + boost * (1.0 - since_release / FADE_DAYS)
         return rate
 
     def _fade_limit(self) -> float:
         """While the post-release rise fades, wake every two weeks to re-read the hazard."""
-        if self.now - self.release_day < FADE_DAYS and self._rate > 0:
-            return self.now + FADE_STEP_DAYS
+        if self.env.now - self.release_day < FADE_DAYS and self._rate > 0:
+            return self.env.now + FADE_STEP_DAYS
         return NEVER
 
     def _reoffence_day(self) -> float:
@@ -506,18 +497,9 @@ class Client(mesa.Agent):
         return math.ceil(self._since + max(0.0, threshold - self._hazard) / self._rate)
 
     def _disengage_rate(self, interval: int) -> float:
-        scenario = self.model.scenario
-        service = scenario.service
-        rate = annual_to_daily_rate(scenario.clients.disengage_per_year)
-        rate *= (0.5 + self.worry) * (1.5 - self.profile.confidence)
-        rate *= math.sqrt(interval / 7.0) * (1.0 - 0.3 * service.community_share)
-        rate *= (1.0 - 0.2 * service.integration) * (PEER_RELIEF if scenario.policy.peer_workers else 1)
-        return rate
-
-    def _relapse_rate(self) -> float:
-        clients = self.model.scenario.clients
-        rate = annual_to_daily_rate(clients.relapse_per_year) * self.profile.severity
-        return rate * (1.3 if self.profile.substance_use else 1.0)
+        """Disengagement hazard: worries, low confidence and rare meetings raise it."""
+        return (self.model.disengage_rate * (0.5 + self.worry) * self._disengage_factor
+                * math.sqrt(interval / 7.0))
 
     def _review_interval(self) -> float:
         clinicians = self.model.scenario.clinicians

@@ -34,6 +34,7 @@ class Employer(mesa.Agent):
         self.draws = draws
         self.sector = draws.integer(len(SECTORS))
         self.small_firm = draws.chance(cfg.small_firm_share)
+        self.regulated = SECTORS[self.sector] in REGULATED_SECTORS
         tolerance = draws.uniform()
         self.averse = tuple(self._averse(k, tolerance, cfg) for k in OFFENCES)
         self.relationship = 0.0
@@ -60,7 +61,7 @@ class Employer(mesa.Agent):
 
     def barred(self, client: Client) -> bool:
         """A role closed to this conviction by law (barring checks in regulated sectors)."""
-        return OFFENCES[client.profile.offence] == "sexual" and SECTORS[self.sector] in REGULATED_SECTORS
+        return self.regulated and client.sexual_offence
 
     def consider(self, client: Client, day: int, introduced: bool, disclosed: bool,
                  supported: bool, market: LabourMarket, cfg: Employers) -> tuple[Outcome, bool]:

@@ -105,15 +105,22 @@ class Specialist(mesa.Agent):
         """Days between follow-along contacts with a client in work."""
         return min(2 * MAX_MEETING_GAP_DAYS, FOLLOW_ALONG_FACTOR * self.meeting_interval())
 
-    def leads_for(self, client: Client, preference_led: bool, skip_barred: bool) -> list[int]:
-        """Open vacancies to put to a client, preferred sector first when search is preference-led."""
+    def lead_for(self, client: Client, preference_led: bool, skip_barred: bool) -> Employer | None:
+        """The open vacancy to put to a client at a meeting: in the preferred sector if the
+        search is preference-led, never one the client already tried or is barred from."""
         employers = self.model.employers
-        found = [e for e, _ in self.leads if e not in client.applied
-                 and not (skip_barred and employers[e].barred(client))]
-        if preference_led:
-            sector = client.profile.preferred_sector
-            found.sort(key=lambda e: employers[e].sector != sector)
-        return found
+        fallback = None
+        for index, _ in self.leads:
+            if index in client.applied:
+                continue
+            employer = employers[index]
+            if skip_barred and client.sexual_offence and employer.regulated:
+                continue
+            if not preference_led or employer.sector == client.profile.preferred_sector:
+                return employer
+            if fallback is None:
+                fallback = employer
+        return fallback
 
     def fill(self, employer: int) -> None:
         """A vacancy is filled: the lead closes."""
