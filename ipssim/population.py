@@ -18,7 +18,7 @@ from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Population
 OFFENCE_RISK = {"violent": 1.0, "sexual": 0.45, "arson": 0.8, "acquisitive": 1.4, "drugs": 1.25,
                 "other": 1.0, "none": 0.15}
 RECIDIVISM_DRAWS = 4  # reoffence thresholds drawn up front (more are drawn if needed)
-_COLUMNS = 17 + RECIDIVISM_DRAWS
+_COLUMNS = 18 + RECIDIVISM_DRAWS
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,6 +42,7 @@ class Profile:
     risk_12m: float  # one-year reoffending chance in the community, not in work
     preferred_sector: int  # index into SECTORS
     clinician_draw: float
+    impression: float  # how 'ready' the client comes across to a clinician, 0-1
     thresholds: tuple[float, ...]  # unit-exponential thresholds of the reoffending clock
 
     @property
@@ -86,7 +87,7 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
     wants = u[:, 0] < 1.0 / (1.0 + np.exp(-interest))
     offence_risk = np.array([OFFENCE_RISK[k] for k in OFFENCES])[offence]
     risk = np.minimum(0.95, risk_12m * offence_risk * (0.4 + 1.2 * u[:, 13]))
-    thresholds = -np.log1p(-u[:, 17:])
+    thresholds = -np.log1p(-u[:, 18:])
     rows = zip(range(first, first + n), wants.tolist(), (u[:, 1] < pop.prison_leaver_share).tolist(),
                np.floor(u[:, 2] * (pop.release_weeks_max + 1)).astype(int).tolist(),
                offence.tolist(), diagnosis.tolist(), severity.tolist(),
@@ -95,7 +96,7 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
                (u[:, 8] < pop.qualifications_share).tolist(), on_benefits.tolist(), worry.tolist(),
                confidence.tolist(), (u[:, 12] < pop.housing_unstable_share).tolist(), risk.tolist(),
                np.minimum((u[:, 14] * len(SECTORS)).astype(int), len(SECTORS) - 1).tolist(),
-               u[:, 15].tolist(), map(tuple, thresholds.tolist()))
+               u[:, 15].tolist(), u[:, 17].tolist(), map(tuple, thresholds.tolist()))
     return [Profile(*row) for row in rows]
 
 

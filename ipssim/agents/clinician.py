@@ -49,14 +49,16 @@ class Clinician(mesa.Agent):
     def judges_ready(self, client: Client, day: int, policy: Policy) -> bool:
         """The informal 'readiness' judgement behind gatekeeping.
 
-        Readiness falls with symptoms, substance use, a recent incident and no work history; the
-        bar rises with gatekeeping and falls with the clinician's belief in work and knowledge.
+        Readiness falls with symptoms, substance use, a recent incident and no work history, and
+        carries the clinician's lasting impression of the client with a little noise at each
+        review; the bar rises with gatekeeping and falls with belief in work and knowledge.
         """
         if policy.referral_gatekeeping == 0.0:
             return True
         p = client.profile
-        readiness = (1.0 - 0.4 * p.severity - 0.2 * p.substance_use - 0.2 * (not p.work_history)
+        readiness = (1.0 - 0.5 * p.severity - 0.2 * p.substance_use - 0.2 * (not p.work_history)
                      - 0.2 * (day - client.last_incident_day < RECENT_INCIDENT_DAYS)
-                     - 0.3 * client.relapsed + 0.3 * (client.draws.uniform() - 0.5))
+                     - 0.3 * client.relapsed + 0.3 * (p.impression - 0.5)
+                     + 0.1 * (client.draws.uniform() - 0.5))
         belief = min(1.0, self.belief + self.knowledge)
         return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * belief)

@@ -1,0 +1,84 @@
+"""``ipssim run SCENARIO``: replications of one scenario, means with 95% intervals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ipssim import __version__
+from ipssim import scenario as scenarios
+from ipssim.commands.display import clean, fmt
+from ipssim.commands.options import add_replication_options
+from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
+from ipssim.outcomes import DESCRIPTIONS, METRICS
+from ipssim.results import manifest, write_folder, write_json
+
+NAME = "run"
+HELP = "run one scenario with replications"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path, help="scenario TOML file")
+    add_replication_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = scenarios.load(args.scenario, args.overrides)
+    start = time.perf_counter()
+    results = replicate(scenario, args.reps, args.seed, args.workers)
+    wall = time.perf_counter() - start
+    summary = summarise(runs_frame(results))
+    if args.out is not None:
+        info = manifest([scenario], args.seed, args.reps, wall)
+        write_folder(args.out, lambda d: write_run(d, info, scenario, args.seed, results, summary))
+    if args.format == "json":
+        print(json.dumps(as_json(scenario, args.seed, args.reps, summary), indent=2))
+    else:
+        print_run(scenario, args.seed, args.reps, summary, results)
+    return 0
+
+
+def write_run(folder: Path, info: dict, scenario: scenarios.Scenario, seed: int,
+              results: list[RunResult], summary: pd.DataFrame) -> None:
+    """The files of ``ipssim run --out``."""
+    write_json(folder / "manifest.json", info)
+    runs = runs_frame(results).assign(seed=seed, scenario=scenario.name,
+                                      scenario_hash=scenario.hash())
+    runs.to_parquet(folder / "runs.parquet", index=False)
+    pooled(results, lambda r: r.events).to_parquet(folder / "events.parquet", index=False)
+    pooled(results, lambda r: r.weekly).to_parquet(folder / "weekly.parquet", index=False)
+    summary.to_csv(folder / "summary.csv")
+    pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)
+    pooled(results, lambda r: r.offences.reset_index()).to_csv(folder / "offences.csv", index=False)
+
+
+def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame) -> dict:
+    """The ``--format json`` object."""
+    return {"scenario": scenario.name, "scenario_hash": scenario.hash(), "seed": seed,
+            "reps": reps, "version": __version__,
+            "metrics": clean({name: {"mean": float(row["mean"]), "ci_low": float(row["ci_low"]),
+                                     "ci_high": float(row["ci_high"])}
+                              for name, row in summary.iterrows()})}
+
+
+def print_run(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame,
+              results: list[RunResult]) -> None:
+    """The table: each metric's mean and interval, the referral funnel, offences."""
+    print(f"{scenario.name} ({scenario.hash()}): {reps} replications, seed {seed}, "
+          f"{scenario.run.horizon_weeks} weeks")
+    print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
+    for name in METRICS:
+        row = summary.loc[name]
+        ci = f"{fmt(name, row['ci_low'])} to {fmt(name, row['ci_high'])}"
+        print(f"{name:<40} {fmt(name, row['mean']):>10} {ci:>22}  {DESCRIPTIONS[name]}")
+    funnel = pd.DataFrame([r.funnel for r in results]).mean()
+    print("\nreferral funnel (mean clients per run): " +
+          " -> ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in funnel.items()))
+    offences = pd.concat([r.offences for r in results]).groupby(level=0, observed=False).mean()
+    offences = offences[offences["clients"] > 0]
+    print("\nby index offence (mean over replications):")
+    print(offences.to_string(float_format=lambda v: f"{v:.3f}"))
