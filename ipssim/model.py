@@ -137,6 +137,7 @@ class IPSModel(mesa.Model):
             "reoffences": lambda m: m.reoffences,
             "employer_contacts": lambda m: sum(s.contacts_this_week for s in m.specialists),
             "caseload_max": lambda m: max((s.caseload.count for s in m.specialists), default=0),
+            "on_caseload": lambda m: sum(s.caseload.count for s in m.specialists),
             "team_climate": lambda m: m.team_climate,
         })
         return reporters

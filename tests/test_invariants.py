@@ -1,0 +1,95 @@
+"""Property tests: invariants that hold for any scenario the schema allows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ipssim.agents.client import State
+from ipssim.events import Event
+from ipssim.model import IPSModel
+from ipssim.outcomes import metrics
+from ipssim.scenario import Scenario
+
+changes = st.fixed_dictionaries({
+    "run.horizon_weeks": st.integers(4, 40),
+    "entry.mode": st.sampled_from(["stream", "cohort"]),
+    "entry.arrivals_per_week": st.floats(0, 8),
+    "entry.intake_weeks": st.integers(1, 30),
+    "entry.cohort_size": st.integers(1, 120),
+    "service.specialists": st.integers(0, 5),
+    "service.caseload_cap": st.integers(1, 40),
+    "service.employer_contacts_per_week": st.floats(0, 12),
+    "policy.zero_exclusion": st.booleans(),
+    "policy.referral_gatekeeping": st.floats(0, 1),
+    "policy.time_unlimited_support": st.booleans(),
+    "policy.support_limit_months": st.floats(1, 12),
+    "policy.through_the_gate": st.booleans(),
+    "policy.prevocational_training_weeks": st.integers(0, 20),
+    "population.prison_leaver_share": st.floats(0, 1),
+    "employers.count": st.integers(0, 150),
+    "employers.offence_aversion": st.floats(0, 3),
+    "offending.custody_probability": st.floats(0, 1),
+})
+
+
+def check_week(model: IPSModel) -> None:
+    """No client lost or duplicated; caseloads within their cap."""
+    clients = model.clients
+    assert [c.index for c in clients] == list(range(len(clients)))
+    assert sum(model.state_counts) == len(clients)
+    tally = Counter(c.state for c in clients)
+    assert [tally.get(s, 0) for s in State] == model.state_counts
+    cap = model.scenario.service.caseload_cap
+    for specialist in model.specialists:
+        assert specialist.caseload.count <= cap
+        holders = [c for c in clients if c.specialist is specialist]
+        assert len(holders) <= cap
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=changes, seed=st.integers(0, 2**16))
+def test_invariants_hold_for_any_scenario(changes: dict, seed: int) -> None:
+    scenario = Scenario().with_changes(changes)
+    model = IPSModel(scenario, seed=seed)
+    last_now = -1
+    while model.week < scenario.run.horizon_weeks:
+        model.step()
+        assert model.env.now == 7 * model.week > last_now  # time never runs backwards
+        last_now = model.env.now
+        check_week(model)
+    log = model.log.frame()
+    days = log["day"].to_numpy()
+    assert np.all(np.diff(days) >= 0), "the log is in time order"
+    assert days.max(initial=0) < 7 * scenario.run.horizon_weeks
+    entries = log[log["event"] == Event.ENTRY.name.lower()]["client"]
+    assert entries.is_unique and len(entries) == len(model.clients)
+    jobs = log[log["event"].isin(["job_start", "job_end"])]
+    for _, events in jobs.groupby("client")["event"]:
+        seq = events.tolist()
+        assert all(a != b for a, b in zip(seq, seq[1:])), "one job at a time"
+    weekly = model.datacollector.get_model_vars_dataframe()
+    assert weekly["week"].tolist() == list(range(1, scenario.run.horizon_weeks + 1))
+    assert (weekly["caseload_max"] <= scenario.service.caseload_cap).all()
+    for name, value in metrics(log, scenario).items():
+        if "_rate" in name or name.endswith("_share"):
+            assert np.isnan(value) or 0.0 <= value <= 1.0, name
+
+
+def test_week_boundary_events_on_day_7w_belong_to_the_next_week() -> None:
+    model = IPSModel(Scenario().with_changes({"entry.mode": "cohort", "entry.cohort_size": 1,
+                                              "service.specialists": 0}), seed=0)
+    fired: list[tuple[int, int]] = []
+
+    def probe():
+        yield model.clock.at(7)
+        fired.append((model.week, model.env.now))
+
+    model.env.process(probe())
+    model.step()
+    assert fired == [] and model.env.now == 7
+    model.step()
+    assert fired == [(1, 7)]

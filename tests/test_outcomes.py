@@ -1,0 +1,84 @@
+"""Metrics are pure functions of an event log: checked on hand-made logs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from ipssim.events import Event, EventLog
+from ipssim.outcomes import METRICS, funnel, job_spells, metrics, waiting_spells
+from ipssim.scenario import Scenario
+
+
+def log_of(rows: list[tuple]) -> pd.DataFrame:
+    """Rows are (day, client, event, detail[, specialist, employer])."""
+    log = EventLog()
+    for row in rows:
+        log.add(*row)
+    return log.frame()
+
+
+SCENARIO = Scenario().with_changes({"run.horizon_weeks": 104, "service.specialists": 2,
+                                    "service.annual_cost_per_specialist": 52000.0})
+E = Event
+
+
+def test_employment_tenure_and_reoffending_from_a_small_log() -> None:
+    df = log_of([
+        (0, 0, E.ENTRY, 0), (0, 0, E.WANTS_WORK, 0), (7, 0, E.REFERRED, 0),
+        (7, 0, E.WAITLISTED, 0, 0), (21, 0, E.ENGAGED, 0, 0), (100, 0, E.JOB_START, 30, 0, 5),
+        (200, 0, E.JOB_END, 0, -1, 5),
+        (0, 1, E.ENTRY, 3), (0, 1, E.WANTS_WORK, 0), (50, 1, E.REOFFENCE, 0),
+        (400, 1, E.REOFFENCE, 1),
+        (0, 2, E.ENTRY, 1), (300, 2, E.JOB_START, 12, -1, 7),
+        (3, -1, E.EMPLOYER_CONTACT, 1, 0, 5), (4, -1, E.EMPLOYER_CONTACT, 0, 1, 6),
+    ])
+    m = metrics(df, SCENARIO)
+    assert set(m) == set(METRICS)
+    assert m["employment_rate"] == pytest.approx(2 / 3)
+    assert m["days_to_first_job_median"] == pytest.approx(200.0)  # median of 100 and 300
+    horizon = 7 * 104
+    assert m["weeks_worked_mean"] == pytest.approx((100 + horizon - 300) / 7 / 3)
+    assert m["sustained_13wk_rate"] == pytest.approx(2 / 3)
+    assert m["reoffending_rate_12m"] == pytest.approx(1 / 3)  # client 1's first year only
+    assert m["referral_rate"] == pytest.approx(1 / 2)
+    assert m["waiting_weeks_mean"] == pytest.approx(2.0)
+    assert m["employer_contacts_per_specialist_week"] == pytest.approx(2 / (2 * 104))
+    assert m["placements"] == 1
+    assert m["cost_per_placement"] == pytest.approx(2 * 52000.0 * 2 / 1)
+    assert m["full_time_job_share"] == pytest.approx(0.5)
+
+
+def test_prison_leavers_are_followed_from_release() -> None:
+    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.IN_PRISON, 8), (56, 0, E.RELEASE, 0),
+                 (30, 0, E.REOFFENCE, 0),  # impossible in the model, but before the follow-up
+                 (400, 0, E.REOFFENCE, 0)])
+    assert metrics(df, SCENARIO)["reoffending_rate_12m"] == pytest.approx(1.0)
+    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.IN_PRISON, 8), (56, 0, E.RELEASE, 0),
+                 (500, 0, E.REOFFENCE, 0)])
+    assert metrics(df, SCENARIO)["reoffending_rate_12m"] == 0.0
+
+
+def test_clients_not_followed_for_a_year_are_left_out_of_12_month_rates() -> None:
+    df = log_of([(700, 0, E.ENTRY, 0), (710, 0, E.REOFFENCE, 0)])
+    m = metrics(df, SCENARIO)
+    assert math.isnan(m["reoffending_rate_12m"])
+    assert m["employment_rate"] == 0.0
+    assert math.isnan(m["cost_per_placement"])
+
+
+def test_open_spells_end_at_the_horizon() -> None:
+    df = log_of([(0, 0, E.ENTRY, 0), (10, 0, E.JOB_START, 30), (20, 0, E.JOB_END, 0),
+                 (30, 0, E.JOB_START, 30), (5, 0, E.WAITLISTED, 0)])
+    spells = job_spells(df, horizon_day=100)
+    assert spells["end"].tolist() == [20, 100]
+    assert waiting_spells(df, horizon_day=100).tolist() == [95]
+
+
+def test_funnel_counts_each_client_once_per_stage() -> None:
+    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.WANTS_WORK, 0), (5, 0, E.REFERRED, 0),
+                 (50, 0, E.REFERRED, 0), (0, 1, E.ENTRY, 0)])
+    f = funnel(df)
+    assert (f["clients"], f["wants_work"], f["referred"], f["job"]) == (2, 1, 1, 0)

@@ -1,0 +1,104 @@
+"""Scenario tests: each named policy moves outcomes the way the mechanisms say, at equal seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ipssim.experiment import replicate, run_one, runs_frame
+from ipssim.scenario import OFFENCES
+from tests.conftest import small
+
+
+def paired(a, b, reps: int = 4, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (runs_frame(replicate(a, reps, seed, progress=False)),
+            runs_frame(replicate(b, reps, seed, progress=False)))
+
+
+def test_zero_exclusion_off_with_gatekeeping_lowers_referrals_and_placements() -> None:
+    open_door = small("base", **{"policy.referral_gatekeeping": 0.6})
+    screened = open_door.with_changes({"policy.zero_exclusion": False})
+    a, b = paired(open_door, screened)
+    assert (b["referral_rate"] < a["referral_rate"]).all()
+    assert b["placements"].mean() < a["placements"].mean()
+    assert b["employment_rate"].mean() < a["employment_rate"].mean()
+
+
+def test_gatekeeping_lowers_referrals() -> None:
+    a, b = paired(small("base"), small("base", **{"policy.referral_gatekeeping": 0.8}))
+    assert (b["referral_rate"] < a["referral_rate"]).all()
+
+
+def contacts_per_caseload_week(result) -> float:
+    contacts = (result.events["event"] == "employer_contact").sum()
+    return contacts / result.weekly["on_caseload"].sum()
+
+
+def test_larger_caseload_cap_lowers_employer_contacts_per_client() -> None:
+    demand = {"entry.arrivals_per_week": 8.0}
+    cap20 = small("base", **demand)
+    cap40 = cap20.with_changes({"service.caseload_cap": 40})
+    for seed in (1, 2):
+        a, b = run_one(cap20, seed), run_one(cap40, seed)
+        assert b.weekly["on_caseload"].mean() > a.weekly["on_caseload"].mean()
+        assert contacts_per_caseload_week(b) < contacts_per_caseload_week(a)
+        assert b.metrics["waiting_weeks_mean"] <= a.metrics["waiting_weeks_mean"]
+
+
+def job_starts_per_client(result) -> tuple[pd.Series, pd.Series]:
+    """Job starts and clients by index offence."""
+    ev = result.events
+    offence = ev[ev["event"] == "entry"].set_index("client")["detail"].map(dict(enumerate(OFFENCES)))
+    starts = ev[ev["event"] == "job_start"]["client"].map(offence).value_counts()
+    return starts.reindex(offence.value_counts().index, fill_value=0), offence.value_counts()
+
+
+def test_offence_aversion_lowers_placements_most_for_arson_and_sexual_offences() -> None:
+    mix = {f"population.offences.{k}": (0.2 if k in ("arson", "sexual") else 0.15)
+           for k in OFFENCES if k != "none"} | {"population.offences.none": 0.0}
+    surveyed = small("base", **mix, **{"entry.mode": "cohort", "entry.cohort_size": 2000,
+                                       "entry.wants_work_only": True, "service.specialists": 80,
+                                       "employers.count": 2000, "run.horizon_weeks": 40})
+    averse = surveyed.with_changes({"employers.offence_aversion": 1.4})
+    totals = {}
+    for label, s in (("surveyed", surveyed), ("averse", averse)):
+        starts = clients = 0
+        for seed in (1, 2, 3):
+            st, n = job_starts_per_client(run_one(s, seed))
+            starts, clients = starts + st, clients + n
+        totals[label] = starts / clients
+    drop = 1.0 - totals["averse"] / totals["surveyed"]
+    assert (drop > 0).all(), drop.to_dict()
+    most = drop[["arson", "sexual"]].mean()
+    any_conviction = drop[["acquisitive", "drugs", "other"]].mean()
+    assert most > any_conviction + 0.03, drop.to_dict()
+
+
+def test_work_lowers_reoffending() -> None:
+    """Same people, same seed: with no employers nobody works, and more people reoffend."""
+    with_jobs = small("prison_leavers", **{"run.horizon_weeks": 78})
+    no_jobs = with_jobs.with_changes({"employers.count": 0})
+    a, b = paired(with_jobs, no_jobs, reps=4)
+    assert (b["employment_rate"] == 0).all() and (a["employment_rate"] > 0.2).all()
+    assert b["reoffending_rate_12m"].mean() > a["reoffending_rate_12m"].mean()
+    assert b["reoffences_per_client"].mean() > a["reoffences_per_client"].mean()
+
+
+def test_more_specialists_never_lengthen_waits() -> None:
+    busy = {"entry.arrivals_per_week": 10.0}
+    waits = []
+    for specialists in (2, 4, 8):
+        runs = runs_frame(replicate(small("base", **busy, **{"service.specialists": specialists}),
+                                    3, 4, progress=False))
+        waits.append(runs["waiting_weeks_mean"].to_numpy())
+    assert np.all(waits[1] <= waits[0]) and np.all(waits[2] <= waits[1])
+    assert waits[2].mean() < waits[0].mean()
+
+
+def test_extremes_no_employers_no_jobs_and_ample_places_no_waiting() -> None:
+    none = run_one(small("base", **{"employers.count": 0}), 3)
+    assert none.metrics["employment_rate"] == 0.0
+    ample = run_one(small("base", **{"service.specialists": 20, "service.caseload_cap": 50}), 3)
+    assert ample.metrics["waiting_weeks_mean"] == 0.0
+    nobody = run_one(small("base", **{"service.specialists": 0}), 3)
+    assert nobody.funnel["referred"] == 0 and nobody.metrics["placements"] == 0
