@@ -1,0 +1,116 @@
+"""Model benchmark: microseconds per client-week and peak memory, beside Mesa's Boltzmann model.
+
+Usage: python benchmarks/bench_model.py [--sizes team,1k,regional] [--repeat 3]
+
+Each configuration runs in a fresh process (one core) so its peak memory is its own. The same
+process then times Mesa's Boltzmann wealth example with 10,000 agents, so the ratio of ipssim's
+cost per client-week to Mesa's cost per agent-step holds on a noisy machine.
+
+Configurations are cohorts of the base scenario (every client present every week), with staff,
+clinicians and employers scaled to the number of clients.
+Targets (issue 2): regional within 30 s and 2 GiB; cost per client-week at 100,000 clients no
+more than 1.5 times that at 1,000; ipssim's cost per client-week no more than Mesa's per
+agent-step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"team": (500, 104), "1k": (1_000, 156), "regional": (100_000, 156)}
+
+
+def scenario(clients: int, weeks: int):
+    from ipssim import scenario as scenarios
+
+    return scenarios.load(ROOT / "scenarios" / "base.toml", [
+        "entry.mode=cohort", f"entry.cohort_size={clients}", f"run.horizon_weeks={weeks}",
+        f"service.specialists={max(1, clients // 30)}",
+        f"clinicians.care_coordinators={max(1, clients // 25)}",
+        f"employers.count={max(400, clients)}"])
+
+
+def boltzmann_us_per_agent_step(repeat: int) -> float:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from boltzmann import BoltzmannWealth
+
+    best = float("inf")
+    for seed in range(repeat):
+        model = BoltzmannWealth(n=10_000, width=100, height=100, seed=seed)
+        start = time.perf_counter()
+        for _ in range(10):
+            model.step()
+        best = min(best, (time.perf_counter() - start) / (10 * 10_000) * 1e6)
+    return best
+
+
+def measure(size: str, repeat: int) -> dict:
+    """Run one configuration in this process; best of ``repeat`` for small ones."""
+    from ipssim.model import IPSModel
+
+    clients, weeks = SIZES[size]
+    s = scenario(clients, weeks)
+    runs = repeat if clients <= 10_000 else 1
+    best = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        model = IPSModel(s, seed=1)
+        built = time.perf_counter()
+        model.run()
+        done = time.perf_counter()
+        row = {"build_s": built - start, "run_s": done - built, "total_s": done - start,
+               "events": len(model.log)}
+        if best is None or row["total_s"] < best["total_s"]:
+            best = row
+        del model
+    client_weeks = clients * weeks
+    return {"size": size, "clients": clients, "weeks": weeks, "client_weeks": client_weeks,
+            **best, "us_per_client_week": best["total_s"] / client_weeks * 1e6,
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "boltzmann_us_per_agent_step": boltzmann_us_per_agent_step(repeat)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="team,1k,regional")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.repeat)))
+        return 0
+    rows = []
+    for size in args.sizes.split(","):
+        done = subprocess.run([sys.executable, __file__, "--one", size, "--repeat",
+                               str(args.repeat)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(f"{platform.python_implementation()} {platform.python_version()}, "
+          f"{platform.machine()}, one core per configuration")
+    print(f"{'size':<9}{'clients':>9}{'weeks':>6}{'events':>11}{'build s':>9}{'run s':>9}"
+          f"{'us/client-wk':>14}{'peak MiB':>10}{'mesa us/agent-step':>20}{'ratio':>7}")
+    for r in rows:
+        ratio = r["us_per_client_week"] / r["boltzmann_us_per_agent_step"]
+        print(f"{r['size']:<9}{r['clients']:>9,}{r['weeks']:>6}{r['events']:>11,}"
+              f"{r['build_s']:>9.2f}{r['run_s']:>9.2f}{r['us_per_client_week']:>14.2f}"
+              f"{r['peak_rss_mib']:>10.0f}{r['boltzmann_us_per_agent_step']:>20.2f}{ratio:>7.2f}")
+    by = {r["size"]: r for r in rows}
+    if "1k" in by and "regional" in by:
+        growth = by["regional"]["us_per_client_week"] / by["1k"]["us_per_client_week"]
+        print(f"cost per client-week at 100,000 / at 1,000: {growth:.2f} (target <= 1.5)")
+    if "regional" in by:
+        r = by["regional"]
+        print(f"regional run: {r['total_s']:.1f} s (target <= 30), peak {r['peak_rss_mib']:.0f} MiB "
+              "(target <= 2048)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
