@@ -54,18 +54,19 @@ def boltzmann_us_per_agent_step(repeat: int) -> float:
 
 def measure(size: str, repeat: int) -> dict:
     """Run one configuration in this process; best of ``repeat`` for small ones."""
-    from ipssim.model import IPSModel
+    from ipssim.model import IPSModel, paused_gc
 
     clients, weeks = SIZES[size]
     s = scenario(clients, weeks)
     runs = repeat if clients <= 10_000 else 1
     best = None
     for _ in range(runs):
-        start = time.perf_counter()
-        model = IPSModel(s, seed=1)
-        built = time.perf_counter()
-        model.run()
-        done = time.perf_counter()
+        with paused_gc():  # as ipssim.experiment.run_one runs every replication
+            start = time.perf_counter()
+            model = IPSModel(s, seed=1)
+            built = time.perf_counter()
+            model.run()
+            done = time.perf_counter()
         row = {"build_s": built - start, "run_s": done - built, "total_s": done - start,
                "events": len(model.log)}
         if best is None or row["total_s"] < best["total_s"]:

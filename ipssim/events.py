@@ -20,7 +20,7 @@ class Event(IntEnum):
     """What happened. The ``detail`` column's meaning is given per event."""
 
     ENTRY = 0  # joined the clinical team; detail: offence index in scenario.OFFENCES
-    WANTS_WORK = 1  # says they want competitive work
+    WANTS_WORK = 1  # says they want competitive work; detail: preferred sector in scenario.SECTORS
     RELEASE = 2  # released from prison or custody
     HELD_BACK = 3  # clinician judged them 'not ready'
     SCREENED_OUT = 4  # failed an eligibility criterion; detail: Screen code
@@ -43,6 +43,7 @@ class Event(IntEnum):
     CUSTODY = 21  # taken into custody
     EMPLOYER_CONTACT = 22  # specialist's face-to-face employer contact; detail: 1 if a vacancy
     IN_PRISON = 23  # entered while in prison; detail: weeks to release
+    EMPLOYER = 24  # an employer in the labour market, logged on day 0; detail: sector index
 
 
 class Outcome(IntEnum):

@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Population
+from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Population, ScenarioError
 
 # Relative one-year reoffending risk by index offence (assumption: Ministry of Justice proven
 # reoffending tables rank acquisitive and drug offences highest and sexual offences lowest).
 OFFENCE_RISK = {"violent": 1.0, "sexual": 0.45, "arson": 0.8, "acquisitive": 1.4, "drugs": 1.25,
                 "other": 1.0, "none": 0.15}
+MAX_SCREENING_ROUNDS = 100  # a trial screens at most 100 people per place before giving up
 RECIDIVISM_DRAWS = 4  # reoffence thresholds drawn up front (more are drawn if needed)
 _COLUMNS = 18 + RECIDIVISM_DRAWS
 
@@ -69,8 +70,14 @@ def draw_clients(rng: np.random.Generator, first: int, n: int, pop: Population, 
     if not wanting_only:
         return _draw(rng, first, n, pop, risk_12m)
     enrolled: list[Profile] = []
-    while len(enrolled) < n:
+    for _ in range(MAX_SCREENING_ROUNDS):
         enrolled += [p for p in _draw(rng, 0, n, pop, risk_12m) if p.wants_work]
+        if len(enrolled) >= n:
+            break
+    else:
+        raise ScenarioError(f"entry.wants_work_only: fewer than 1 in {MAX_SCREENING_ROUNDS} people "
+                            "want work in this population, so no trial cohort can be enrolled; "
+                            "raise population.work_interest")
     return [replace(p, index=first + i) for i, p in enumerate(enrolled[:n])]
 
 

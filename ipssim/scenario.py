@@ -262,7 +262,7 @@ class Work(Section):
                                      "preferences.", ge=1, le=5)
     unsupported_job_loss: float = param(1.1, "x hazard", ASSUMPTION, "Job-loss multiplier without "
                                         "follow-along support.", ge=1, le=5)
-    full_time_share: float = param(0.85, "share", "calibrated: two thirds work 20+ hours (Bond et "
+    full_time_share: float = param(0.83, "share", "calibrated: two thirds work 20+ hours (Bond et "
                                    "al. 2008)", "Share of jobs taken at 20+ hours by someone "
                                    "without benefit worries.", ge=0, le=1)
     support_wanted_months: float = param(9.0, "months", ASSUMPTION + ": most workers step down "

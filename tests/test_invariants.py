@@ -50,7 +50,7 @@ def check_week(model: IPSModel) -> None:
         assert len(holders) <= cap
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=changes, seed=st.integers(0, 2**16))
 def test_invariants_hold_for_any_scenario(changes: dict, seed: int) -> None:
     scenario = Scenario().with_changes(changes)

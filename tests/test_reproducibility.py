@@ -43,8 +43,10 @@ def test_common_random_numbers_keep_the_same_people() -> None:
     """Two scenarios run with one seed hold the same clients wherever distributions agree."""
     a = run_one(small("base"), 5)
     b = run_one(small("gatekept"), 5)
-    entries = lambda r: r.events[r.events["event"] == "entry"][["day", "client", "detail"]]
+    def entries(r):
+        return r.events[r.events["event"] == "entry"][["day", "client", "detail"]]
     assert_frame_equal(entries(a).reset_index(drop=True), entries(b).reset_index(drop=True))
-    wants = lambda r: set(r.events[r.events["event"] == "wants_work"]["client"])
+    def wants(r):
+        return set(r.events[r.events["event"] == "wants_work"]["client"])
     assert wants(a) == wants(b)
     assert isinstance(a.events, pd.DataFrame)

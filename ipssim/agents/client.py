@@ -110,7 +110,8 @@ class Client(mesa.Agent):
         if self.profile.prison_leaver:
             model.log.add(self.entry_day, self.index, Event.IN_PRISON, self.profile.release_week)
         if self.profile.wants_work:
-            model.log.add(self.entry_day, self.index, Event.WANTS_WORK)
+            model.log.add(self.entry_day, self.index, Event.WANTS_WORK,
+                          self.profile.preferred_sector)
         if self.state is State.COMMUNITY:
             self.next_review = self.entry_day + self._first_review_delay()
         self._accrue()

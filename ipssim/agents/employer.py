@@ -9,7 +9,6 @@ import mesa
 
 from ipssim.events import Outcome
 from ipssim.scenario import OFFENCES, REGULATED_SECTORS, SECTORS, Employers, LabourMarket
-from ipssim.streams import Draws
 
 if TYPE_CHECKING:
     from ipssim.agents.client import Client
@@ -28,14 +27,15 @@ class Employer(mesa.Agent):
     of averse employers match the surveys at aversion 1.
     """
 
-    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Employers) -> None:
+    def __init__(self, model: mesa.Model, index: int, draws: tuple[float, float, float],
+                 cfg: Employers) -> None:
+        """``draws`` are employer ``index``'s row of the employer stream: sector, size, tolerance."""
         super().__init__(model)
         self.index = index
-        self.draws = draws
-        self.sector = draws.integer(len(SECTORS))
-        self.small_firm = draws.chance(cfg.small_firm_share)
+        sector_u, size_u, tolerance = draws
+        self.sector = min(int(sector_u * len(SECTORS)), len(SECTORS) - 1)
+        self.small_firm = size_u < cfg.small_firm_share
         self.regulated = SECTORS[self.sector] in REGULATED_SECTORS
-        tolerance = draws.uniform()
         self.averse = tuple(self._averse(k, tolerance, cfg) for k in OFFENCES)
         self.relationship = 0.0
         self.last_contact = 0
