@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench calibrate clean
+.PHONY: run test bench calibrate dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,discovery,dashboard]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -23,6 +23,9 @@ bench: $(STAMP)
 
 calibrate: $(STAMP)
 	$(BIN)/python experiments/calibration_check.py
+
+dashboard: $(STAMP)
+	$(BIN)/ipssim dashboard scenarios/base.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

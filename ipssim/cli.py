@@ -11,11 +11,25 @@ import sys
 from types import ModuleType
 
 from ipssim import __version__
-from ipssim.commands import compare, run
+from ipssim.commands import (
+    compare,
+    dashboard,
+    discover,
+    fidelity,
+    plot,
+    report,
+    run,
+    sensitivity,
+    sites,
+    sweep,
+    trial,
+)
+from ipssim.commands.errors import USER_ERRORS
 from ipssim.results import OutputError, check_free
 from ipssim.scenario import ScenarioError
 
-COMMANDS: tuple[ModuleType, ...] = (run, compare)
+COMMANDS: tuple[ModuleType, ...] = (run, compare, fidelity, trial, sites, sweep, sensitivity,
+                                    discover, plot, report, dashboard)
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -42,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "out", None) is not None:
             check_free(args.out)
         return args.handler(args)
-    except (ScenarioError, OutputError, UsageError) as exc:
+    except (ScenarioError, OutputError, UsageError, *USER_ERRORS) as exc:
         print(f"ipssim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from tqdm import tqdm
 
-from ipssim.model import IPSModel
+from ipssim.model import IPSModel, paused_gc
 from ipssim.outcomes import METRICS, by_offence, funnel, metrics
 from ipssim.scenario import Scenario
 
@@ -37,8 +36,9 @@ class RunResult:
 
 def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
     """Run one replication to the horizon."""
-    model = IPSModel(scenario, seed=seed, rep=rep)
-    model.run()
+    with paused_gc():
+        model = IPSModel(scenario, seed=seed, rep=rep)
+        model.run()
     events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     return RunResult(rep, metrics(events, scenario), funnel(events), by_offence(events, scenario),
@@ -80,6 +80,8 @@ def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
     mean = float(values.mean())
     if len(values) < 2:
         return (mean, mean, mean)
+    from scipy import stats  # here, not at the top: worker processes start ~1 s faster
+
     half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
     return (mean, mean - half, mean + half)
 

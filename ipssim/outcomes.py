@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ipssim.events import Event
+from ipssim.fidelity import review
 from ipssim.scenario import OFFENCES, Scenario
 
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
@@ -21,7 +22,7 @@ HEADLINE = ("employment_rate", "days_to_first_job_median", "weeks_worked_mean",
             "employer_contacts_per_specialist_week", "cost_per_placement")
 EXTRA = ("wants_work_rate", "employment_rate_12m", "employed_at_12m_rate",
          "weeks_worked_per_year_after_first_job", "full_time_job_share", "placements",
-         "reoffences_per_client")
+         "reoffences_per_client", "fidelity_total")
 METRICS = HEADLINE + EXTRA
 
 DESCRIPTIONS = {
@@ -41,6 +42,7 @@ DESCRIPTIONS = {
     "full_time_job_share": "share of job starts at 20 or more hours a week",
     "placements": "job starts while supported by the service",
     "reoffences_per_client": "proven reoffences per client by the horizon",
+    "fidelity_total": "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",
 }
 
 
@@ -154,6 +156,7 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         if len(spells) else float("nan"),
         "placements": float(placements),
         "reoffences_per_client": _rate(len(reoffences), n),
+        "fidelity_total": float(review(log, scenario).total),
     }
 
 

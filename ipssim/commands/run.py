@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import __version__
+from ipssim import __version__, timecourse, timecourse_figures
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean, fmt
 from ipssim.commands.options import add_replication_options
@@ -49,8 +49,12 @@ def write_run(folder: Path, info: dict, scenario: scenarios.Scenario, seed: int,
     runs = runs_frame(results).assign(seed=seed, scenario=scenario.name,
                                       scenario_hash=scenario.hash())
     runs.to_parquet(folder / "runs.parquet", index=False)
-    pooled(results, lambda r: r.events).to_parquet(folder / "events.parquet", index=False)
-    pooled(results, lambda r: r.weekly).to_parquet(folder / "weekly.parquet", index=False)
+    events = pooled(results, lambda r: r.events)
+    weekly = pooled(results, lambda r: r.weekly)
+    events.to_parquet(folder / "events.parquet", index=False)
+    weekly.to_parquet(folder / "weekly.parquet", index=False)
+    timecourse_figures.write(folder, timecourse.tables(events, weekly, scenario), info,
+                             scenario.name)
     summary.to_csv(folder / "summary.csv")
     pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)
     pooled(results, lambda r: r.offences.reset_index()).to_csv(folder / "offences.csv", index=False)

@@ -1,0 +1,1 @@
+"""Analyses of result tables: targets, sensitivity indices, scenario discovery."""

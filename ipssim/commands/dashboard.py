@@ -1,0 +1,64 @@
+"""``ipssim dashboard [SCENARIO]``: the live training dashboard, served to a browser.
+
+Listens on 127.0.0.1 (this machine only) unless ``--host`` says otherwise. Solara's front-end
+files come from the installed ``solara-assets`` package, so the page loads with no internet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from ipssim.dashboard import SCENARIO_ENV
+from ipssim.dashboard.levers import presets
+from ipssim.scenario import load
+
+NAME = "dashboard"
+HELP = "serve the live training dashboard in the browser"
+HOST = "127.0.0.1"
+PORT = 8765
+EXIT_USAGE = 2
+
+
+def port(text: str) -> int:
+    """A TCP port: 1 to 65535, or 0 for any free port."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {value}")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/base.toml"),
+                   help="starting scenario; the *.toml files beside it are the presets "
+                        "(default scenarios/base.toml)")
+    p.add_argument("--port", type=port, default=PORT, help=f"port (default {PORT})")
+    p.add_argument("--host", default=HOST,
+                   help=f"address to listen on (default {HOST}: this machine only; "
+                        "0.0.0.0 for every network the machine is on)")
+
+
+def run(args: argparse.Namespace) -> int:
+    load(args.scenario)  # a bad scenario or preset fails here with the usual message
+    presets(args.scenario.parent)
+    if importlib.util.find_spec("solara") is None:
+        print("ipssim: error: the dashboard needs its extra: pip install -e '.[dashboard]'",
+              file=sys.stderr)
+        return EXIT_USAGE
+    os.environ[SCENARIO_ENV] = str(args.scenario.resolve())
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home
+    # Solara's hook checker flags a harmless pattern inside Mesa 3.3's SolaraViz on every page
+    warnings.filterwarnings("ignore", message=r".*found despite early return", category=UserWarning)
+    from solara.__main__ import run as solara_run
+
+    solara_run.main(["ipssim.dashboard.app", "--host", args.host, "--port", str(args.port),
+                     "--production", "--no-open", "--no-check-version", "--log-level", "warning"],
+                    standalone_mode=False)
+    return 0

@@ -1,0 +1,100 @@
+"""``ipssim fidelity SCENARIO``: a simulated IPS fidelity review, item by item.
+
+Each replication is reviewed on the 25 items of the IPS Supported Employment Fidelity Scale;
+the table shows each item's score and measure in the first replication beside its mean over
+replications, then the total with its 95% interval and band. Rules: docs/fidelity.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ipssim import __version__
+from ipssim import scenario as scenarios
+from ipssim.commands.display import clean
+from ipssim.commands.options import add_replication_options
+from ipssim.experiment import interval, replicate
+from ipssim.fidelity import Review, band, review
+from ipssim.results import manifest, write_folder, write_json
+
+NAME = "fidelity"
+HELP = "simulated IPS fidelity review (25 items, 1-5 each) of one scenario"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path, help="scenario TOML file")
+    add_replication_options(p, reps=10)
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = scenarios.load(args.scenario, args.overrides)
+    start = time.perf_counter()
+    results = replicate(scenario, args.reps, args.seed, args.workers)
+    wall = time.perf_counter() - start
+    reviews = [review(r.events, scenario, r.weekly) for r in results]
+    items = item_table(reviews)
+    total = interval(np.array([r.total for r in reviews], dtype=float))
+    if args.out is not None:
+        info = manifest([scenario], args.seed, args.reps, wall)
+        write_folder(args.out, lambda d: (write_json(d / "manifest.json", info),
+                                          scores_frame(reviews).to_csv(d / "items.csv",
+                                                                       index=False),
+                                          items.to_csv(d / "summary.csv", index=False)))
+    if args.format == "json":
+        print(json.dumps(as_json(scenario, args.seed, reviews, items, total), indent=2))
+    else:
+        print_review(scenario, args.seed, reviews, items, total)
+    return 0
+
+
+def item_table(reviews: list[Review]) -> pd.DataFrame:
+    """One row per item: the first replication's score and measure, the mean, lowest and highest
+    score over replications."""
+    scores = np.array([[item.score for item in r.items] for r in reviews])
+    first = reviews[0].items
+    return pd.DataFrame({"number": [i.number for i in first], "name": [i.name for i in first],
+                         "basis": [i.basis for i in first], "score": [i.score for i in first],
+                         "mean": scores.mean(axis=0), "min": scores.min(axis=0),
+                         "max": scores.max(axis=0), "measure": [i.measure for i in first]})
+
+
+def scores_frame(reviews: list[Review]) -> pd.DataFrame:
+    """Every replication's items: rep, number, name, score, measure, basis."""
+    return pd.DataFrame([{"rep": rep, "number": i.number, "name": i.name, "score": i.score,
+                          "measure": i.measure, "basis": i.basis}
+                         for rep, r in enumerate(reviews) for i in r.items])
+
+
+def as_json(scenario: scenarios.Scenario, seed: int, reviews: list[Review], items: pd.DataFrame,
+            total: tuple[float, float, float]) -> dict:
+    """The ``--format json`` object."""
+    mean, low, high = total
+    return {"scenario": scenario.name, "scenario_hash": scenario.hash(), "seed": seed,
+            "reps": len(reviews), "version": __version__,
+            "items": clean(items.to_dict(orient="records")),
+            "total": clean({"mean": mean, "ci_low": low, "ci_high": high}),
+            "band": band(mean), "bands": dict(Counter(r.band for r in reviews))}
+
+
+def print_review(scenario: scenarios.Scenario, seed: int, reviews: list[Review],
+                 items: pd.DataFrame, total: tuple[float, float, float]) -> None:
+    """The table: each item with its score, mean over replications and measure."""
+    print(f"{scenario.name} ({scenario.hash()}): fidelity review of {len(reviews)} "
+          f"replications, seed {seed}, {scenario.run.horizon_weeks} weeks")
+    print(f"{'item':<50} {'score':>5} {'mean':>5}  {'basis':<13} measure (replication 0)")
+    for row in items.itertuples():
+        print(f"{row.number:>2} {row.name:<47} {row.score:>5} {row.mean:>5.1f}  {row.basis:<13} "
+              f"{row.measure}")
+    mean, low, high = total
+    bands = ", ".join(f"{name} {count}" for name, count in Counter(r.band for r in reviews)
+                      .most_common())
+    print(f"\ntotal {mean:.1f} of 125 (95% interval {low:.1f} to {high:.1f}): {band(mean)}"
+          f"  [replications by band: {bands}]")
+    print("bands: exemplary 115-125, good 100-114, fair 74-99, not IPS 73 or less")

@@ -1,0 +1,159 @@
+"""Where a sweep's runs execute: this process, local worker processes, or a Dask cluster.
+
+Work is sent in batches of runs; each run is ``run_one(scenario, seed, rep)``, so its numbers
+depend only on its scenario, seed and replication, never on the executor or the batching.
+Results come back as each batch finishes, in whatever order they finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+from ipssim.experiment import run_one
+from ipssim.scenario import Scenario
+
+RunSpec = tuple[int, Scenario, int, int]  # point, scenario, seed, rep
+Row = dict[str, Any]
+POOL_RESTARTS = 3  # a local worker that dies is replaced this many times before giving up
+CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
+
+
+class ExecutionError(Exception):
+    """The executor could not start or reach its workers."""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How to run: ``workers`` local processes, or a Dask scheduler address, or a local Dask
+    cluster of ``dask_local`` workers. ``batch`` runs go to each task (None: chosen)."""
+
+    workers: int = 1
+    scheduler: str | None = None
+    dask_local: int | None = None
+    batch: int | None = None
+
+    def describe(self) -> str:
+        if self.scheduler:
+            return f"dask scheduler {self.scheduler}"
+        if self.dask_local:
+            return f"local dask cluster of {self.dask_local} workers"
+        return f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
+
+    @property
+    def uses_dask(self) -> bool:
+        return bool(self.scheduler or self.dask_local)
+
+    @property
+    def parallelism(self) -> int:
+        return self.dask_local or self.workers
+
+
+def run_batch(runs: list[RunSpec]) -> list[Row]:
+    """Run each (point, scenario, seed, rep) and return one row of metrics per run."""
+    rows = []
+    for point, scenario, seed, rep in runs:
+        result = run_one(scenario, seed, rep)
+        rows.append({"point": point, "rep": rep, "seed": seed, "scenario_hash": scenario.hash(),
+                     **{k: float(v) for k, v in result.metrics.items()},
+                     "placements_per_year": float(result.metrics["placements"])
+                     * 52 / scenario.run.horizon_weeks})
+    return rows
+
+
+def batches(runs: list[RunSpec], execution: Execution) -> list[list[RunSpec]]:
+    """Runs grouped into tasks. A local pool costs little per task, so it takes one run at a
+    time; Dask costs about 2 ms per task, so it takes up to 8 runs, while keeping about 16 tasks
+    per worker so that the last tasks do not leave a worker idle for long."""
+    size = execution.batch
+    if size is None:
+        size = (max(1, min(8, len(runs) // (16 * execution.parallelism)))
+                if execution.uses_dask else 1)
+    return [runs[i:i + size] for i in range(0, len(runs), size)]
+
+
+def execute(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
+    """Run the tasks; yield each task's rows as it finishes. Closing the generator (or an
+    interrupt while it waits) stops the workers."""
+    if execution.uses_dask:
+        yield from _dask(tasks, execution)
+    elif execution.workers <= 1 or len(tasks) <= 1:
+        yield from map(run_batch, tasks)
+    else:
+        yield from _local_pool(tasks, execution.workers)
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _local_pool(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]:
+    pending = dict(enumerate(tasks))
+    restarts = 0
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(pending), os.cpu_count() or 1),
+                                   mp_context=get_context("spawn"), initializer=_ignore_interrupt)
+        try:
+            futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    rows = future.result()
+                    del pending[futures.pop(future)]
+                    yield rows
+        except BrokenProcessPool:
+            restarts += 1
+            if restarts > POOL_RESTARTS:
+                raise ExecutionError(f"local worker processes died {restarts} times; giving up "
+                                     "(finished runs are saved)") from None
+        finally:
+            _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued work and end the workers at once (a running run is abandoned)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()  # no public API before Python 3.14's terminate_workers()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join(timeout=5)
+
+
+def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ExecutionError("Dask is not installed: pip install 'dask[distributed]'") from None
+    cluster = None
+    try:
+        if execution.dask_local:
+            cluster = LocalCluster(n_workers=execution.dask_local, threads_per_worker=1,
+                                   processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
+            address = cluster.scheduler_address
+        else:
+            address = execution.scheduler
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise ExecutionError(f"--scheduler {address}: cannot reach the Dask scheduler "
+                                 f"({exc})") from None
+        futures = [client.submit(run_batch, task, pure=False, retries=2) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+                future.release()
+        finally:
+            client.cancel(futures)
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,209 @@
+"""The generated tables of docs/odd.md: scenario parameters, and constants still in the code.
+
+Usage: python -m ipssim.odd [--check] [PATH]
+
+Rewrites the text between each pair of markers in docs/odd.md (or PATH) from the code, so the
+tables cannot drift from it; ``--check`` changes nothing and exits 1 if a table is out of date.
+The parameter table comes from the scenario schema (description, unit, source, bounds); the
+constants table from the module-level literal constants of the agents, the model and the
+population, with the comment the code gives each one.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import sys
+import tokenize
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from ipssim.scenario import Scenario
+
+PACKAGE = Path(__file__).resolve().parent
+DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
+CONSTANT_MODULES = ("agents/client.py", "agents/specialist.py", "agents/clinician.py",
+                    "agents/employer.py", "model.py", "population.py")
+MARKER = re.compile(r"(<!-- begin generated: (\w+) .*?-->\n)(.*?)(<!-- end generated: \2 -->)",
+                    re.DOTALL)
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _allowed(field: FieldInfo) -> str:
+    lo = hi = None
+    for meta in field.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    if lo is not None or hi is not None:
+        low = _show(lo) if lo is not None else "-inf"
+        return f"{low} to {_show(hi) if hi is not None else 'inf'}"
+    if field.annotation is bool:
+        return "true, false"
+    if typing.get_origin(field.annotation) is typing.Literal:
+        return ", ".join(_show(a) for a in typing.get_args(field.annotation))
+    return "any"
+
+
+def basis(source: str) -> str:
+    """What a parameter stands on: an assumption, a calibration, or published evidence/design."""
+    if source.startswith("assumption"):
+        return "assumption"
+    if source.startswith("calibrated"):
+        return "calibrated"
+    return "evidence or design"
+
+
+def parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, str]]:
+    """Every scenario parameter, in schema order, as table cells."""
+    rows = []
+    for name, field in model.model_fields.items():
+        sub = field.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            rows += parameters(sub, f"{prefix}{name}.")
+            continue
+        extra = field.json_schema_extra or {}
+        if "source" not in extra:
+            continue  # the scenario's name and description are labels, not parameters
+        rows.append({"name": prefix + name, "meaning": field.description or "",
+                     "unit": extra.get("unit", ""), "default": _show(field.default),
+                     "range": _allowed(field), "source": extra["source"],
+                     "basis": basis(extra["source"])})
+    return rows
+
+
+def parameter_table() -> str:
+    """The parameter table in Markdown, with a count of what the parameters stand on."""
+    rows = parameters()
+    counts = {b: sum(r["basis"] == b for r in rows)
+              for b in ("evidence or design", "calibrated", "assumption")}
+    lines = [f"{len(rows)} parameters: " + ", ".join(f"{n} {b}" for b, n in counts.items()) + ".",
+             "", "| parameter | meaning | unit | default | range | source | basis |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append("| " + " | ".join(_cell(r[k]) for k in ("name", "meaning", "unit", "default",
+                                                               "range", "source", "basis")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _comments(source: str) -> tuple[dict[int, str], dict[int, str]]:
+    """Comment text by line number: comments after code, and comments on lines of their own."""
+    trailing, alone = {}, {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            own_line = token.line.strip().startswith("#")
+            (alone if own_line else trailing)[token.start[0]] = token.string.lstrip("#").strip()
+    return trailing, alone
+
+
+def constants(modules: tuple[str, ...] = CONSTANT_MODULES) -> list[dict[str, str]]:
+    """Module-level constants with literal values, with the comment on or just above their line."""
+    rows = []
+    for module in modules:
+        source = (PACKAGE / module).read_text(encoding="utf-8")
+        trailing, alone = _comments(source)
+        for node in ast.parse(source).body:
+            if not isinstance(node, ast.Assign):
+                continue
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue  # computed from other names: not a free number
+            targets = node.targets[0]
+            names = [t.id for t in (targets.elts if isinstance(targets, ast.Tuple) else [targets])
+                     if isinstance(t, ast.Name)]
+            values = list(value) if isinstance(targets, ast.Tuple) else [value]
+            note = trailing.get(node.lineno) or _comment_above(alone, node.lineno)
+            for name, v in zip(names, values):
+                if name.isupper() and not name.startswith("_"):
+                    rows.append({"name": name, "module": str(Path("ipssim") / module),
+                                 "value": _constant(v), "comment": note,
+                                 "status": "assumption" if "assumption" in note.lower()
+                                 else "no source given"})
+    return rows
+
+
+def _comment_above(comments: dict[int, str], line: int) -> str:
+    block = []
+    while line - 1 in comments:
+        line -= 1
+        block.insert(0, comments[line])
+    return " ".join(block)
+
+
+def _constant(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, tuple):
+        return ", ".join(_show(v) for v in value)
+    return _show(value)
+
+
+def constants_table() -> str:
+    """Constants written in the code, assumptions first."""
+    rows = sorted(constants(), key=lambda r: r["status"] != "assumption")
+    lines = ["| constant | module | value | what the code says | status |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append("| " + " | ".join(_cell(r[k]) for k in ("name", "module", "value", "comment",
+                                                               "status")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"parameters": parameter_table, "constants": constants_table}
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block rewritten from the code."""
+    def fill(match: re.Match) -> str:
+        return match.group(1) + TABLES[match.group(2)]() + match.group(4)
+
+    return MARKER.sub(fill, text)
+
+
+def blocks(text: str) -> dict[str, str]:
+    """The generated blocks of ``text`` by name."""
+    return {m.group(2): m.group(3) for m in MARKER.finditer(text)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    check = "--check" in args
+    paths = [a for a in args if a != "--check"]
+    path = Path(paths[0]) if paths else DOCUMENT
+    text = path.read_text(encoding="utf-8")
+    missing = set(TABLES) - set(blocks(text))
+    if missing:
+        print(f"{path}: no markers for {', '.join(sorted(missing))}", file=sys.stderr)
+        return 1
+    new = render(text)
+    if check:
+        stale = [name for name, body in blocks(new).items() if blocks(text)[name] != body]
+        if stale:
+            print(f"{path}: out of date ({', '.join(stale)}); run python -m ipssim.odd",
+                  file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(new, encoding="utf-8")
+    print(f"wrote the generated tables of {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Virtual randomised trials: many two-arm trials of a given size, to size a trial or read a null.
+
+Each trial enrols ``n`` eligible clients from one population and allocates them in balance,
+ceil(n/2) to arm A and the rest to arm B; each arm's service serves only its own clients for the
+follow-up. Randomising a sample of independent draws from one population gives each arm an
+independent sample of the same population, so arm A of trial t takes the first clients enrolled
+from the seed tree of replication 2t and arm B those of replication 2t + 1: no client is in both
+arms, and every trial's numbers depend only on the seed and t, whatever the workers.
+
+Outcomes are intention to treat over every allocated client: competitive work (any job start)
+and a proven reoffence, each within the follow-up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ipssim.events import Event
+from ipssim.model import IPSModel
+from ipssim.scenario import Scenario, ScenarioError
+from ipssim.workers import run_tasks
+
+OUTCOMES = {"employment": Event.JOB_START, "reoffending": Event.REOFFENCE}
+ALPHA = 0.05
+PERCENTILES = (2.5, 50.0, 97.5)
+TRIALS_PER_TASK = 10
+
+
+@dataclass(frozen=True)
+class Design:
+    """A two-arm trial: the arms' scenarios cut to cohorts of their size and the follow-up."""
+
+    arm_a: Scenario
+    arm_b: Scenario
+    n: int
+    follow_up_weeks: int
+
+
+def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) -> Design:
+    """Both arms as cohorts of their allocated size, followed for ``follow_up_months``.
+
+    A trial randomises one population: the arms must draw clients alike.
+    """
+    same = (arm_a.population == arm_b.population
+            and arm_a.offending.risk_12m == arm_b.offending.risk_12m
+            and arm_a.entry.wants_work_only == arm_b.entry.wants_work_only)
+    if not same:
+        raise ScenarioError(f"trial: {arm_a.name} and {arm_b.name} draw clients from different "
+                            "populations; a trial randomises one population, so give both arms "
+                            "the same [population], offending.risk_12m and entry.wants_work_only")
+    weeks = round(follow_up_months * 52 / 12)
+    cut = {"entry.mode": "cohort", "run.horizon_weeks": weeks}
+    return Design(arm_a.with_changes({**cut, "entry.cohort_size": math.ceil(n / 2)}),
+                  arm_b.with_changes({**cut, "entry.cohort_size": n // 2}), n, weeks)
+
+
+def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
+    """Run one arm; clients allocated, then clients with each outcome."""
+    model = IPSModel(scenario, seed=seed, rep=rep)
+    model.run()
+    events = np.frombuffer(model.log.event, dtype=np.intc)
+    clients = np.frombuffer(model.log.client, dtype=np.intc)
+    counts = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
+    return [len(model.clients), *counts]
+
+
+def _trials(task: tuple[Design, int, list[int]]) -> list[list[int]]:
+    """Run some trials of a design: per trial, each arm's clients and outcome counts."""
+    plan, seed, trials = task
+    return [[t, *_arm(plan.arm_a, seed, 2 * t), *_arm(plan.arm_b, seed, 2 * t + 1)]
+            for t in trials]
+
+
+def simulate(plan: Design, trials: int, seed: int, workers: int = 1,
+             progress: bool = True) -> pd.DataFrame:
+    """One row per trial: each arm's allocated clients and clients with each outcome."""
+    chunks = [list(range(i, min(i + TRIALS_PER_TASK, trials)))
+              for i in range(0, trials, TRIALS_PER_TASK)]
+    rows = [row for chunk in run_tasks(_trials, [(plan, seed, c) for c in chunks], workers,
+                                       "trials", "trial", [len(c) for c in chunks], progress)
+            for row in chunk]
+    names = ["trial"] + [f"{arm}_{what}" for arm in ("a", "b") for what in ("n", *OUTCOMES)]
+    return pd.DataFrame(rows, columns=names)
+
+
+def estimates(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Per trial: each arm's rate, risk difference, relative risk and Fisher exact p-value."""
+    a, b = runs[f"a_{outcome}"].to_numpy(), runs[f"b_{outcome}"].to_numpy()
+    na, nb = runs["a_n"].to_numpy(), runs["b_n"].to_numpy()
+    rate_a, rate_b = a / na, b / nb
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rr = rate_a / rate_b
+    p = [_fisher(int(x), int(m), int(y), int(k)) for x, m, y, k in zip(a, na, b, nb)]
+    return pd.DataFrame({"rate_a": rate_a, "rate_b": rate_b, "risk_difference": rate_a - rate_b,
+                         "relative_risk": rr, "p_value": p})
+
+
+@cache
+def _fisher(events_a: int, n_a: int, events_b: int, n_b: int) -> float:
+    """Two-sided p-value of Fisher's exact test (trials repeat the same tables often)."""
+    return float(stats.fisher_exact([[events_a, n_a - events_a], [events_b, n_b - events_b]])
+                 .pvalue)
+
+
+def summary(runs: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """Per outcome: the distribution of each estimate across trials, and the power.
+
+    Percentiles are of the trials' own estimates (no interpolation, so an infinite relative
+    risk from an arm with no events stays infinite); trials where neither arm had an event have
+    no relative risk.
+    """
+    out: dict[str, dict[str, object]] = {}
+    for outcome in OUTCOMES:
+        est = estimates(runs, outcome)
+        significant = est["p_value"] < ALPHA
+        row: dict[str, object] = {}
+        for name in ("rate_a", "rate_b", "risk_difference", "relative_risk"):
+            values = est[name].to_numpy()
+            values = values[~np.isnan(values)]
+            row[name] = ([float(v) for v in np.percentile(values, PERCENTILES,
+                                                           method="inverted_cdf")]
+                         if len(values) else [math.nan] * 3)
+        row["power"] = float(significant.mean())
+        row["significant_favouring_a"] = float((significant & (est["risk_difference"] > 0)).mean())
+        row["significant_favouring_b"] = float((significant & (est["risk_difference"] < 0)).mean())
+        row["mean_rate_a"] = float(est["rate_a"].mean())
+        row["mean_rate_b"] = float(est["rate_b"].mean())
+        out[outcome] = row
+    return out

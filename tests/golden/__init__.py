@@ -1,0 +1,1 @@
+"""The golden summary of calibrated outputs and the script that refreshes it."""

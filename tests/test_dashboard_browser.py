@@ -1,0 +1,160 @@
+"""The training dashboard in a real browser: Debian's chromium driven by Playwright.
+
+Starts ``ipssim dashboard`` on a free port, loads the page with no request leaving the machine,
+turns zero exclusion off and referral gatekeeping up, plays a year, and checks that the figures
+on the page show fewer referrals and no more job starts than the baseline. The screenshot is
+saved to tests/artifacts/dashboard.png.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import ROOT, SCENARIOS
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = ROOT / "tests" / "artifacts" / "dashboard.png"
+WEEKS = 52  # with seed 1 on base, the gatekept service trails in job starts from week 15 on
+START_TIMEOUT = 90.0
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright's Python package is missing (the test extra)")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium is missing: apt-get install chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(server: subprocess.Popen, url: str, log: Path) -> float:
+    """Seconds until ``url`` answers; fails with the server's log if it dies or never answers."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < START_TIMEOUT:
+        if server.poll() is not None:
+            pytest.fail(f"the dashboard server exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the dashboard did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
+    """A dashboard server on a free port (no --host given); always stopped afterwards."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ipssim.cli", "dashboard", str(SCENARIOS / "base.toml"),
+             "--port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        print(f"\nserver ready in {wait_until_serving(server, url, log):.1f} s")
+        yield url, server.pid, log
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def listening_addresses(pid: int, port: int) -> set[str]:
+    import psutil  # installed with the dashboard's Jupyter widget stack
+
+    return {c.laddr.ip for c in psutil.Process(pid).net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN and c.laddr.port == port}
+
+
+def shown(page, key: str) -> dict[str, int]:
+    """The figure ``key`` for the baseline, the changed service and their difference, read at
+    once so that all three come from the same week."""
+    cells = page.evaluate(
+        """key => ['baseline', 'changed', 'difference'].map(
+               s => document.getElementById(`fig-${key}-${s}`).textContent)""", key)
+    return dict(zip(("baseline", "changed", "difference"),
+                    (int(text.replace("\u2212", "-")) for text in cells), strict=True))
+
+
+def week(page) -> int:
+    return int(page.locator("#fig-week").inner_text().split()[1])
+
+
+def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) -> None:
+    url, pid, log = dashboard
+    port = urlparse(url).port
+    assert listening_addresses(pid, port) == {"127.0.0.1"}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            failed, elsewhere = [], []
+            page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+            page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+                    and not r.url.startswith(("data:", "blob:")) and elsewhere.append(r.url))
+            start = time.perf_counter()
+            page.goto(url)
+            page.locator("#fig-week").wait_for(timeout=60_000)
+            print(f"page with its figures in {time.perf_counter() - start:.1f} s")
+            for n in (1, 2, 3):
+                start = time.perf_counter()
+                page.get_by_role("button", name="Step").click()
+                page.locator("#fig-week", has_text=f"Week {n} of").wait_for()
+                print(f"step {n}: round trip {1000 * (time.perf_counter() - start):.0f} ms")
+
+            page.locator(".lever-policy-zero_exclusion label").click()
+            page.get_by_text("Zero exclusion: off (baseline on)").wait_for()
+            gatekeeping = page.locator(".lever-policy-referral_gatekeeping [role=slider]")
+            gatekeeping.focus()
+            for _ in range(5):
+                gatekeeping.press("ArrowRight")
+            page.get_by_text("Referral gatekeeping: 0.5 (baseline 0)").wait_for()
+
+            start = time.perf_counter()
+            page.get_by_role("button", name="\u25b6").click()
+            while week(page) < WEEKS:
+                assert time.perf_counter() - start < 120, f"stuck at week {week(page)}"
+                page.wait_for_timeout(200)
+            page.get_by_role("button", name="\u275a\u275a").click()
+            played = week(page)
+            print(f"played {played} weeks in {time.perf_counter() - start:.1f} s")
+            page.wait_for_timeout(500)
+
+            referred, placements = shown(page, "referred"), shown(page, "placements")
+            want_work = shown(page, "want_work")
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.set_viewport_size({"width": 1920, "height": 1900})  # every card in the picture
+            page.wait_for_timeout(500)
+            page.screenshot(path=SCREENSHOT)
+            print(f"week {week(page)}: referred {referred}, job starts {placements}; "
+                  f"screenshot {SCREENSHOT}")
+        finally:
+            browser.close()
+    assert want_work["difference"] == 0  # the same people, from the same seed
+    assert referred["changed"] < referred["baseline"]
+    assert referred["difference"] == referred["changed"] - referred["baseline"]
+    assert placements["changed"] <= placements["baseline"]
+    assert not failed, f"requests that failed: {failed}"
+    assert not elsewhere, f"requests that left the machine: {elsewhere}"
+    server_log = log.read_text()
+    assert "Could not load URL" not in server_log and "Traceback" not in server_log, server_log

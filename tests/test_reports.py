@@ -1,0 +1,161 @@
+"""Figures, HTML reports, planners' targets, sensitivity indices and scenario discovery."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ipssim import cli
+from ipssim.analysis.discovery import DiscoveryError, load_prim
+from ipssim.figures import read_manifest
+from tests.sweeps_support import GRID, ROOT, write_sweep
+
+QUICK = ["--reps", "2", "--set", "run.horizon_weeks=16", "--set", "entry.intake_weeks=8",
+         "--set", "entry.arrivals_per_week=2", "--set", "employers.count=50"]
+SAMPLE = """
+[sample]
+n = 24
+[sample.ranges]
+"policy.referral_gatekeeping" = [0.0, 1.0]
+"employers.offence_aversion" = [0.5, 2.0]
+"clinicians.training" = [false, true]
+[sensitivity]
+trajectories = 3
+base_samples = 4
+"""
+
+
+def embedded_pngs(page: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("report") / "sweep"
+    path = write_sweep(folder.parent, GRID, reps=2)
+    assert cli.main(["sweep", str(path), "--out", str(folder)]) == 0
+    return folder
+
+
+def test_sweep_plot_and_report_with_targets(capsys, sweep_folder: Path) -> None:
+    targets = ["--target", "waiting_weeks_mean<4", "--target", "employment_rate>=0.05"]
+    assert cli.main(["plot", str(sweep_folder), *targets]) == 0
+    figures = sorted((sweep_folder / "figures").glob("*.png"))
+    assert [f.stem for f in figures] == ["sweep_employment_rate", "sweep_placements_per_year",
+                                         "sweep_waiting_weeks_mean"]
+    manifest = json.loads((sweep_folder / "manifest.json").read_text())
+    assert read_manifest(figures[0])["scenarios"][0]["hash"] == manifest["scenarios"][0]["hash"]
+    assert cli.main(["report", str(sweep_folder), *targets]) == 0
+    page = (sweep_folder / "report.html").read_text()
+    assert "Smallest specialists meeting the targets" in page
+    assert "waiting_weeks_mean &lt; 4, employment_rate &gt;= 0.05" in page
+    assert manifest["scenarios"][0]["hash"] in page and "common random numbers" in page
+    pngs = embedded_pngs(page)
+    assert len(pngs) == 3 and all(p.startswith(b"\x89PNG") for p in pngs)
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_smallest_staffing_meets_targets_on_the_mean(sweep_folder: Path) -> None:
+    from ipssim.analysis import targets
+    from ipssim.result_folder import open_folder
+
+    folder = open_folder(sweep_folder)
+    summary = folder.table("summary.parquet")
+    wanted = [targets.parse("employment_rate>=0.05", folder.metrics)]
+    best = targets.smallest(targets.assess(summary, folder.levers, wanted),
+                            "service.specialists", folder.levers)
+    means = summary[summary["metric"] == "employment_rate"]
+    for _, row in best.iterrows():
+        cap = means[means["service.caseload_cap"] == row["service.caseload_cap"]]
+        meeting = cap[cap["mean"] >= 0.05]["service.specialists"]
+        chosen = row["smallest service.specialists (on the mean)"]
+        assert (chosen == meeting.min()) if len(meeting) else pd.isna(chosen)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--target", "employment_rate=0.4"], "expected METRIC<VALUE"),
+    (["--target", "jobs>3"], "not a metric of this result"),
+    (["--minimise", "service.nothing"], "not a lever of this sweep"),
+])
+def test_bad_targets_exit_2(capsys, sweep_folder: Path, args: list[str], message: str) -> None:
+    assert cli.main(["report", str(sweep_folder), "--out",
+                     str(sweep_folder.parent / "r.html"), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not (sweep_folder.parent / "r.html").exists()
+
+
+def test_run_and_compare_reports(capsys, tmp_path: Path) -> None:
+    run_dir, compare_dir = tmp_path / "run", tmp_path / "compare"
+    base, gatekept = str(ROOT / "scenarios" / "base.toml"), str(ROOT / "scenarios" / "gatekept.toml")
+    assert cli.main(["run", base, "--out", str(run_dir), *QUICK]) == 0
+    assert cli.main(["compare", base, gatekept, "--out", str(compare_dir), *QUICK]) == 0
+    assert cli.main(["report", str(run_dir)]) == 0
+    page = (run_dir / "report.html").read_text()
+    assert "Referral funnel" in page and "employment_rate" in page
+    extra = len(list(run_dir.glob("*.png")))  # time-course figures other commands leave
+    assert len(embedded_pngs(page)) == 2 + extra
+    assert cli.main(["report", str(compare_dir)]) == 0
+    page = (compare_dir / "report.html").read_text()
+    assert "gatekept - base" in page and len(embedded_pngs(page)) == 1
+
+
+def test_report_of_a_folder_that_is_not_a_result(capsys, tmp_path: Path) -> None:
+    assert cli.main(["report", str(tmp_path)]) == 2
+    assert "not an ipssim result folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("method", "points", "index"), [
+    ("morris", 12, "mu_star"),  # 3 trajectories x (3 levers + 1)
+    ("sobol", 20, "ST"),  # 4 base samples x (3 levers + 2)
+])
+def test_sensitivity_indices_and_bar_charts(capsys, tmp_path: Path, method: str, points: int,
+                                            index: str) -> None:
+    path = write_sweep(tmp_path, SAMPLE, reps=1)
+    folder = tmp_path / method
+    assert cli.main(["sensitivity", str(path), "--method", method, "--out", str(folder)]) == 0
+    assert f"{method}, {points} points x 1 replications" in capsys.readouterr().out
+    indices = pd.read_csv(folder / "indices.csv")
+    main = indices[(indices["metric"] == "employment_rate") & (indices["index"] == index)]
+    assert set(main["lever"]) == {"policy.referral_gatekeeping", "employers.offence_aversion",
+                                  "clinicians.training"}
+    assert main["conf"].notna().all()
+    if method == "morris":
+        assert (main["value"] >= 0).all()
+    assert (folder / "figures" / "sensitivity_employment_rate.png").is_file()
+    assert cli.main(["report", str(folder)]) == 0
+    assert f"Sensitivity ({method})" in (folder / "report.html").read_text()
+
+
+def test_sensitivity_needs_a_sample(capsys, tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, GRID)
+    assert cli.main(["sensitivity", str(path), "--out", str(tmp_path / "s")]) == 2
+    assert "sensitivity needs a [sample] table" in capsys.readouterr().err
+
+
+def test_discovery_without_the_extra_says_how_to_install(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)
+    with pytest.raises(DiscoveryError, match=r"pip install -e '\.\[discovery\]'"):
+        load_prim()
+
+
+def test_discovery_reports_boxes_in_plain_words(capsys, tmp_path: Path) -> None:
+    pytest.importorskip("ema_workbench")
+    path = write_sweep(tmp_path, SAMPLE.replace("n = 24", "n = 40"), reps=1)
+    folder = tmp_path / "sample"
+    assert cli.main(["sweep", str(path), "--out", str(folder)]) == 0
+    summary = pd.read_parquet(folder / "summary.parquet")
+    employment = summary[summary["metric"] == "employment_rate"]["mean"]
+    threshold = float(employment.median())
+    assert cli.main(["discover", str(folder), "--below", str(threshold), "--density",
+                     "0.6"]) == 0
+    found = json.loads((folder / "discovery.json").read_text())
+    assert found["side"] == "below" and re.match(r"\d+ of 40 sampled points", found["question"])
+    for box in found["boxes"]:
+        assert box["sentence"].startswith("employment rate falls below")
+        assert box["density"] >= 0.6 and "coverage" in box["sentence"]

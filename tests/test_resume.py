@@ -1,0 +1,84 @@
+"""No data loss: kill -9 or Ctrl-C of a running sweep leaves only complete files, keeps every
+finished run, and running the same command again computes only what is missing."""
+
+from __future__ import annotations
+
+import re
+import signal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ipssim import sweep as sweeps
+from ipssim.executors import Execution
+from ipssim.store import RunStore
+from ipssim.sweep_runner import run_sweep
+from tests.sweeps_support import GRID, group_alive, kill_group, parts, start, wait_for, write_sweep
+
+MANY = GRID.replace("[1, 2, 3]", "[1, 2, 3, 4, 5]")  # 10 points
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    """The sweep file and its runs computed without interruption."""
+    folder = tmp_path_factory.mktemp("resume")
+    path = write_sweep(folder, MANY, reps=3)
+    done = run_sweep(sweeps.load(path), folder / "reference", Execution(), progress=False)
+    return path, done.runs
+
+
+def stored_keys(folder: Path) -> int:
+    """Every file in the store reads whole; the number of distinct runs in it."""
+    for part in parts(folder):
+        pd.read_parquet(part)
+    with RunStore(folder) as store:
+        return len(store.keys())
+
+
+def resume(path: Path, folder: Path, capsys) -> tuple[int, pd.DataFrame]:
+    from ipssim import cli
+
+    assert cli.main(["sweep", str(path), "--out", str(folder)]) == 0
+    out = capsys.readouterr().out
+    computed = int(re.search(r"\((\d+) runs computed now", out).group(1))
+    return computed, pd.read_parquet(folder / "runs.parquet")
+
+
+def test_kill_9_mid_sweep_loses_nothing_and_resumes(reference, tmp_path: Path, capsys) -> None:
+    path, expected = reference
+    folder = tmp_path / "killed"
+    process = start(["sweep", str(path), "--out", str(folder)], tmp_path / "log.txt")
+    try:
+        wait_for(lambda: len(parts(folder)) >= 3, 120, "three finished runs")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        kill_group(process)
+    saved = stored_keys(folder)
+    assert 3 <= saved < 30
+    assert not (folder / "runs.parquet").exists()  # no half-made table
+    computed, runs = resume(path, folder, capsys)
+    assert computed == 30 - saved  # only what was missing
+    pd.testing.assert_frame_equal(runs, expected)
+    assert not list(folder.glob("**/.*.tmp"))
+
+
+def test_ctrl_c_stops_workers_keeps_runs_and_resumes(reference, tmp_path: Path, capsys) -> None:
+    path, expected = reference
+    folder = tmp_path / "interrupted"
+    process = start(["sweep", str(path), "--out", str(folder), "--workers", "2"],
+                    tmp_path / "log.txt")
+    try:
+        wait_for(lambda: len(parts(folder)) >= 2, 120, "two finished runs")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 130
+        wait_for(lambda: not group_alive(process.pid), 30, "the worker processes to end")
+    finally:
+        kill_group(process)
+    log = (tmp_path / "log.txt").read_text()
+    assert "interrupted; every finished run is saved" in log and "Traceback" not in log
+    saved = stored_keys(folder)
+    computed, runs = resume(path, folder, capsys)
+    assert computed == 30 - saved
+    pd.testing.assert_frame_equal(runs, expected)
