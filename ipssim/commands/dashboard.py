@@ -13,6 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from ipssim.commands.options import bounded
 from ipssim.dashboard import SCENARIO_ENV
 from ipssim.dashboard.levers import presets
 from ipssim.scenario import load
@@ -24,15 +25,7 @@ PORT = 8765
 EXIT_USAGE = 2
 
 
-def port(text: str) -> int:
-    """A TCP port: 1 to 65535, or 0 for any free port."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {value}")
-    return value
+port = bounded(int, 0, 65535)  # 0: any free port
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
-def positive(text: str) -> int:
-    """A whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+def bounded(cast: Callable[[str], float], low: float, high: float | None = None,
+            note: str = "") -> Callable[[str], Any]:
+    """An argparse type: a number read with ``cast``, at least ``low`` and at most ``high``."""
+    expected = "a whole number" if cast is int else "a number"
+
+    def parse(text: str) -> Any:
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            allowed = f"{low} or more" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"must be {allowed}{note}, got {value}")
+        return value
+
+    return parse
 
 
-def seed(text: str) -> int:
-    """A seed: a whole number of 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+positive = bounded(int, 1)
+seed = bounded(int, 0)
 
 
 def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:

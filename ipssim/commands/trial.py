@@ -18,30 +18,15 @@ from pathlib import Path
 from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean
-from ipssim.commands.options import positive, seed
+from ipssim.commands.options import bounded, positive, seed
 from ipssim.trial import ALPHA, design, simulate, summary
 
 NAME = "trial"
 HELP = "simulate many randomised two-arm trials of a given size (power, estimates)"
 
 
-def at_least_two(text: str) -> int:
-    """A trial size: both arms need a client."""
-    value = positive(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be 2 or more (one client per arm), got {value}")
-    return value
-
-
-def months(text: str) -> float:
-    """A follow-up of 1 to 120 months."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of months, got {text!r}") from None
-    if not 1 <= value <= 120:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 120 months, got {text}")
-    return value
+at_least_two = bounded(int, 2, note=" (one client per arm)")
+months = bounded(float, 1, 120, note=" months")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
