@@ -377,19 +377,24 @@ def parse_override(text: str) -> tuple[str, Any]:
     return dotted, value
 
 
+def read_toml(path: Path, kind: str) -> dict[str, Any]:
+    """The tables of a TOML file, or a ScenarioError naming the file and what is wrong."""
+    if not path.is_file():
+        raise ScenarioError(f"{path}: no such {kind} file")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file (TOML must be UTF-8)") from None
+
+
 def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(str(p) for p in (*seen, resolved))
         raise ScenarioError(f"{path}: extends: the files extend each other in a loop ({chain})")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such scenario file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a text file (TOML must be UTF-8)") from None
+    data = read_toml(path, "scenario")
     parent = data.pop("extends", None)
     if parent is None:
         _check_keys(data, Scenario, "", str(path))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -185,14 +184,10 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = (), reps: in
 
 def read_spec(path: Path) -> SweepFile:
     """Parse and validate the TOML of a sweep file."""
-    if not path.is_file():
-        raise SweepError(f"{path}: no such sweep file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise SweepError(f"{path}: not a text file (TOML must be UTF-8)") from None
+        data = scenarios.read_toml(path, "sweep")
+    except scenarios.ScenarioError as exc:
+        raise SweepError(str(exc)) from None
     try:
         return SweepFile.model_validate(data)
     except ValidationError as exc:
