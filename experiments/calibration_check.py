@@ -140,7 +140,7 @@ def work_effect_check(reps: int, seed: int, workers: int,
 def employer_survey(seed: int, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
     """Share of the simulated employers who would not employ each conviction."""
     model = IPSModel(load("base", overrides), seed=seed)
-    averse = np.array([e.averse for e in model.employers])
+    averse = model.employer_pool.averse
     return {k: float(averse[:, i].mean()) for i, k in enumerate(OFFENCES) if k != "none"}
 
 

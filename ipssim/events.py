@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from enum import IntEnum
 
+import numpy as np
 import pandas as pd
 
 COLUMNS = ("day", "client", "event", "detail", "specialist", "employer")
@@ -100,6 +101,19 @@ class EventLog:
         self.detail.append(detail)
         self.specialist.append(specialist)
         self.employer.append(employer)
+
+    def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
+        """Add one row per element of the array arguments (scalars are repeated)."""
+        values = (day, client, event, detail, specialist, employer)
+        n = max(np.size(v) for v in values)
+        if n == 0 or any(np.ndim(v) and np.size(v) == 0 for v in values):
+            return
+        for name, value in zip(COLUMNS, values):
+            column = getattr(self, name)
+            if np.ndim(value):
+                column.frombytes(np.asarray(value, dtype=np.int32).tobytes())
+            else:
+                column.extend(array("i", [int(value)]) * n)
 
     def __len__(self) -> int:
         return len(self.day)

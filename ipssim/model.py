@@ -17,10 +17,14 @@ import simpy
 
 from ipssim.agents import Client, Clinician, Employer, Specialist
 from ipssim.agents.client import State
+from ipssim.agents.employer import EmployerPool
+from ipssim.agents.roster import Roster
+from ipssim.agents.service_day import ServiceDay
+from ipssim.agents.specialist import Team
 from ipssim.events import Event, EventLog
 from ipssim.population import draw_clients
-from ipssim.scenario import SECTORS, Scenario
-from ipssim.streams import Draws, Stream, generator, replication_seed
+from ipssim.scenario import Scenario
+from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 
 STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
 DAYS_PER_WEEK = 7
@@ -87,21 +91,26 @@ class IPSModel(mesa.Model):
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
         self.disengage_rate = _disengage_rate(scenario)
-        rows = generator(root, Stream.EMPLOYER).random((scenario.employers.count, 3)).tolist()
-        self.employers = [Employer(self, i, row, scenario.employers) for i, row in enumerate(rows)]
-        self.employers_by_sector = [[e for e in self.employers if e.sector == s]
-                                    for s in range(len(SECTORS))]
-        for employer in self.employers:  # the log names each employer's sector once
-            self.log.add(0, -1, Event.EMPLOYER, employer.sector, employer=employer.index)
-        self.specialists = [Specialist(self, i, Draws(root, Stream.SPECIALIST, i), scenario.service)
+        traits = generator(root, Stream.EMPLOYER).random((scenario.employers.count, 3))
+        self.employer_pool = pool = EmployerPool(traits, scenario.employers)
+        self.employers = [Employer(self, i, pool) for i in range(len(pool))]
+        n_employers = len(pool)  # the log names each employer's sector once
+        self.log.extend(0, -1, Event.EMPLOYER, pool.sector, -1, np.arange(n_employers))
+        self.specialists = [Specialist(self, i, scenario.service.caseload_cap)
                             for i in range(scenario.service.specialists)]
-        self.clinicians = [Clinician(self, i, Draws(root, Stream.CLINICIAN, i), scenario.clinicians)
+        self.team = Team(self.specialists, Streams(root, Stream.SPECIALIST), scenario)
+        clinician_streams = Streams(root, Stream.CLINICIAN)
+        clinician_streams.extend(scenario.clinicians.care_coordinators)
+        self.clinicians = [Clinician(self, i, Draws(clinician_streams, i), scenario.clinicians)
                            for i in range(scenario.clinicians.care_coordinators)]
         self.clients: list[Client] = []
+        self.roster = Roster(scenario)
+        self.client_streams = Streams(root, Stream.CLIENT)
         self._population = generator(root, Stream.POPULATION)
         self._arrivals = generator(root, Stream.ARRIVALS)
         if scenario.entry.mode == "cohort":
             self._admit([0] * scenario.entry.cohort_size)
+        self.env.process(ServiceDay(self).process())
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     @property
@@ -117,8 +126,7 @@ class IPSModel(mesa.Model):
             self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
         for clinician in self.clinicians:
             clinician.step()
-        for specialist in self.specialists:
-            specialist.plan_week(start)
+        self.team.plan_week(start, self.employer_pool, self.log)
         self.env.run(until=start + DAYS_PER_WEEK)
         self.week += 1
         self.datacollector.collect(self)
@@ -146,10 +154,14 @@ class IPSModel(mesa.Model):
         profiles = draw_clients(self._population, first, len(days), self.scenario.population,
                                 self.scenario.offending.risk_12m, self.scenario.entry.wants_work_only)
         n_clin = len(self.clinicians)
+        self.roster.add(profiles, [State.PRISON if p.prison_leaver else State.COMMUNITY
+                                   for p in profiles])
+        self.client_streams.extend(len(profiles))
+        streams = self.client_streams
         for profile, day in zip(profiles, days):
             clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
-            draws = Draws(self.seed_tree, Stream.CLIENT, profile.index)
-            self.clients.append(Client(self, profile, int(day), draws, clinician))
+            self.clients.append(Client(self, profile, int(day), Draws(streams, profile.index),
+                                       clinician))
 
     def _reporters(self) -> dict:
         reporters = {"week": lambda m: m.week, "clients": lambda m: len(m.clients)}
@@ -158,9 +170,9 @@ class IPSModel(mesa.Model):
         reporters.update({
             "placements": lambda m: m.placements,
             "reoffences": lambda m: m.reoffences,
-            "employer_contacts": lambda m: sum(s.contacts_this_week for s in m.specialists),
-            "caseload_max": lambda m: max((s.caseload.count for s in m.specialists), default=0),
-            "on_caseload": lambda m: sum(s.caseload.count for s in m.specialists),
+            "employer_contacts": lambda m: int(m.team.contacts.sum()),
+            "caseload_max": lambda m: int(m.team.on_caseload().max(initial=0)),
+            "on_caseload": lambda m: int(m.team.on_caseload().sum()),
             "team_climate": lambda m: m.team_climate,
         })
         return reporters

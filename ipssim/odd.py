@@ -27,7 +27,8 @@ from ipssim.scenario import Scenario
 
 PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
-CONSTANT_MODULES = ("agents/client.py", "agents/specialist.py", "agents/clinician.py",
+CONSTANT_MODULES = ("agents/client.py", "agents/roster.py", "agents/service_day.py",
+                    "agents/specialist.py", "agents/clinician.py",
                     "agents/employer.py", "model.py", "population.py")
 MARKER = re.compile(r"(<!-- begin generated: (\w+) .*?-->\n)(.*?)(<!-- end generated: \2 -->)",
                     re.DOTALL)

@@ -1,13 +1,15 @@
 """Random streams: one seed tree per replication, one stream per client and per agent.
 
-Every draw comes from a numpy Generator spawned from the replication's SeedSequence by a fixed
-key, so adding a client or an agent does not shift anyone else's draws, and two scenarios run
-with the same seed share every client's numbers (common random numbers).
+Every draw comes from a stream keyed by the replication's SeedSequence and a fixed key, so adding
+a client or an agent does not shift anyone else's draws, and two scenarios run with the same
+seed share every client's numbers (common random numbers). Population and employer traits come
+from numpy Generators; agents' draws during a run from counter-based ``Streams``.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from enum import IntEnum
 
 import numpy as np
@@ -35,43 +37,99 @@ def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(child))
 
 
-class Draws:
-    """A stream of uniforms drawn in blocks: cheap scalar draws for one agent.
+_MASK = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_U64 = np.uint64
 
-    The Generator is made on first use, so agents that never draw cost nothing.
+
+def _mix(z: int) -> int:
+    """SplitMix64's finaliser on a Python int."""
+    z = ((z ^ (z >> 30)) * _M1) & _MASK
+    z = ((z ^ (z >> 27)) * _M2) & _MASK
+    return z ^ (z >> 31)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser on uint64 arrays (products wrap modulo 2**64)."""
+    z = (z ^ (z >> _U64(30))) * _U64(_M1)
+    z = (z ^ (z >> _U64(27))) * _U64(_M2)
+    return z ^ (z >> _U64(31))
+
+
+class Streams:
+    """One counter-based stream per agent of a kind, drawn one at a time or for many at once.
+
+    Draw ``k`` of agent ``i`` is SplitMix64 at counter ``k`` from a key fixed by the replication,
+    the kind and ``i``; so an agent's numbers are its own whatever else happens, and a day's
+    meetings can draw for thousands of clients in one vectorised call.
     """
 
-    __slots__ = ("_root", "_key", "_gen", "_buf", "_i")
-    BLOCK = 32
+    def __init__(self, root: np.random.SeedSequence, stream: Stream) -> None:
+        state = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, stream))
+        self._base = int(state.generate_state(1, np.uint64)[0])
+        self._keys_list: list[int] = []
+        self._keys = np.zeros(0, dtype=np.uint64)
+        self._count = array("Q")  # Python-speed scalar access; numpy views it for vector draws
+        self._count_view = np.zeros(0, dtype=np.uint64)
 
-    def __init__(self, root: np.random.SeedSequence, *key: int) -> None:
-        self._root = root
-        self._key = key
-        self._gen: np.random.Generator | None = None
-        self._buf: list[float] = []
-        self._i = 0
+    def extend(self, n: int) -> None:
+        """Make streams for ``n`` more agents."""
+        first = len(self._keys_list)
+        new = [_mix((self._base + _mix((i + 1) * _GAMMA & _MASK)) & _MASK)
+               for i in range(first, first + n)]
+        self._keys_list += new
+        self._keys = np.concatenate([self._keys, np.array(new, dtype=np.uint64)])
+        self._count_view = np.zeros(0, dtype=np.uint64)  # release the buffer before resizing
+        self._count.extend([0] * n)
+        self._count_view = np.frombuffer(self._count, dtype=np.uint64)
+
+    def uniform(self, i: int) -> float:
+        """Agent ``i``'s next uniform number in [0, 1)."""
+        count = self._count
+        k = count[i]
+        count[i] = k + 1
+        z = (self._keys_list[i] + k * _GAMMA) & _MASK
+        z = ((z ^ (z >> 30)) * _M1) & _MASK
+        z = ((z ^ (z >> 27)) * _M2) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+
+    def uniforms(self, agents: np.ndarray, k: int | None = None) -> np.ndarray:
+        """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
+        an array of shape (k, len(agents)): each agent's next ``k`` numbers in turn."""
+        count = self._count_view[agents]
+        steps = 1 if k is None else k
+        self._count_view[agents] = count + _U64(steps)
+        keys = self._keys[agents]
+        if k is not None:
+            count = count + np.arange(k, dtype=np.uint64)[:, None]
+        z = _mix_array(keys + count * _U64(_GAMMA))
+        return (z >> _U64(11)).astype(np.float64) * 2.0**-53
+
+
+class Draws:
+    """Scalar draws from one agent's stream."""
+
+    __slots__ = ("_streams", "_i")
+
+    def __init__(self, streams: Streams, i: int) -> None:
+        self._streams = streams
+        self._i = i
 
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
-        i = self._i
-        if i == len(self._buf):
-            if self._gen is None:
-                self._gen = generator(self._root, *self._key)
-            self._buf = self._gen.random(self.BLOCK).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+        return self._streams.uniform(self._i)
 
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""
-        return self.uniform() < p
+        return self._streams.uniform(self._i) < p
 
     def exponential(self, mean: float) -> float:
         """An exponential duration with this mean (``inf`` for an infinite mean)."""
         if mean == math.inf:
             return math.inf
-        return -math.log(1.0 - self.uniform()) * mean
+        return -math.log(1.0 - self._streams.uniform(self._i)) * mean
 
     def integer(self, n: int) -> int:
         """A whole number in [0, n)."""
-        return min(int(self.uniform() * n), n - 1)
+        return min(int(self._streams.uniform(self._i) * n), n - 1)

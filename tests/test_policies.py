@@ -35,7 +35,7 @@ def contacts_per_caseload_week(result) -> float:
 
 
 def test_larger_caseload_cap_lowers_employer_contacts_per_client() -> None:
-    demand = {"entry.arrivals_per_week": 8.0}
+    demand = {"entry.arrivals_per_week": 16.0}  # enough referrals to fill four caseloads of 20
     cap20 = small("base", **demand)
     cap40 = cap20.with_changes({"service.caseload_cap": 40})
     for seed in (1, 2):

@@ -1,22 +1,25 @@
 """Clients: each one's pathway through the service is a SimPy process.
 
 The pathway is a small state machine. In each state the client sleeps until the next thing due
-(a review, a meeting, the end of a break, a job ending), while a reoffending clock runs beside it:
-the client reoffends when the hazard accumulated since the last reoffence reaches a unit
-exponential threshold drawn in advance. A client in work or custody costs nothing per week.
+(a review, the end of a break, a job ending, a setback the service day saw coming), while a
+reoffending clock runs beside it: the client reoffends when the hazard accumulated since the
+last reoffence reaches a unit exponential threshold drawn in advance. Meetings, applications
+and follow-along contacts happen in the service day (``ipssim.agents.service_day``), which
+wakes the client when its pathway changes. A client in work or custody costs nothing per week.
 """
 
 from __future__ import annotations
 
 import math
 from enum import IntEnum
+from functools import partial
 from typing import TYPE_CHECKING
 
 import mesa
 
+from ipssim.agents.roster import NEVER_DAY, eased_worry
 from ipssim.events import Discharge, Event, JobEnd, Outcome
 from ipssim.population import Profile, annual_to_daily
-from ipssim.scenario import OFFENCES
 from ipssim.streams import Draws
 
 if TYPE_CHECKING:
@@ -26,9 +29,7 @@ if TYPE_CHECKING:
 
 NEVER = math.inf
 FADE_DAYS = 91  # the post-release rise in reoffending fades over 13 weeks
-FADE_STEP_DAYS = 14  # the reoffending hazard is re-read this often while it fades
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
-COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
 FULL_TIME_HOURS, PART_TIME_HOURS = 30, 12
 
 
@@ -43,6 +44,9 @@ class State(IntEnum):
     WORKING = 5
     PAUSED = 6
     CUSTODY = 7
+
+
+IN_SERVICE = (State.PREPARING, State.SEARCHING)
 
 
 class Job:
@@ -69,35 +73,36 @@ class Client(mesa.Agent):
         self.entry_day = entry_day
         self.draws = draws
         self.clinician = clinician
+        self.roster = model.roster
         self.state = State.PRISON if profile.prison_leaver else State.COMMUNITY
         model.state_counts[self.state] += 1
         self.specialist: Specialist | None = None
+        self._seeker_of = -1  # the specialist counting this client among their job seekers
         self.slot = None  # the caseload Request while holding or waiting for a place
-        self.search_from = NEVER
         self.support_until = NEVER
+        self.setback_day = NEVER  # a relapse, break or dropping out the service day foresaw
+        self._relapse_share = 0.0  # chance that the setback is a relapse
         self.resume_state = State.SEARCHING
         self.pause_until = 0.0
         self.relapsed = False
         self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
         self.job: Job | None = None
-        self.applied: set[int] = set()
         self.last_incident_day = entry_day if profile.prison_leaver else -10**6
         self.release_day = -10**6
         self.next_review = NEVER
-        self.merit = ((0.3 + 0.7 * profile.work_history + 0.3 * profile.qualifications)
-                      * (0.6 + 0.8 * profile.confidence) * (1.3 - 0.6 * profile.severity))
-        offending, clients = model.scenario.offending, model.scenario.clients
+        self.sexual_offence = bool(self.roster.sexual[self.index])
+        self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
-            offending.substance_multiplier if profile.substance_use else 1.0)
-        self._relapse_rate = (annual_to_daily_rate(clients.relapse_per_year) * profile.severity
-                              * (1.3 if profile.substance_use else 1.0))
-        self._disengage_factor = 1.5 - profile.confidence
-        self.sexual_offence = OFFENCES[profile.offence] == "sexual"
-        self._rate = 0.0
+            model.scenario.offending.substance_multiplier if profile.substance_use else 1.0)
+        self._boost = model.scenario.offending.release_multiplier - 1.0
+        self._work_multiplier = model.scenario.offending.work_multiplier
+        self._rate = 0.0  # reoffending hazard per day now, before the post-release rise
         self._since = float(entry_day)
         self._hazard = 0.0
         self._reoffences = 0
         self._thresholds = list(profile.thresholds)
+        self.wake = None  # the event this client's process is waiting for
+        self._alarms = 0  # numbers each sleep, so alarms set for earlier sleeps are ignored
         model.env.process(self.pathway())
 
     # --- the pathway -------------------------------------------------------------------------
@@ -105,7 +110,8 @@ class Client(mesa.Agent):
     def pathway(self):
         """The client's whole time in the model, one state handler after another."""
         model = self.model
-        yield model.clock.at(self.entry_day)
+        if self.entry_day > self.env.now:
+            yield model.clock.at(self.entry_day)
         model.log.add(self.entry_day, self.index, Event.ENTRY, self.profile.offence)
         if self.profile.prison_leaver:
             model.log.add(self.entry_day, self.index, Event.IN_PRISON, self.profile.release_week)
@@ -114,6 +120,7 @@ class Client(mesa.Agent):
                           self.profile.preferred_sector)
         if self.state is State.COMMUNITY:
             self.next_review = self.entry_day + self._first_review_delay()
+            self._schedule_own_application()
         self._accrue()
         handlers = {State.PRISON: self._prison, State.COMMUNITY: self._community,
                     State.WAITING: self._waiting, State.PREPARING: self._in_service,
@@ -127,13 +134,13 @@ class Client(mesa.Agent):
         release = self.entry_day + 7 * self.profile.release_week
         policy = model.scenario.policy
         if policy.through_the_gate and self.profile.wants_work and model.specialists:
-            yield model.clock.at(max(now, release - IN_REACH_DAYS))
+            yield from self._sleep(max(now, release - IN_REACH_DAYS))
             if self._referred():
                 self._request_place()
-                yield self.slot | model.clock.at(release)
+                yield from self._sleep(release)
                 if self.slot.triggered:
                     self._engage(in_prison=True)
-        yield model.clock.at(max(release, self.env.now))
+        yield from self._sleep(max(release, self.env.now))
         self._released()
         if self.slot is None:
             self.next_review = self.env.now if policy.through_the_gate else (
@@ -143,79 +150,51 @@ class Client(mesa.Agent):
             self._move(State.PREPARING if self.specialist else State.WAITING)
 
     def _community(self):
-        model = self.model
-        if not self.wants_work:
-            yield from self._sleep(NEVER)
+        """At home with the clinical team; reviews come round, own applications go out."""
+        review = self.next_review if self.wants_work and self.model.specialists else NEVER
+        if not (yield from self._sleep(review)):
             return
-        rate = model.scenario.labour_market.own_applications_per_month
-        apply_at = self.env.now + self.draws.exponential(30.0 / rate) if rate > 0 else NEVER
-        review = self.next_review if model.specialists else NEVER
-        if not (yield from self._sleep(min(review, apply_at))):
-            return
-        if self.env.now >= review:
-            self.next_review = self.env.now + self._review_interval()
-            if self._referred():
-                self._request_place()
-                self._move(State.WAITING)
-        else:
-            self._own_application()
+        self.next_review = self.env.now + self._review_interval()
+        if self._referred():
+            self._request_place()
+            self._move(State.WAITING)
 
     def _waiting(self):
-        model = self.model
         if self.slot is None:
             self._request_place()
-        give_up = self.env.now + self.draws.exponential(7.0 * model.scenario.service.waitlist_patience_weeks)
-        while not self.slot.triggered:
-            self._accrue()
-            due = self._reoffence_day()
-            stop = min(due, math.ceil(give_up), self._fade_limit())
-            yield self.slot | model.clock.at(stop)
-            if self.slot.triggered:
-                break
-            self._accrue()
-            if self.env.now >= due:
-                self._reoffend()
-                if self.state is State.CUSTODY:
-                    return
-            elif self.env.now >= give_up:
+        if not self.slot.triggered:
+            give_up = self.env.now + self.draws.exponential(
+                7.0 * self.model.scenario.service.waitlist_patience_weeks)
+            if (yield from self._sleep(give_up)):
                 self.slot.cancel()
                 self.slot = None
-                model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
+                self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
                 self.next_review = self.env.now + self._review_interval()
                 self._move(State.COMMUNITY)
+                return
+            if self.state is not State.WAITING or not self.slot.triggered:
                 return
         self._engage(in_prison=False)
         self._move(State.PREPARING)
 
     def _in_service(self):
-        """Preparing for or searching for work with a specialist, meeting by meeting."""
-        model, now, spec = self.model, self.env.now, self.specialist
-        interval = spec.meeting_interval()
-        meeting = now + interval
-        disengage = self._disengage_rate(interval)
-        setback = now + self.draws.exponential(1.0 / (disengage + self._relapse_rate))
-        if not (yield from self._sleep(min(meeting, setback, self.support_until))):
+        """With a specialist, preparing for or searching for work; meetings are in the service day."""
+        if not (yield from self._sleep(min(self.support_until, self.setback_day))):
             return
         if self.env.now >= self.support_until:
             self._discharge(Discharge.TIME_LIMIT)
-        elif setback < meeting:
-            clients = model.scenario.clients
-            if self.draws.chance(self._relapse_rate / (disengage + self._relapse_rate)):
-                self._pause(Event.RELAPSE, clients.relapse_weeks)
-            elif self.draws.chance(clients.break_share):
-                self._pause(Event.BREAK, clients.break_weeks)
-            else:
-                self.wants_work = False
-                self._discharge(Discharge.DROPPED_OUT)
-        elif self.state is State.PREPARING:
-            if self.env.now >= self.search_from:
-                model.log.add(self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
-                              specialist=spec.index)
-                spec.searching[self] = None
-                self._move(State.SEARCHING)
+            return
+        if self.env.now < self.setback_day:
+            return
+        self.setback_day = NEVER
+        clients = self.model.scenario.clients
+        if self.draws.chance(self._relapse_share):
+            self._pause(Event.RELAPSE, clients.relapse_weeks)
+        elif self.draws.chance(clients.break_share):
+            self._pause(Event.BREAK, clients.break_weeks)
         else:
-            model.log.add(self.env.now, self.index, Event.MEETING, specialist=spec.index)
-            self._look_for_work(interval)
+            self.wants_work = False
+            self._discharge(Discharge.DROPPED_OUT)
 
     def _working(self):
         model, now, job = self.model, self.env.now, self.job
@@ -225,9 +204,8 @@ class Client(mesa.Agent):
         rate *= 1.3 if self.profile.substance_use else 1.0
         rate *= (1.0 if job.matched else work.mismatch_job_loss)
         rate *= (1.0 if supported else work.unsupported_job_loss)
-        averse = not job.known and job.employer.averse[self.profile.offence]
-        due = {"follow_along": now + self.specialist.follow_along_interval() if supported else NEVER,
-               "limit": self.support_until if supported else NEVER,
+        averse = not job.known and job.employer.averse_to(self.profile.offence)
+        due = {"limit": self.support_until if supported else NEVER,
                "settled": now + self.draws.exponential(30.44 * work.support_wanted_months)
                if supported else NEVER,
                "job_loss": now + self.draws.exponential(1.0 / rate),
@@ -237,10 +215,7 @@ class Client(mesa.Agent):
         kind = min(due, key=due.get)
         if not (yield from self._sleep(due[kind])):
             return
-        if kind == "follow_along":
-            model.log.add(self.env.now, self.index, Event.FOLLOW_ALONG,
-                          specialist=self.specialist.index)
-        elif kind == "limit":
+        if kind == "limit":
             self._discharge(Discharge.TIME_LIMIT)
         elif kind == "settled":
             self._discharge(Discharge.SETTLED)
@@ -267,8 +242,6 @@ class Client(mesa.Agent):
         event = Event.RECOVERED if self.relapsed else Event.RETURNED
         self.relapsed = False
         self.model.log.add(self.env.now, self.index, event)
-        if self.resume_state is State.SEARCHING:
-            self.specialist.searching[self] = None
         self._move(self.resume_state)
 
     def _custody(self):
@@ -278,6 +251,25 @@ class Client(mesa.Agent):
         self.next_review = self.env.now if self.model.scenario.policy.through_the_gate else (
             self.env.now + self._first_review_delay())
         self._move(State.COMMUNITY)
+
+    # --- what the service day hands back -----------------------------------------------------
+
+    def start_search(self) -> None:
+        """Preparation is over: the specialist's first employer contact for this client."""
+        self.model.log.add(self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
+                           specialist=self.specialist.index)
+        self._move(State.SEARCHING)
+
+    def setback_at(self, day: int, relapse_share: float) -> None:
+        """A setback will come on ``day``: a relapse with this chance, else a break or dropping out."""
+        self.setback_day = day
+        self._relapse_share = relapse_share
+        self.model.clock.at(day).callbacks.append(partial(self._alarm, self._alarms))
+
+    def hired(self, employer: Employer, known: bool) -> None:
+        """A job offer taken."""
+        self._start_job(employer, known)
+        self._poke()
 
     # --- decisions and transitions -----------------------------------------------------------
 
@@ -296,62 +288,36 @@ class Client(mesa.Agent):
         return True
 
     def _request_place(self) -> None:
-        """Join the waiting list of the least loaded of up to eight specialists."""
+        """Join the waiting list of the least loaded of up to eight specialists (neighbours in
+        the team list from a random start)."""
         specialists = self.model.specialists
         if len(specialists) <= 8:
             choices = specialists
-        else:
-            choices = [specialists[self.draws.integer(len(specialists))] for _ in range(8)]
+        else:  # eight neighbours in the team list, from a random start
+            start = self.draws.integer(len(specialists))
+            choices = (specialists + specialists[:8])[start:start + 8] if start + 8 > len(
+                specialists) else specialists[start:start + 8]
         spec = min(choices, key=lambda s: s.load)
         self.slot = spec.caseload.request()
         self.slot.specialist = spec
+        self.slot.callbacks.append(self._place_offered)
         self.model.log.add(self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue),
                            spec.index)
+
+    def _place_offered(self, slot) -> None:
+        if slot is self.slot and self.specialist is None:
+            self._poke()
 
     def _engage(self, in_prison: bool) -> None:
         policy = self.model.scenario.policy
         self.specialist = self.slot.specialist
+        self.roster.specialist[self.index] = self.specialist.index
         now = self.env.now
         self.model.log.add(now, self.index, Event.ENGAGED, int(in_prison), self.specialist.index)
-        self.search_from = (now + 7 * policy.prevocational_training_weeks
-                            + policy.days_to_first_employer_contact)
+        self.roster.search_from[self.index] = (now + 7 * policy.prevocational_training_weeks
+                                               + policy.days_to_first_employer_contact)
         self.support_until = NEVER if policy.time_unlimited_support else (
             now + 30.44 * policy.support_limit_months)
-
-    def _look_for_work(self, interval: int) -> None:
-        """At a meeting: apply for vacancies the specialist found, and perhaps one found alone."""
-        scenario = self.model.scenario
-        policy = scenario.policy
-        lead = self.specialist.lead_for(self, policy.preference_led_search, policy.disclosure_support)
-        if lead is not None and self._apply(lead, introduced=True):
-            self.specialist.fill(lead.index)
-            return
-        rate = scenario.labour_market.own_applications_per_month
-        if self.draws.chance(1.0 - math.exp(-rate * interval / 30.0)):
-            self._own_application()
-
-    def _own_application(self) -> None:
-        """Apply alone for an advertised opening at an employer picked at random."""
-        employers = self.model.employers
-        if employers:
-            self._apply(employers[self.draws.integer(len(employers))], introduced=False)
-
-    def _apply(self, employer: Employer, introduced: bool) -> bool:
-        """Apply for a job; returns True when hired and the offer taken."""
-        scenario = self.model.scenario
-        self.applied.add(employer.index)
-        supported = self.specialist is not None and scenario.policy.disclosure_support
-        offender = self.profile.offence_name != "none"
-        disclosed = offender and (supported or self.draws.chance(scenario.work.disclosure_without_support))
-        outcome, known = employer.consider(self, self.env.now, introduced, disclosed, supported,
-                                           scenario.labour_market, scenario.employers)
-        if outcome is Outcome.HIRED and self.draws.chance(0.5 * self.worry):
-            outcome = Outcome.DECLINED
-        self.model.log.add(self.env.now, self.index, Event.APPLICATION, outcome,
-                           employer=employer.index)
-        if outcome is Outcome.HIRED:
-            self._start_job(employer, known or not offender)
-        return outcome is Outcome.HIRED
 
     def _start_job(self, employer: Employer, known: bool) -> None:
         model = self.model
@@ -362,7 +328,6 @@ class Client(mesa.Agent):
                       spec.index if spec else -1, employer.index)
         self.job = Job(employer, self.env.now, employer.sector == self.profile.preferred_sector, known)
         if spec is not None:
-            spec.searching.pop(self, None)
             model.stories(positive=True)
         model.placements += 1
         self._move(State.WORKING)
@@ -372,7 +337,6 @@ class Client(mesa.Agent):
                            employer=self.job.employer.index)
         self.job = None
         if self.specialist is not None and cause is not JobEnd.CUSTODY:
-            self.specialist.searching[self] = None
             self._move(State.SEARCHING)
         elif cause is not JobEnd.CUSTODY:
             self._move(State.COMMUNITY)
@@ -380,7 +344,6 @@ class Client(mesa.Agent):
     def _pause(self, event: Event, mean_weeks: float) -> None:
         self.relapsed = event is Event.RELAPSE
         self.resume_state = self.state
-        self.specialist.searching.pop(self, None)
         self.pause_until = self.env.now + max(7.0, self.draws.exponential(7.0 * mean_weeks))
         self.model.log.add(self.env.now, self.index, event)
         self._move(State.PAUSED)
@@ -389,9 +352,10 @@ class Client(mesa.Agent):
         """Leave the employment service and free the caseload place."""
         spec = self.specialist
         self.model.log.add(self.env.now, self.index, Event.DISCHARGED, reason, spec.index)
-        spec.searching.pop(self, None)
         spec.caseload.release(self.slot)
         self.slot = self.specialist = None
+        self.roster.specialist[self.index] = -1
+        self.roster.follow_day[self.index] = NEVER_DAY
         self.support_until = NEVER
         self.next_review = self.env.now + self._review_interval()
         if self.state is not State.WORKING:
@@ -427,80 +391,139 @@ class Client(mesa.Agent):
         self._move(State.CUSTODY)
 
     def _move(self, state: State) -> None:
+        """Change state, keeping the tallies and the roster's due days current."""
+        old, roster, i = self.state, self.roster, self.index
         counts = self.model.state_counts
-        counts[self.state] -= 1
+        counts[old] -= 1
         counts[state] += 1
         self.state = state
+        roster.state[i] = state
+        if old is State.SEARCHING or state is State.SEARCHING:
+            seekers, sector = self.model.team.seekers, self.profile.preferred_sector
+            if old is State.SEARCHING:
+                seekers[self._seeker_of, sector] -= 1
+            if state is State.SEARCHING:
+                self._seeker_of = self.specialist.index
+                seekers[self._seeker_of, sector] += 1
+        was_in, now_in = old in IN_SERVICE, state in IN_SERVICE
+        if was_in and not now_in:
+            roster.meet_day[i] = NEVER_DAY
+            self.setback_day = NEVER
+        elif now_in and not was_in:
+            roster.to_plan.append(i)
+        if old is State.COMMUNITY:
+            roster.apply_day[i] = NEVER_DAY
+        elif state is State.COMMUNITY:
+            self._schedule_own_application()
+        if old is State.WORKING:
+            roster.follow_day[i] = NEVER_DAY
+        elif state is State.WORKING and self.specialist is not None:
+            roster.follow_day[i] = self.env.now + int(
+                self.model.team.follow_along_interval[self.specialist.index])
         self._accrue()
+
+    def _schedule_own_application(self) -> None:
+        rate = self.model.scenario.labour_market.own_applications_per_month
+        if self.wants_work and rate > 0:
+            self.roster.apply_day[self.index] = max(
+                self.env.now + 1, math.ceil(self.env.now + self.draws.exponential(30.0 / rate)))
 
     # --- time, hazards and the reoffending clock ---------------------------------------------
 
     @property
     def worry(self) -> float:
         """Benefit worries, eased by counselling once engaged with the service."""
-        relief = COUNSELLING_RELIEF if (self.specialist is not None and
-                                        self.model.scenario.policy.benefits_counselling) else 0.0
-        return self.profile.benefits_worry * (1.0 - relief)
+        return eased_worry(self.profile.benefits_worry, self.specialist is not None,
+                           self.model.scenario.policy.benefits_counselling)
+
+    def _alarm(self, number: int, _event) -> None:
+        wake = self.wake
+        if number == self._alarms and wake is not None and not wake.triggered:
+            wake.succeed(True)
+
+    def _may_be_woken(self) -> bool:
+        """Whether the service day or a caseload place may change this state before it ends."""
+        state = self.state
+        if state is State.COMMUNITY:
+            return self.wants_work
+        if state is State.PRISON:
+            return self.slot is not None
+        return state in IN_SERVICE or state is State.WAITING
+
+    def _poke(self) -> None:
+        """Something outside changed this client's pathway: wake the process to re-plan."""
+        if self.wake is not None and not self.wake.triggered:
+            self.wake.succeed(False)
 
     def _sleep(self, until: float):
-        """Sleep until day ``until``; False if a reoffence led to custody on the way."""
-        clock = self.model.clock
-        target = max(math.ceil(until), self.env.now) if until != NEVER else NEVER
+        """Sleep until day ``until``; False if poked, or if a reoffence led to custody."""
+        env, clock = self.env, self.model.clock
+        target = max(math.ceil(until), env.now) if until != NEVER else NEVER
         while True:
             self._accrue()
-            stop = min(target, self._fade_limit())
             due = self._reoffence_day()
-            if due <= stop:
-                yield clock.at(due)
+            day = min(target, due, self.setback_day)
+            if self._may_be_woken():
+                self._alarms += 1
+                self.wake = wake = env.event()
+                if day != NEVER:
+                    clock.at(day).callbacks.append(partial(self._alarm, self._alarms))
+                if not (yield wake):
+                    return False
+            else:  # nothing outside can change this state: wait on the shared day directly
+                self.wake = None
+                yield clock.at(day) if day != NEVER else env.event()
+            if env.now >= due:
                 self._accrue()
                 self._reoffend()
                 if self.state is State.CUSTODY:
                     return False
                 continue
-            if stop == NEVER:
-                yield self.model.env.event()  # nothing more will happen to this client
-            else:
-                yield clock.at(stop)
-            if stop >= target:
-                return True
+            return True  # the day came, or an alarm added to this sleep (``setback_at``)
 
     def _accrue(self) -> None:
-        """Add the hazard run up since the last reading, and read the current rate."""
-        now = self.model.env.now
-        self._hazard += self._rate * (now - self._since)
+        """Add the hazard run up since the last reading, and read the current rate (the hazard
+        per day now, leaving out the fading post-release rise)."""
+        now = self.env.now
+        since = self._since
+        if self._rate > 0.0:
+            elapsed = now - since
+            if since - self.release_day < FADE_DAYS:
+                elapsed += self._boost * self._fade(since, now)
+            self._hazard += self._rate * elapsed
         self._since = now
-        self._rate = self._reoffending_rate(now)
+        state = self.state
+        if state is State.PRISON or state is State.CUSTODY:
+            self._rate = 0.0
+        elif self.job is not None:
+            self._rate = self._base_rate * self._work_multiplier
+        else:
+            self._rate = self._base_rate
 
-    def _reoffending_rate(self, now: float) -> float:
-        if self.state is State.PRISON or self.state is State.CUSTODY:
-            return 0.0
-        rate = self._base_rate
-        if self.job is not None:
-            rate *= self.model.scenario.offending.work_multiplier
-        since_release = now - self.release_day
-        if since_release < FADE_DAYS:
-            boost = self.model.scenario.offending.release_multiplier - 1.0
-            rate *= 1.0 + boost * (1.0 - since_release / FADE_DAYS)
-        return rate
-
-    def _fade_limit(self) -> float:
-        """While the post-release rise fades, wake every two weeks to re-read the hazard."""
-        if self.env.now - self.release_day < FADE_DAYS and self._rate > 0:
-            return self.env.now + FADE_STEP_DAYS
-        return NEVER
+    def _fade(self, start: float, end: float) -> float:
+        """Integral over [start, end] of the post-release rise, which falls linearly to 0."""
+        x1 = min(max(start - self.release_day, 0.0), FADE_DAYS)
+        x2 = min(max(end - self.release_day, 0.0), FADE_DAYS)
+        return (x2 - x1) - (x2 * x2 - x1 * x1) / (2.0 * FADE_DAYS)
 
     def _reoffence_day(self) -> float:
-        if self._rate <= 0.0:
+        """The day the hazard accumulated since the last reoffence reaches its threshold."""
+        rate = self._rate
+        if rate <= 0.0:
             return NEVER
         if self._reoffences >= len(self._thresholds):
             self._thresholds.append(self.draws.exponential(1.0))
-        threshold = self._thresholds[self._reoffences]
-        return math.ceil(self._since + max(0.0, threshold - self._hazard) / self._rate)
-
-    def _disengage_rate(self, interval: int) -> float:
-        """Disengagement hazard: worries, low confidence and rare meetings raise it."""
-        return (self.model.disengage_rate * (0.5 + self.worry) * self._disengage_factor
-                * math.sqrt(interval / 7.0))
+        need = max(0.0, self._thresholds[self._reoffences] - self._hazard) / rate
+        fading = FADE_DAYS - (self._since - self.release_day)
+        if fading <= 0.0 or self._boost == 0.0:
+            return math.ceil(self._since + need)
+        in_fade = fading + self._boost * self._fade(self._since, self._since + fading)
+        if need > in_fade:
+            return math.ceil(self._since + fading + need - in_fade)
+        # solve x + boost * (fading x - x^2 / 2) / FADE_DAYS = need, the root below ``fading``
+        b = 1.0 + self._boost * fading / FADE_DAYS
+        a = self._boost / (2.0 * FADE_DAYS)
+        return math.ceil(self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0))))
 
     def _review_interval(self) -> float:
         clinicians = self.model.scenario.clinicians

@@ -1,86 +1,125 @@
-"""Employers: vacancies, offence aversion by category, and relationships with the team."""
+"""Employers: vacancies, offence aversion by category, relationships with the team, hiring.
+
+Each employer is a Mesa agent; their traits and relationships are also held as arrays in the
+``EmployerPool``, so a day's applications are decided in one vectorised pass.
+"""
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import mesa
+import numpy as np
 
 from ipssim.events import Outcome
 from ipssim.scenario import OFFENCES, REGULATED_SECTORS, SECTORS, Employers, LabourMarket
-
-if TYPE_CHECKING:
-    from ipssim.agents.client import Client
 
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
 RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
 HIRE_BOOST_PER_RELATIONSHIP = 1.0  # assumption: a full relationship doubles the chance of hiring
 DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to an averse employer's leniency
+MAX_HIRE_PROBABILITY = 0.95
 
 
 class Employer(mesa.Agent):
-    """A local employer that decides whom to hire.
+    """A local employer; its traits and relationship live in the model's ``EmployerPool``."""
 
-    Its tolerance (one uniform number) fixes which offences it will not accept: it is averse to
-    an offence when tolerance < surveyed share x the scenario's offence aversion, so the shares
-    of averse employers match the surveys at aversion 1.
-    """
-
-    def __init__(self, model: mesa.Model, index: int, draws: tuple[float, float, float],
-                 cfg: Employers) -> None:
-        """``draws`` are employer ``index``'s row of the employer stream: sector, size, tolerance."""
+    def __init__(self, model: mesa.Model, index: int, pool: EmployerPool) -> None:
         super().__init__(model)
         self.index = index
-        sector_u, size_u, tolerance = draws
-        self.sector = min(int(sector_u * len(SECTORS)), len(SECTORS) - 1)
-        self.small_firm = size_u < cfg.small_firm_share
-        self.regulated = SECTORS[self.sector] in REGULATED_SECTORS
-        self.averse = tuple(self._averse(k, tolerance, cfg) for k in OFFENCES)
-        self.relationship = 0.0
-        self.last_contact = 0
+        self.pool = pool
 
-    def _averse(self, offence: str, tolerance: float, cfg: Employers) -> bool:
-        if offence == "none":
-            return False
-        share = getattr(cfg.aversion, offence)
-        if offence == "acquisitive" and SECTORS[self.sector] in CASH_SECTORS:
-            share *= 2.0
-        return tolerance < min(1.0, share * cfg.offence_aversion)
+    @property
+    def sector(self) -> int:
+        return int(self.pool.sector[self.index])
+
+    @property
+    def regulated(self) -> bool:
+        return bool(self.pool.regulated[self.index])
+
+    def averse_to(self, offence: int) -> bool:
+        return bool(self.pool.averse[self.index, offence])
 
     def strength(self, day: int) -> float:
         """The team's relationship with this employer, faded since the last contact."""
-        if self.relationship == 0.0:
-            return 0.0
-        return self.relationship * math.exp2(-(day - self.last_contact) / RELATIONSHIP_HALF_LIFE_DAYS)
+        return float(self.pool.strength(np.array([self.index]), day)[0])
 
-    def contacted(self, day: int, gain: float) -> None:
-        """A specialist's face-to-face contact builds the relationship."""
-        self.relationship = min(1.0, self.strength(day) + gain)
-        self.last_contact = day
 
-    def barred(self, client: Client) -> bool:
-        """A role closed to this conviction by law (barring checks in regulated sectors)."""
-        return self.regulated and client.sexual_offence
+@dataclass
+class Applications:
+    """A batch of job applications, one per applicant (numpy arrays of equal length)."""
 
-    def consider(self, client: Client, day: int, introduced: bool, disclosed: bool,
-                 supported: bool, market: LabourMarket, cfg: Employers) -> tuple[Outcome, bool]:
-        """Decide on an application; returns the outcome and whether the employer knows the offence.
+    client: np.ndarray
+    employer: np.ndarray
+    introduced: np.ndarray  # put forward by the specialist after an employer contact
+    disclosed: np.ndarray  # the applicant told the employer about the conviction
+    supported: np.ndarray  # disclosure prepared with the specialist
+    merit: np.ndarray
+    offence: np.ndarray
+    sexual: np.ndarray
+    worry: np.ndarray
 
-        Draws come from the applicant's stream so the decision is common to compared scenarios.
+
+class EmployerPool:
+    """All employers' traits and relationships, and their hiring decisions.
+
+    An employer's tolerance (one uniform number) fixes which offences it will not accept: it is
+    averse to an offence when tolerance < surveyed share x the scenario's offence aversion, so
+    the shares of averse employers match the surveys at aversion 1.
+    """
+
+    def __init__(self, traits: np.ndarray, cfg: Employers) -> None:
+        """``traits`` has one row per employer from the employer stream: sector, size, tolerance."""
+        n = len(traits)
+        self.sector = np.minimum((traits[:, 0] * len(SECTORS)).astype(np.int64), len(SECTORS) - 1)
+        self.small_firm = traits[:, 1] < cfg.small_firm_share
+        self.regulated = np.isin(self.sector, [SECTORS.index(s) for s in REGULATED_SECTORS])
+        cash = np.isin(self.sector, [SECTORS.index(s) for s in CASH_SECTORS])
+        self.averse = np.zeros((n, len(OFFENCES)), dtype=bool)
+        for k, offence in enumerate(OFFENCES):
+            if offence == "none":
+                continue
+            share = getattr(cfg.aversion, offence) * np.where(
+                cash & (offence == "acquisitive"), 2.0, 1.0)
+            self.averse[:, k] = traits[:, 2] < np.minimum(1.0, share * cfg.offence_aversion)
+        self.relationship = np.zeros(n)
+        self.last_contact = np.zeros(n)
+        order = np.argsort(self.sector, kind="stable")
+        self.by_sector = [order[self.sector[order] == s] for s in range(len(SECTORS))]
+
+    def __len__(self) -> int:
+        return len(self.sector)
+
+    def strength(self, employers: np.ndarray, day: int) -> np.ndarray:
+        """The team's relationships with these employers, faded since the last contact."""
+        return self.relationship[employers] * np.exp2(
+            -(day - self.last_contact[employers]) / RELATIONSHIP_HALF_LIFE_DAYS)
+
+    def contacted(self, employers: np.ndarray, day: int, gain: float) -> None:
+        """Specialists' face-to-face contacts build relationships (several add up)."""
+        unique, times = np.unique(employers, return_counts=True)
+        self.relationship[unique] = np.minimum(1.0, self.strength(unique, day) + gain * times)
+        self.last_contact[unique] = day
+
+    def consider(self, apps: Applications, day: int, u: np.ndarray, market: LabourMarket,
+                 cfg: Employers) -> tuple[np.ndarray, np.ndarray]:
+        """Decide a batch of applications; returns each ``Outcome`` and whether the employer
+        knows of the conviction.
+
+        ``u`` holds three uniforms per application, drawn from the applicant's own stream so
+        decisions are common to compared scenarios.
         """
-        draws = client.draws
-        if self.barred(client):
-            return Outcome.BARRED, True
-        relation = self.strength(day) if introduced else 0.0
-        p = market.hire_probability * client.merit * (1.0 + HIRE_BOOST_PER_RELATIONSHIP * relation)
+        emp = apps.employer
+        barred = self.regulated[emp] & apps.sexual
+        relation = np.where(apps.introduced, self.strength(emp, day), 0.0)
+        p = market.hire_probability * apps.merit * (1.0 + HIRE_BOOST_PER_RELATIONSHIP * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
-        if not draws.chance(min(p, 0.95)):
-            return Outcome.NOT_SELECTED, disclosed
-        knows = disclosed or draws.chance(cfg.background_check_rate)
-        if knows and self.averse[client.profile.offence]:
-            trust = DISCLOSURE_TRUST if disclosed and supported else 0.0
-            leniency = cfg.relationship_leniency * relation + trust
-            if not draws.chance(leniency):
-                return Outcome.OFFENCE, knows
-        return Outcome.HIRED, knows
+        selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)
+        knows = apps.disclosed | (u[1] < cfg.background_check_rate)
+        trust = np.where(apps.disclosed & apps.supported, DISCLOSURE_TRUST, 0.0)
+        refused = (knows & self.averse[emp, apps.offence]
+                   & ~(u[2] < cfg.relationship_leniency * relation + trust))
+        outcome = np.select([barred, ~selected, refused],
+                            [Outcome.BARRED, Outcome.NOT_SELECTED, Outcome.OFFENCE], Outcome.HIRED)
+        known = np.where(barred, True, np.where(selected, knows, apps.disclosed))
+        return outcome, known

@@ -1,20 +1,24 @@
-"""Employment specialists: a capped caseload, a weekly time budget, and job development."""
+"""Employment specialists: a capped caseload, a weekly time budget, and job development.
+
+Each specialist is a Mesa agent with a SimPy caseload resource and the vacancies they have
+found. Their weekly plans (the time budget, and the employer contacts it allows) are made for
+the whole team at once by ``Team``, which holds the specialists' numbers as arrays.
+"""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 import simpy
 
 from ipssim.events import Event
-from ipssim.scenario import Service
-from ipssim.streams import Draws
+from ipssim.scenario import SECTORS, Scenario
+from ipssim.streams import Streams
 
 if TYPE_CHECKING:
-    from ipssim.agents.client import Client
-    from ipssim.agents.employer import Employer
+    from ipssim.agents.employer import EmployerPool
 
 TRAVEL_SHARE = 0.15  # assumption: share of community time spent travelling
 MAX_CONTACT_SHARE = 0.5  # assumption: job development never takes more than half the week
@@ -25,106 +29,158 @@ FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as
 
 
 class Specialist(mesa.Agent):
-    """An employment specialist.
+    """An employment specialist: a caseload with a waiting list (their plans are the ``Team``'s)."""
 
-    Each week the time budget is split between employer contacts and the clients on the
-    caseload, so a fuller caseload means rarer meetings and follow-along contacts: the caseload
-    effect comes out of the time budget.
-    """
-
-    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Service) -> None:
+    def __init__(self, model: mesa.Model, index: int, cap: int) -> None:
         super().__init__(model)
         self.index = index
-        self.draws = draws
-        self.cfg = cfg
-        self.caseload = simpy.Resource(model.env, capacity=cfg.caseload_cap)
-        self.searching: dict[Client, None] = {}  # clients in job search, in arrival order
-        self.leads: list[tuple[int, int]] = []  # (employer index, day the vacancy closes)
-        self.known: list[int] = []  # employers this specialist has visited
-        self.hours_per_client = math.inf
-        self.contacts_this_week = 0
+        self.caseload = simpy.Resource(model.env, capacity=cap)
 
     @property
     def load(self) -> int:
         """Clients holding or waiting for a place."""
         return self.caseload.count + len(self.caseload.queue)
 
-    def plan_week(self, day: int) -> None:
-        """Split the week's hours and make this week's employer contacts."""
-        cfg = self.cfg
+
+class Team:
+    """The specialists' weekly plans, for all of them at once.
+
+    Each week each specialist's hours are split between employer contacts and the clients on
+    the caseload, so a fuller caseload means rarer meetings and follow-along contacts: the
+    caseload effect comes out of the time budget. A contact may find a vacancy, a lead the
+    specialist puts to job seekers at meetings until it is filled or closes.
+    """
+
+    def __init__(self, specialists: list[Specialist], streams: Streams, scenario: Scenario) -> None:
+        n = len(specialists)
+        self.specialists = specialists
+        self.streams = streams
+        streams.extend(n)
+        self.scenario = scenario
+        self.meeting_interval = np.full(n, 7, dtype=np.int64)
+        self.follow_along_interval = np.full(n, 14, dtype=np.int64)
+        self.contacts = np.zeros(n, dtype=np.int64)
+        self.seekers = np.zeros((n, len(SECTORS)), dtype=np.int64)  # job seekers by preferred sector
+        self._known = np.zeros((n, 64), dtype=np.int64)  # employers each has visited
+        self._n_known = np.zeros(n, dtype=np.int64)
+        self.lead_employer = np.full((n, 8), -1, dtype=np.int64)  # open vacancies, oldest first
+        self.lead_closes = np.zeros((n, 8), dtype=np.int64)
+        self._n_leads = np.zeros(n, dtype=np.int64)
+
+    def on_caseload(self) -> np.ndarray:
+        return np.fromiter((s.caseload.count for s in self.specialists), dtype=np.int64,
+                           count=len(self.specialists))
+
+    def plan_week(self, day: int, employers: EmployerPool, log) -> None:
+        """Split each specialist's week and make this week's employer contacts."""
+        if not self.specialists:
+            return
+        cfg = self.scenario.service
         hours = cfg.hours_per_week * cfg.employment_time_share * (1.0 - cfg.admin_share)
         hours *= 1.0 - TRAVEL_SHARE * cfg.community_share
-        active = self.caseload.count
-        contacts = 0
-        if active and cfg.employer_contacts_per_week > 0:
+        active = self.on_caseload()
+        everyone = np.arange(len(active))
+        contacts = np.zeros(len(active), dtype=np.int64)
+        if cfg.employer_contacts_per_week > 0 and len(employers):
             wanted = cfg.employer_contacts_per_week * cfg.hours_per_employer_contact
-            contact_hours = min(wanted, MAX_CONTACT_SHARE * hours)
-            exact = contact_hours / cfg.hours_per_employer_contact
-            contacts = int(exact) + self.draws.chance(exact - int(exact))
-        self.hours_per_client = (hours - contacts * cfg.hours_per_employer_contact) / max(active, 1)
-        self.leads = [lead for lead in self.leads if lead[1] > day]
-        for _ in range(contacts):
-            self._contact_employer(day)
-        self.contacts_this_week = contacts
+            exact = min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
+            extra = self.streams.uniforms(everyone) < exact - int(exact)
+            contacts = np.where(active > 0, int(exact) + extra, 0)
+        per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
+        days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
+        self.meeting_interval = np.clip(np.round(days), 7, MAX_MEETING_GAP_DAYS).astype(np.int64)
+        self.follow_along_interval = np.minimum(2 * MAX_MEETING_GAP_DAYS,
+                                                FOLLOW_ALONG_FACTOR * self.meeting_interval)
+        self._close_leads(day)
+        self.contacts = contacts
+        for round_ in range(int(contacts.max(initial=0))):
+            self._contact_round(np.flatnonzero(contacts > round_), day, employers, log)
 
-    def _contact_employer(self, day: int) -> None:
-        model = self.model
-        employer = self._choose_employer()
-        if employer is None:
+    def _contact_round(self, who: np.ndarray, day: int, employers: EmployerPool, log) -> None:
+        """One employer contact by each specialist in ``who``."""
+        market = self.scenario.employers
+        u = self.streams.uniforms(who, 4)
+        n_known = self._n_known[who]
+        revisit = (n_known > 0) & (u[0] < REVISIT_SHARE)
+        employer = np.minimum((u[1] * len(employers)).astype(np.int64), len(employers) - 1)
+        if self.scenario.policy.preference_led_search:
+            employer = self._in_seekers_sectors(who, u[1], u[2], employers, employer)
+        old = self._known[who, np.minimum((u[1] * n_known).astype(np.int64),
+                                          np.maximum(n_known - 1, 0))]
+        employer = np.where(revisit, old, employer)
+        self._remember(who[~revisit], employer[~revisit])
+        employers.contacted(employer, day, market.relationship_gain)
+        vacancy = u[3] < market.vacancy_probability
+        self._add_leads(who[vacancy], employer[vacancy], day + LEAD_DAYS)
+        log.extend(day, -1, Event.EMPLOYER_CONTACT, vacancy.astype(np.int32), who, employer)
+
+    def _in_seekers_sectors(self, who, u_seeker, u_pick, employers: EmployerPool, fallback):
+        """An employer in the preferred sector of one of the specialist's job seekers."""
+        counts = self.seekers[who]
+        total = counts.sum(axis=1)
+        target = np.minimum((u_seeker * total).astype(np.int64), np.maximum(total - 1, 0))
+        sector = (counts.cumsum(axis=1) <= target[:, None]).sum(axis=1)
+        sector = np.minimum(sector, len(SECTORS) - 1)
+        sizes = np.array([len(p) for p in employers.by_sector])
+        size = sizes[sector]
+        ok = (total > 0) & (size > 0)
+        chosen = fallback.copy()
+        for s in np.unique(sector[ok]).tolist():
+            rows = ok & (sector == s)
+            pool = employers.by_sector[s]
+            chosen[rows] = pool[np.minimum((u_pick[rows] * len(pool)).astype(np.int64),
+                                           len(pool) - 1)]
+        return chosen
+
+    def _remember(self, who: np.ndarray, employer: np.ndarray) -> None:
+        if len(who) == 0:
             return
-        employer.contacted(day, model.scenario.employers.relationship_gain)
-        vacancy = self.draws.chance(model.scenario.employers.vacancy_probability)
-        if vacancy:
-            self.leads.append((employer.index, day + LEAD_DAYS))
-        model.log.add(day, -1, Event.EMPLOYER_CONTACT, int(vacancy), self.index, employer.index)
+        slot = self._n_known[who]
+        if slot.max() >= self._known.shape[1]:
+            self._known = np.pad(self._known, ((0, 0), (0, self._known.shape[1])))
+        self._known[who, slot] = employer
+        self._n_known[who] = slot + 1
 
-    def _choose_employer(self) -> Employer | None:
-        employers = self.model.employers
-        if not employers:
-            return None
-        if self.known and self.draws.chance(REVISIT_SHARE):
-            return employers[self.known[self.draws.integer(len(self.known))]]
-        if self.model.scenario.policy.preference_led_search and self.searching:
-            seekers = list(self.searching)
-            sector = seekers[self.draws.integer(len(seekers))].profile.preferred_sector
-            pool = self.model.employers_by_sector[sector]
-            if pool:
-                employer = pool[self.draws.integer(len(pool))]
-                self.known.append(employer.index)
-                return employer
-        employer = employers[self.draws.integer(len(employers))]
-        self.known.append(employer.index)
-        return employer
+    # --- leads: vacancies found by employer contacts -----------------------------------------
 
-    def meeting_interval(self) -> int:
-        """Days between job-search meetings that this week's time per client allows."""
-        days = 7.0 * self.cfg.meeting_hours / max(self.hours_per_client, 1e-9)
-        return int(min(MAX_MEETING_GAP_DAYS, max(7.0, round(days))))
+    def _add_leads(self, who: np.ndarray, employer: np.ndarray, closes: int) -> None:
+        slot = self._n_leads[who]
+        if len(who) and slot.max() >= self.lead_employer.shape[1]:
+            width = self.lead_employer.shape[1]
+            self.lead_employer = np.pad(self.lead_employer, ((0, 0), (0, width)), constant_values=-1)
+            self.lead_closes = np.pad(self.lead_closes, ((0, 0), (0, width)))
+        self.lead_employer[who, slot] = employer
+        self.lead_closes[who, slot] = closes
+        self._n_leads[who] = slot + 1
 
-    def follow_along_interval(self) -> int:
-        """Days between follow-along contacts with a client in work."""
-        return min(2 * MAX_MEETING_GAP_DAYS, FOLLOW_ALONG_FACTOR * self.meeting_interval())
+    def _close_leads(self, day: int) -> None:
+        """Drop filled and closed vacancies, keeping the rest in the order they were found."""
+        open_ = (self.lead_employer >= 0) & (self.lead_closes > day)
+        order = np.argsort(~open_, axis=1, kind="stable")
+        self.lead_employer = np.where(np.take_along_axis(open_, order, axis=1),
+                                      np.take_along_axis(self.lead_employer, order, axis=1), -1)
+        self.lead_closes = np.take_along_axis(self.lead_closes, order, axis=1)
+        self._n_leads = open_.sum(axis=1)
 
-    def lead_for(self, client: Client, preference_led: bool, skip_barred: bool) -> Employer | None:
-        """The open vacancy to put to a client at a meeting: in the preferred sector if the
-        search is preference-led, never one the client already tried or is barred from."""
-        employers = self.model.employers
-        fallback = None
-        for index, _ in self.leads:
-            if index in client.applied:
-                continue
-            employer = employers[index]
-            if skip_barred and client.sexual_offence and employer.regulated:
-                continue
-            if not preference_led or employer.sector == client.profile.preferred_sector:
-                return employer
-            if fallback is None:
-                fallback = employer
-        return fallback
+    def leads_for(self, specialist: np.ndarray, recent: np.ndarray, preferred: np.ndarray,
+                  barred: np.ndarray, employers: EmployerPool) -> np.ndarray:
+        """The open vacancy each specialist puts to a job seeker at a meeting (-1 for none):
+        in the seeker's ``preferred`` sector if the search is preference-led (-1 if not), else
+        the oldest; never one among the seeker's ``recent`` applications, nor a role closed to
+        a seeker who is ``barred`` from regulated sectors."""
+        lead = self.lead_employer[specialist]
+        if len(employers) == 0:
+            return np.full(len(specialist), -1)
+        safe = np.maximum(lead, 0)
+        tried = (lead[:, :, None] == recent[:, None, :]).any(axis=2)
+        ok = (lead >= 0) & ~tried & ~(barred[:, None] & employers.regulated[safe])
+        liked = ok & (employers.sector[safe] == preferred[:, None])
+        pick = np.where(liked.any(axis=1), liked.argmax(axis=1), ok.argmax(axis=1))
+        rows = np.arange(len(specialist))
+        return np.where(ok.any(axis=1), lead[rows, pick], -1)
 
-    def fill(self, employer: int) -> None:
-        """A vacancy is filled: the lead closes."""
-        for i, (e, _) in enumerate(self.leads):
-            if e == employer:
-                del self.leads[i]
-                return
+    def fill(self, specialist: np.ndarray, employer: np.ndarray) -> None:
+        """Vacancies filled: each closes (the first matching lead of that specialist)."""
+        for s, e in zip(specialist.tolist(), employer.tolist()):
+            row = self.lead_employer[s]
+            row[int(np.argmax(row == e))] = -1

@@ -1,0 +1,87 @@
+"""The roster: the clients' numbers that the service day reads for many clients at once.
+
+Each client agent owns its row (index = client index) and keeps it current as it moves between
+states: the day of its next job-search meeting, own application or follow-along contact, and
+its specialist. Fixed traits are filled in once, at entry.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ipssim.population import Profile
+from ipssim.scenario import OFFENCES, Scenario
+
+NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
+RECENT_APPLICATIONS = 16  # a seeker is never put to a vacancy among their last 16 applications
+COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
+SUBSTANCE_RELAPSE = 1.3  # assumption: substance use raises the relapse hazard by 30%
+
+
+def merit(work_history, qualifications, confidence, severity):
+    """How attractive an applicant looks to an employer (about 0.1 to 2)."""
+    return ((0.3 + 0.7 * work_history + 0.3 * qualifications) * (0.6 + 0.8 * confidence)
+            * (1.3 - 0.6 * severity))
+
+
+def eased_worry(worry, engaged, counselling: bool):
+    """Benefit worries, eased by counselling once engaged with the service (scalars or arrays)."""
+    return worry * (1.0 - COUNSELLING_RELIEF * (engaged & counselling))
+
+
+class Roster:
+    """Per-client arrays, grown as clients arrive."""
+
+    INT_FIELDS = ("state", "specialist", "meet_day", "apply_day", "follow_day", "offence",
+                  "preferred_sector", "applications")
+    FLOAT_FIELDS = ("merit", "worry", "disengage_factor", "relapse_rate", "search_from")
+    BOOL_FIELDS = ("sexual", "offender")
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.size = 0
+        for name in self.INT_FIELDS:
+            setattr(self, name, np.zeros(0, dtype=np.int64))
+        for name in self.FLOAT_FIELDS:
+            setattr(self, name, np.zeros(0))
+        for name in self.BOOL_FIELDS:
+            setattr(self, name, np.zeros(0, dtype=bool))
+        self.recent = np.zeros((0, RECENT_APPLICATIONS), dtype=np.int64)  # employers applied to
+        self.to_plan: list[int] = []  # clients who came into the service today
+
+    def add(self, profiles: list[Profile], states: list[int]) -> None:
+        """Rows for newly admitted clients."""
+        n = len(profiles)
+        if n == 0:
+            return
+        col = {name: np.array([getattr(p, name) for p in profiles]) for name in
+               ("offence", "severity", "substance_use", "work_history", "qualifications",
+                "confidence", "benefits_worry")}
+        relapse = (max(self.scenario.clients.relapse_per_year, 1e-9) / 365.0 * col["severity"]
+                   * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0))
+        new = {"state": np.array(states), "specialist": np.full(n, -1),
+               "meet_day": np.full(n, NEVER_DAY), "apply_day": np.full(n, NEVER_DAY),
+               "follow_day": np.full(n, NEVER_DAY), "offence": col["offence"],
+               "preferred_sector": np.array([p.preferred_sector for p in profiles]),
+               "applications": np.zeros(n),
+               "merit": merit(col["work_history"], col["qualifications"], col["confidence"],
+                              col["severity"]),
+               "worry": col["benefits_worry"], "disengage_factor": 1.5 - col["confidence"],
+               "relapse_rate": relapse, "search_from": np.full(n, np.inf),
+               "sexual": col["offence"] == OFFENCES.index("sexual"),
+               "offender": col["offence"] != OFFENCES.index("none")}
+        for name, values in new.items():
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, values.astype(old.dtype)]))
+        self.recent = np.concatenate([self.recent, np.full((n, RECENT_APPLICATIONS), -1)])
+        self.size += n
+
+    def applied(self, clients: np.ndarray, employers: np.ndarray) -> None:
+        """Remember each client's application (no client twice)."""
+        count = self.applications[clients]
+        self.recent[clients, count % RECENT_APPLICATIONS] = employers
+        self.applications[clients] = count + 1
+
+    def eased_worry(self, clients: np.ndarray) -> np.ndarray:
+        return eased_worry(self.worry[clients], self.specialist[clients] >= 0,
+                           self.scenario.policy.benefits_counselling)

@@ -1,0 +1,190 @@
+"""The service's working day: job-search meetings, applications and follow-along contacts.
+
+At the end of each day every client due a meeting, an own application or a follow-along
+contact is handled in one vectorised pass, with each client's draws from its own stream. What
+changes a client's pathway (a job offer taken, a setback ahead, the search beginning) is
+handed back to the client agent, whose SimPy process carries on from there.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from ipssim.agents.client import State
+from ipssim.agents.employer import Applications
+from ipssim.agents.roster import NEVER_DAY
+from ipssim.events import Event, Outcome
+
+if TYPE_CHECKING:
+    from ipssim.model import IPSModel
+
+LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
+
+
+class EndOfDay(simpy.Timeout):
+    """A timeout processed after every ordinary event due at the same time."""
+
+    def __init__(self, env: simpy.Environment, delay: int) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._delay = delay
+        self._ok = True
+        env.schedule(self, LATE, delay)
+
+
+class ServiceDay:
+    """Runs the day's meetings, applications and follow-along contacts."""
+
+    def __init__(self, model: IPSModel) -> None:
+        self.model = model
+        self.roster = model.roster
+        self.streams = model.client_streams
+
+    def process(self):
+        """The SimPy process: one working day after another."""
+        env = self.model.env
+        yield EndOfDay(env, 0)
+        while True:
+            self.run(int(env.now))
+            yield EndOfDay(env, 1)
+
+    def run(self, day: int) -> None:
+        roster = self.roster
+        n = roster.size
+        if n == 0:
+            return
+        met = self._meetings(day, np.flatnonzero(roster.meet_day[:n] == day))
+        plan = roster.to_plan
+        if plan:
+            met = np.union1d(met, np.array(plan, dtype=np.int64))
+            plan.clear()
+        self._plan_meetings(day, met)
+        self._own_applications(day, np.flatnonzero(roster.apply_day[:n] == day))
+        self._follow_along(day, np.flatnonzero(roster.follow_day[:n] == day))
+
+    # --- meetings ------------------------------------------------------------------------------
+
+    def _meetings(self, day: int, due: np.ndarray) -> np.ndarray:
+        """Meet the clients due today; returns those still in the service to plan ahead."""
+        if due.size == 0:
+            return due
+        roster, clients = self.roster, self.model.clients
+        state = roster.state[due]
+        ready = due[(state == State.PREPARING) & (roster.search_from[due] <= day)]
+        for i in ready.tolist():
+            clients[i].start_search()
+        seekers = due[state == State.SEARCHING]
+        if seekers.size:
+            self.model.log.extend(day, seekers, Event.MEETING, 0, roster.specialist[seekers])
+            self._search(day, seekers)
+        return due
+
+    def _search(self, day: int, seekers: np.ndarray) -> None:
+        """At a meeting: apply for a vacancy the specialist found, and perhaps one found alone."""
+        model, roster = self.model, self.roster
+        scenario = model.scenario
+        policy = scenario.policy
+        employers, team = model.employer_pool, model.team
+        spec = roster.specialist[seekers]
+        preferred = roster.preferred_sector[seekers] if policy.preference_led_search else np.full(
+            len(seekers), -1)
+        barred = roster.sexual[seekers] & policy.disclosure_support
+        lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
+        has = lead >= 0
+        hired = np.zeros(len(seekers), dtype=bool)
+        if has.any():
+            got = self._apply(day, seekers[has], lead[has], introduced=True)
+            team.fill(spec[has][got], lead[has][got])
+            hired[np.flatnonzero(has)[got]] = True
+        rest = seekers[~hired]
+        rate = scenario.labour_market.own_applications_per_month
+        if rest.size and rate > 0 and len(employers):
+            interval = model.team.meeting_interval[roster.specialist[rest]]
+            u = self.streams.uniforms(rest)
+            alone = rest[u < 1.0 - np.exp(-rate * interval / 30.0)]
+            if alone.size:
+                self._apply(day, alone, self._any_employer(alone), introduced=False)
+
+    def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
+        """Book each client's next meeting, unless a setback (a relapse, a break or dropping
+        out) comes first; the disengagement hazard rises as meetings grow rarer."""
+        model, roster = self.model, self.roster
+        if clients.size == 0:
+            return
+        state = roster.state[clients]
+        clients = clients[(state == State.PREPARING) | (state == State.SEARCHING)]
+        if clients.size == 0:
+            return
+        interval = model.team.meeting_interval[roster.specialist[clients]]
+        disengage = (model.disengage_rate * (0.5 + roster.eased_worry(clients))
+                     * roster.disengage_factor[clients] * np.sqrt(interval / 7.0))
+        hazard = disengage + roster.relapse_rate[clients]
+        wait = -np.log1p(-self.streams.uniforms(clients)) / hazard
+        setback = wait < interval
+        roster.meet_day[clients] = np.where(setback, NEVER_DAY, day + interval)
+        share = roster.relapse_rate[clients] / hazard
+        for i, t, p in zip(clients[setback].tolist(), wait[setback].tolist(),
+                           share[setback].tolist()):
+            model.clients[i].setback_at(math.ceil(day + t), p)
+
+    # --- applications --------------------------------------------------------------------------
+
+    def _own_applications(self, day: int, due: np.ndarray) -> None:
+        """Clients in the community who want work apply alone for advertised openings."""
+        rate = self.model.scenario.labour_market.own_applications_per_month
+        if due.size == 0 or rate <= 0:
+            return
+        hired = np.zeros(len(due), dtype=bool)
+        if len(self.model.employer_pool):
+            hired = self._apply(day, due, self._any_employer(due), introduced=False)
+        rest = due[~hired]
+        wait = -np.log1p(-self.streams.uniforms(rest)) * 30.0 / rate
+        self.roster.apply_day[rest] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
+
+    def _any_employer(self, clients: np.ndarray) -> np.ndarray:
+        n = len(self.model.employer_pool)
+        return np.minimum((self.streams.uniforms(clients) * n).astype(np.int64), n - 1)
+
+    def _apply(self, day: int, clients: np.ndarray, employer: np.ndarray,
+               introduced: bool) -> np.ndarray:
+        """Each client applies to one employer; returns who was hired and took the job."""
+        model, roster = self.model, self.roster
+        scenario = model.scenario
+        u = self.streams.uniforms(clients, 5)
+        engaged = roster.specialist[clients] >= 0
+        supported = engaged & scenario.policy.disclosure_support
+        offender = roster.offender[clients]
+        disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
+        worry = roster.eased_worry(clients)
+        apps = Applications(client=clients, employer=employer,
+                            introduced=np.full(len(clients), introduced), disclosed=disclosed,
+                            supported=supported, merit=roster.merit[clients],
+                            offence=roster.offence[clients], sexual=roster.sexual[clients],
+                            worry=worry)
+        outcome, known = model.employer_pool.consider(apps, day, u[1:4],
+                                                      scenario.labour_market, scenario.employers)
+        outcome = np.where((outcome == Outcome.HIRED) & (u[4] < 0.5 * worry), Outcome.DECLINED,
+                           outcome)
+        model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
+        roster.applied(clients, employer)
+        everyone = model.clients
+        hired = outcome == Outcome.HIRED
+        for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
+                           (known | ~offender)[hired].tolist()):
+            everyone[i].hired(model.employers[e], k)
+        return hired
+
+    # --- follow-along --------------------------------------------------------------------------
+
+    def _follow_along(self, day: int, due: np.ndarray) -> None:
+        """Follow-along support contacts with clients in work."""
+        if due.size == 0:
+            return
+        spec = self.roster.specialist[due]
+        self.model.log.extend(day, due, Event.FOLLOW_ALONG, 0, spec)
+        self.roster.follow_day[due] = day + self.model.team.follow_along_interval[spec]

@@ -1,0 +1,101 @@
+"""Unit tests of the vectorised pieces: streams, leads, hiring decisions, the reoffending clock."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ipssim.agents.client import FADE_DAYS
+from ipssim.agents.employer import Applications, EmployerPool
+from ipssim.agents.specialist import Team
+from ipssim.events import Outcome
+from ipssim.model import IPSModel
+from ipssim.scenario import OFFENCES, SECTORS, Scenario
+from ipssim.streams import Stream, Streams, replication_seed
+
+
+def test_a_stream_gives_the_same_numbers_drawn_alone_or_in_a_batch() -> None:
+    root = replication_seed(3, 1)
+    alone, batched = Streams(root, Stream.CLIENT), Streams(root, Stream.CLIENT)
+    alone.extend(50)
+    batched.extend(20)
+    batched.extend(30)  # streams made in two batches are the same streams
+    one_by_one = [[alone.uniform(i) for _ in range(3)] for i in (4, 33)]
+    together = batched.uniforms(np.array([4, 33]), 3)
+    assert np.array_equal(np.array(one_by_one), together.T)
+    assert batched.uniform(4) == alone.uniform(4)  # counters moved alike
+
+
+def test_streams_are_uniform_and_independent_across_agents() -> None:
+    s = Streams(replication_seed(1, 0), Stream.CLIENT)
+    s.extend(20_000)
+    u = s.uniforms(np.arange(20_000), 2)
+    assert abs(u.mean() - 0.5) < 0.005 and 0.0 <= u.min() and u.max() < 1.0
+    assert abs(np.corrcoef(u[0], u[1])[0, 1]) < 0.03
+    counts, _ = np.histogram(u[0], bins=10, range=(0, 1))
+    assert counts.min() > 1_800
+
+
+def _pool(sectors: list[int], regulated_sector: int | None = None) -> EmployerPool:
+    traits = np.column_stack([(np.array(sectors) + 0.5) / len(SECTORS),
+                              np.full(len(sectors), 0.9), np.full(len(sectors), 0.99)])
+    return EmployerPool(traits, Scenario().employers)
+
+
+def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> None:
+    care = SECTORS.index("care")
+    pool = _pool([0, 1, care, 1])
+    team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
+    team.lead_employer = np.array([[0, 1, 2, 3, -1]] * 4)
+    team.lead_closes = np.full((4, 5), 100)
+    recent = np.full((4, 3), -1)
+    recent[1, 0] = 1  # seeker 1 already applied to employer 1
+    preferred = np.array([1, 1, care, -1])
+    barred = np.array([False, False, True, False])
+    lead = team.leads_for(np.zeros(4, dtype=np.int64), recent, preferred, barred, pool)
+    assert lead.tolist() == [1, 3, 0, 0]  # care is barred to seeker 2: the oldest open lead
+
+
+def test_hiring_decisions_follow_the_rules() -> None:
+    sexual, acquisitive = OFFENCES.index("sexual"), OFFENCES.index("acquisitive")
+    care = SECTORS.index("care")
+    pool = _pool([care, 0, 0])
+    pool.averse[:] = True
+    n = 3
+    apps = Applications(client=np.arange(n), employer=np.array([0, 1, 2]),
+                        introduced=np.zeros(n, bool), disclosed=np.array([True, True, False]),
+                        supported=np.zeros(n, bool), merit=np.ones(n),
+                        offence=np.array([sexual, acquisitive, acquisitive]),
+                        sexual=np.array([True, False, False]), worry=np.zeros(n))
+    scenario = Scenario()
+    always = np.zeros((3, n))  # every chance succeeds, leniency (0 without relationship) fails
+    outcome, known = pool.consider(apps, 0, always, scenario.labour_market, scenario.employers)
+    assert outcome.tolist() == [Outcome.BARRED, Outcome.OFFENCE, Outcome.OFFENCE]
+    assert known.tolist() == [True, True, True]
+    never = np.ones((3, n)) * 0.999
+    outcome, known = pool.consider(apps, 0, never, scenario.labour_market, scenario.employers)
+    assert outcome.tolist() == [Outcome.BARRED, Outcome.NOT_SELECTED, Outcome.NOT_SELECTED]
+    assert known.tolist() == [True, True, False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(since=st.floats(0, 120), threshold=st.floats(0.01, 3), boost=st.floats(0, 4))
+def test_the_reoffending_clock_integrates_the_fading_rise_exactly(since, threshold, boost) -> None:
+    model = IPSModel(Scenario().with_changes({"entry.mode": "cohort", "entry.cohort_size": 1}))
+    client = model.clients[0]
+    client.release_day, client._since, client._hazard = 0.0, since, 0.0
+    client._rate, client._boost, client._reoffences = 0.004, boost, 0
+    client._thresholds = [threshold]
+    day = client._reoffence_day()
+    t = np.linspace(since, day, 20_001)
+    rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
+    hazard = np.trapezoid(0.004 * (1.0 + boost * rise), t)
+    assert hazard >= threshold - 1e-6
+    if day - 1 > since:  # a day earlier the threshold was not yet reached
+        t = np.linspace(since, day - 1, 20_001)
+        rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
+        assert np.trapezoid(0.004 * (1.0 + boost * rise), t) < threshold + 1e-6
+    assert math.isfinite(day)
