@@ -105,15 +105,15 @@ class EventLog:
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
         values = (day, client, event, detail, specialist, employer)
-        n = max(np.size(v) for v in values)
-        if n == 0 or any(np.ndim(v) and np.size(v) == 0 for v in values):
+        n = max((len(v) for v in values if isinstance(v, np.ndarray)), default=0)
+        if n == 0:
             return
         for name, value in zip(COLUMNS, values):
             column = getattr(self, name)
-            if np.ndim(value):
-                column.frombytes(np.asarray(value, dtype=np.int32).tobytes())
+            if isinstance(value, np.ndarray):
+                column.frombytes(value.astype(np.int32, copy=False).tobytes())
             else:
-                column.extend(array("i", [int(value)]) * n)
+                column.extend(array("i", (int(value),)) * n)
 
     def __len__(self) -> int:
         return len(self.day)

@@ -40,7 +40,6 @@ def generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
 _MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
-_U64 = np.uint64
 
 
 def _mix(z: int) -> int:
@@ -50,11 +49,18 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
+_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
+_UM1, _UM2, _UGAMMA, _ONE = np.uint64(_M1), np.uint64(_M2), np.uint64(_GAMMA), np.uint64(1)
+
+
 def _mix_array(z: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser on uint64 arrays (products wrap modulo 2**64)."""
-    z = (z ^ (z >> _U64(30))) * _U64(_M1)
-    z = (z ^ (z >> _U64(27))) * _U64(_M2)
-    return z ^ (z >> _U64(31))
+    """SplitMix64's finaliser on uint64 arrays (products wrap modulo 2**64), in place."""
+    z ^= z >> _S30
+    z *= _UM1
+    z ^= z >> _S27
+    z *= _UM2
+    z ^= z >> _S31
+    return z
 
 
 class Streams:
@@ -98,13 +104,11 @@ class Streams:
         """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
         an array of shape (k, len(agents)): each agent's next ``k`` numbers in turn."""
         count = self._count_view[agents]
-        steps = 1 if k is None else k
-        self._count_view[agents] = count + _U64(steps)
-        keys = self._keys[agents]
+        self._count_view[agents] = count + (_ONE if k is None else np.uint64(k))
         if k is not None:
             count = count + np.arange(k, dtype=np.uint64)[:, None]
-        z = _mix_array(keys + count * _U64(_GAMMA))
-        return (z >> _U64(11)).astype(np.float64) * 2.0**-53
+        z = _mix_array(self._keys[agents] + count * _UGAMMA)
+        return (z >> _S11) * 2.0**-53
 
 
 class Draws:

@@ -19,6 +19,8 @@ RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without 
 HIRE_BOOST_PER_RELATIONSHIP = 1.0  # assumption: a full relationship doubles the chance of hiring
 DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to an averse employer's leniency
 MAX_HIRE_PROBABILITY = 0.95
+_HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (int(o) for o in (
+    Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED))
 
 
 class Employer(mesa.Agent):
@@ -51,7 +53,7 @@ class Applications:
 
     client: np.ndarray
     employer: np.ndarray
-    introduced: np.ndarray  # put forward by the specialist after an employer contact
+    introduced: bool  # put forward by the specialist after an employer contact
     disclosed: np.ndarray  # the applicant told the employer about the conviction
     supported: np.ndarray  # disclosure prepared with the specialist
     merit: np.ndarray
@@ -84,8 +86,9 @@ class EmployerPool:
             self.averse[:, k] = traits[:, 2] < np.minimum(1.0, share * cfg.offence_aversion)
         self.relationship = np.zeros(n)
         self.last_contact = np.zeros(n)
-        order = np.argsort(self.sector, kind="stable")
-        self.by_sector = [order[self.sector[order] == s] for s in range(len(SECTORS))]
+        self.by_sector = np.argsort(self.sector, kind="stable")  # employers, sector by sector
+        self.sector_size = np.bincount(self.sector, minlength=len(SECTORS))
+        self.sector_start = np.cumsum(self.sector_size) - self.sector_size
 
     def __len__(self) -> int:
         return len(self.sector)
@@ -111,15 +114,17 @@ class EmployerPool:
         """
         emp = apps.employer
         barred = self.regulated[emp] & apps.sexual
-        relation = np.where(apps.introduced, self.strength(emp, day), 0.0)
+        relation = self.strength(emp, day) if apps.introduced else 0.0
         p = market.hire_probability * apps.merit * (1.0 + HIRE_BOOST_PER_RELATIONSHIP * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
         selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)
         knows = apps.disclosed | (u[1] < cfg.background_check_rate)
-        trust = np.where(apps.disclosed & apps.supported, DISCLOSURE_TRUST, 0.0)
-        refused = (knows & self.averse[emp, apps.offence]
-                   & ~(u[2] < cfg.relationship_leniency * relation + trust))
-        outcome = np.select([barred, ~selected, refused],
-                            [Outcome.BARRED, Outcome.NOT_SELECTED, Outcome.OFFENCE], Outcome.HIRED)
-        known = np.where(barred, True, np.where(selected, knows, apps.disclosed))
+        trust = DISCLOSURE_TRUST * (apps.disclosed & apps.supported)
+        refused = knows & self.averse[emp, apps.offence] & (
+            u[2] >= cfg.relationship_leniency * relation + trust)
+        outcome = np.full(len(emp), _HIRED)
+        outcome[refused] = _OFFENCE
+        outcome[~selected] = _NOT_SELECTED
+        outcome[barred] = _BARRED
+        known = np.where(selected, knows, apps.disclosed) | barred
         return outcome, known

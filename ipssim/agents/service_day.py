@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ipssim.model import IPSModel
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
+_HIRED, _DECLINED = int(Outcome.HIRED), int(Outcome.DECLINED)
 
 
 class EndOfDay(simpy.Timeout):
@@ -55,17 +56,16 @@ class ServiceDay:
 
     def run(self, day: int) -> None:
         roster = self.roster
-        n = roster.size
-        if n == 0:
+        if roster.size == 0:
             return
-        met = self._meetings(day, np.flatnonzero(roster.meet_day[:n] == day))
+        met = self._meetings(day, np.flatnonzero(roster.meet_day == day))
         plan = roster.to_plan
         if plan:
             met = np.union1d(met, np.array(plan, dtype=np.int64))
             plan.clear()
         self._plan_meetings(day, met)
-        self._own_applications(day, np.flatnonzero(roster.apply_day[:n] == day))
-        self._follow_along(day, np.flatnonzero(roster.follow_day[:n] == day))
+        self._own_applications(day, np.flatnonzero(roster.apply_day == day))
+        self._follow_along(day, np.flatnonzero(roster.follow_day == day))
 
     # --- meetings ------------------------------------------------------------------------------
 
@@ -162,18 +162,17 @@ class ServiceDay:
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
         worry = roster.eased_worry(clients)
         apps = Applications(client=clients, employer=employer,
-                            introduced=np.full(len(clients), introduced), disclosed=disclosed,
+                            introduced=introduced, disclosed=disclosed,
                             supported=supported, merit=roster.merit[clients],
                             offence=roster.offence[clients], sexual=roster.sexual[clients],
                             worry=worry)
         outcome, known = model.employer_pool.consider(apps, day, u[1:4],
                                                       scenario.labour_market, scenario.employers)
-        outcome = np.where((outcome == Outcome.HIRED) & (u[4] < 0.5 * worry), Outcome.DECLINED,
-                           outcome)
+        outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED
         model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         roster.applied(clients, employer)
         everyone = model.clients
-        hired = outcome == Outcome.HIRED
+        hired = outcome == _HIRED
         for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
                            (known | ~offender)[hired].tolist()):
             everyone[i].hired(model.employers[e], k)

@@ -93,25 +93,39 @@ class Team:
                                                 FOLLOW_ALONG_FACTOR * self.meeting_interval)
         self._close_leads(day)
         self.contacts = contacts
-        for round_ in range(int(contacts.max(initial=0))):
-            self._contact_round(np.flatnonzero(contacts > round_), day, employers, log)
+        if contacts.any():
+            self._contact_employers(day, contacts, int(exact) + 1, employers, log)
 
-    def _contact_round(self, who: np.ndarray, day: int, employers: EmployerPool, log) -> None:
-        """One employer contact by each specialist in ``who``."""
+    def _contact_employers(self, day: int, contacts: np.ndarray, most: int,
+                           employers: EmployerPool, log) -> None:
+        """The week's employer contacts, ``contacts[s]`` by specialist ``s`` (at most ``most``).
+
+        Each contact goes back to an employer the specialist knew at the start of the week, or
+        with preference-led search to one in a job seeker's preferred sector, or to any employer;
+        it builds the relationship and may find a vacancy, which becomes a lead.
+        """
         market = self.scenario.employers
-        u = self.streams.uniforms(who, 4)
-        n_known = self._n_known[who]
-        revisit = (n_known > 0) & (u[0] < REVISIT_SHARE)
+        busy = np.flatnonzero(contacts)
+        draws = self.streams.uniforms(busy, 4 * most)  # the same count for everyone, every week
+        who = np.repeat(busy, contacts[busy])  # one row per contact, specialist by specialist
+        column = np.repeat(np.arange(len(busy)), contacts[busy])
+        nth = np.arange(len(who)) - np.searchsorted(who, who)
+        u = [draws[4 * nth + k, column] for k in range(4)]
+        known = self._n_known[who]
+        revisit = (known > 0) & (u[0] < REVISIT_SHARE)
         employer = np.minimum((u[1] * len(employers)).astype(np.int64), len(employers) - 1)
         if self.scenario.policy.preference_led_search:
             employer = self._in_seekers_sectors(who, u[1], u[2], employers, employer)
-        old = self._known[who, np.minimum((u[1] * n_known).astype(np.int64),
-                                          np.maximum(n_known - 1, 0))]
+        old = self._known[who, np.minimum((u[1] * known).astype(np.int64), np.maximum(known - 1, 0))]
         employer = np.where(revisit, old, employer)
-        self._remember(who[~revisit], employer[~revisit])
+        self._known, self._n_known = _append(self._known, self._n_known, who[~revisit],
+                                             employer[~revisit])
         employers.contacted(employer, day, market.relationship_gain)
         vacancy = u[3] < market.vacancy_probability
-        self._add_leads(who[vacancy], employer[vacancy], day + LEAD_DAYS)
+        self.lead_employer, _ = _append(self.lead_employer, self._n_leads, who[vacancy],
+                                        employer[vacancy], fill=-1)
+        self.lead_closes, self._n_leads = _append(self.lead_closes, self._n_leads, who[vacancy],
+                                                  np.full(int(vacancy.sum()), day + LEAD_DAYS))
         log.extend(day, -1, Event.EMPLOYER_CONTACT, vacancy.astype(np.int32), who, employer)
 
     def _in_seekers_sectors(self, who, u_seeker, u_pick, employers: EmployerPool, fallback):
@@ -119,39 +133,15 @@ class Team:
         counts = self.seekers[who]
         total = counts.sum(axis=1)
         target = np.minimum((u_seeker * total).astype(np.int64), np.maximum(total - 1, 0))
-        sector = (counts.cumsum(axis=1) <= target[:, None]).sum(axis=1)
-        sector = np.minimum(sector, len(SECTORS) - 1)
-        sizes = np.array([len(p) for p in employers.by_sector])
-        size = sizes[sector]
+        sector = np.minimum((counts.cumsum(axis=1) <= target[:, None]).sum(axis=1),
+                            len(SECTORS) - 1)
+        size = employers.sector_size[sector]
+        pick = employers.sector_start[sector] + np.minimum((u_pick * size).astype(np.int64),
+                                                           np.maximum(size - 1, 0))
         ok = (total > 0) & (size > 0)
-        chosen = fallback.copy()
-        for s in np.unique(sector[ok]).tolist():
-            rows = ok & (sector == s)
-            pool = employers.by_sector[s]
-            chosen[rows] = pool[np.minimum((u_pick[rows] * len(pool)).astype(np.int64),
-                                           len(pool) - 1)]
-        return chosen
-
-    def _remember(self, who: np.ndarray, employer: np.ndarray) -> None:
-        if len(who) == 0:
-            return
-        slot = self._n_known[who]
-        if slot.max() >= self._known.shape[1]:
-            self._known = np.pad(self._known, ((0, 0), (0, self._known.shape[1])))
-        self._known[who, slot] = employer
-        self._n_known[who] = slot + 1
+        return np.where(ok, employers.by_sector[np.minimum(pick, len(employers) - 1)], fallback)
 
     # --- leads: vacancies found by employer contacts -----------------------------------------
-
-    def _add_leads(self, who: np.ndarray, employer: np.ndarray, closes: int) -> None:
-        slot = self._n_leads[who]
-        if len(who) and slot.max() >= self.lead_employer.shape[1]:
-            width = self.lead_employer.shape[1]
-            self.lead_employer = np.pad(self.lead_employer, ((0, 0), (0, width)), constant_values=-1)
-            self.lead_closes = np.pad(self.lead_closes, ((0, 0), (0, width)))
-        self.lead_employer[who, slot] = employer
-        self.lead_closes[who, slot] = closes
-        self._n_leads[who] = slot + 1
 
     def _close_leads(self, day: int) -> None:
         """Drop filled and closed vacancies, keeping the rest in the order they were found."""
@@ -184,3 +174,16 @@ class Team:
         for s, e in zip(specialist.tolist(), employer.tolist()):
             row = self.lead_employer[s]
             row[int(np.argmax(row == e))] = -1
+
+
+def _append(table: np.ndarray, count: np.ndarray, rows: np.ndarray, values: np.ndarray,
+            fill: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Append ``values`` to rows ``rows`` (sorted) of a ragged table held as a padded array with
+    ``count`` entries per row; returns the table (widened if need be) and the new counts."""
+    slot = count[rows] + np.arange(len(rows)) - np.searchsorted(rows, rows)
+    while len(slot) and slot.max() >= table.shape[1]:
+        table = np.pad(table, ((0, 0), (0, table.shape[1])), constant_values=fill)
+    table[rows, slot] = values
+    count = count.copy()
+    np.add.at(count, rows, 1)
+    return table, count
