@@ -66,7 +66,7 @@ def test_hiring_decisions_follow_the_rules() -> None:
     pool.averse[:] = True
     n = 3
     apps = Applications(client=np.arange(n), employer=np.array([0, 1, 2]),
-                        introduced=False, disclosed=np.array([True, True, False]),
+                        introduced=np.zeros(n, bool), disclosed=np.array([True, True, False]),
                         supported=np.zeros(n, bool), merit=np.ones(n),
                         offence=np.array([sexual, acquisitive, acquisitive]),
                         sexual=np.array([True, False, False]), worry=np.zeros(n))

@@ -53,7 +53,7 @@ class Applications:
 
     client: np.ndarray
     employer: np.ndarray
-    introduced: bool  # put forward by the specialist after an employer contact
+    introduced: np.ndarray  # put forward by the specialist after an employer contact
     disclosed: np.ndarray  # the applicant told the employer about the conviction
     supported: np.ndarray  # disclosure prepared with the specialist
     merit: np.ndarray
@@ -114,7 +114,7 @@ class EmployerPool:
         """
         emp = apps.employer
         barred = self.regulated[emp] & apps.sexual
-        relation = self.strength(emp, day) if apps.introduced else 0.0
+        relation = self.strength(emp, day) * apps.introduced
         p = market.hire_probability * apps.merit * (1.0 + HIRE_BOOST_PER_RELATIONSHIP * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
         selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)

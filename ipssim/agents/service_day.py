@@ -58,19 +58,19 @@ class ServiceDay:
         roster = self.roster
         if roster.size == 0:
             return
-        met = self._meetings(day, np.flatnonzero(roster.meet_day == day))
+        met = np.flatnonzero(roster.meet_day == day)
+        self._applications(day, self._meetings(day, met), np.flatnonzero(roster.apply_day == day))
         plan = roster.to_plan
         if plan:
             met = np.union1d(met, np.array(plan, dtype=np.int64))
             plan.clear()
         self._plan_meetings(day, met)
-        self._own_applications(day, np.flatnonzero(roster.apply_day == day))
         self._follow_along(day, np.flatnonzero(roster.follow_day == day))
 
     # --- meetings ------------------------------------------------------------------------------
 
     def _meetings(self, day: int, due: np.ndarray) -> np.ndarray:
-        """Meet the clients due today; returns those still in the service to plan ahead."""
+        """Meet the clients due today; returns the job seekers among them."""
         if due.size == 0:
             return due
         roster, clients = self.roster, self.model.clients
@@ -81,34 +81,44 @@ class ServiceDay:
         seekers = due[state == State.SEARCHING]
         if seekers.size:
             self.model.log.extend(day, seekers, Event.MEETING, 0, roster.specialist[seekers])
-            self._search(day, seekers)
-        return due
+        return seekers
 
-    def _search(self, day: int, seekers: np.ndarray) -> None:
-        """At a meeting: apply for a vacancy the specialist found, and perhaps one found alone."""
+    def _applications(self, day: int, seekers: np.ndarray, community: np.ndarray) -> None:
+        """The day's applications. A job seeker at a meeting applies for a vacancy the
+        specialist found and, if not hired, perhaps for one found alone; clients in the
+        community who want work apply alone for advertised openings."""
         model, roster = self.model, self.roster
         scenario = model.scenario
-        policy = scenario.policy
+        policy, rate = scenario.policy, scenario.labour_market.own_applications_per_month
         employers, team = model.employer_pool, model.team
+        if rate <= 0:
+            community = community[:0]
         spec = roster.specialist[seekers]
-        preferred = roster.preferred_sector[seekers] if policy.preference_led_search else np.full(
-            len(seekers), -1)
-        barred = roster.sexual[seekers] & policy.disclosure_support
-        lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
+        lead = np.full(len(seekers), -1)
+        if seekers.size:
+            preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
+                         else np.full(len(seekers), -1))
+            barred = roster.sexual[seekers] & policy.disclosure_support
+            lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
         has = lead >= 0
+        n_leads = int(has.sum())
+        alone = community if len(employers) else community[:0]
+        applicants = np.concatenate([seekers[has], alone])
+        got = self._apply(day, applicants, np.concatenate([lead[has], self._any_employer(alone)]),
+                          np.arange(len(applicants)) < n_leads)
+        team.fill(spec[has][got[:n_leads]], lead[has][got[:n_leads]])
+        stay = community[~np.isin(community, applicants[got])]
+        wait = -np.log1p(-self.streams.uniforms(stay)) * 30.0 / max(rate, 1e-9)
+        roster.apply_day[stay] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
         hired = np.zeros(len(seekers), dtype=bool)
-        if has.any():
-            got = self._apply(day, seekers[has], lead[has], introduced=True)
-            team.fill(spec[has][got], lead[has][got])
-            hired[np.flatnonzero(has)[got]] = True
+        hired[np.flatnonzero(has)[got[:n_leads]]] = True
         rest = seekers[~hired]
-        rate = scenario.labour_market.own_applications_per_month
         if rest.size and rate > 0 and len(employers):
-            interval = model.team.meeting_interval[roster.specialist[rest]]
+            interval = team.meeting_interval[roster.specialist[rest]]
             u = self.streams.uniforms(rest)
             alone = rest[u < 1.0 - np.exp(-rate * interval / 30.0)]
             if alone.size:
-                self._apply(day, alone, self._any_employer(alone), introduced=False)
+                self._apply(day, alone, self._any_employer(alone), np.zeros(len(alone), bool))
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
@@ -134,27 +144,18 @@ class ServiceDay:
 
     # --- applications --------------------------------------------------------------------------
 
-    def _own_applications(self, day: int, due: np.ndarray) -> None:
-        """Clients in the community who want work apply alone for advertised openings."""
-        rate = self.model.scenario.labour_market.own_applications_per_month
-        if due.size == 0 or rate <= 0:
-            return
-        hired = np.zeros(len(due), dtype=bool)
-        if len(self.model.employer_pool):
-            hired = self._apply(day, due, self._any_employer(due), introduced=False)
-        rest = due[~hired]
-        wait = -np.log1p(-self.streams.uniforms(rest)) * 30.0 / rate
-        self.roster.apply_day[rest] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
-
     def _any_employer(self, clients: np.ndarray) -> np.ndarray:
         n = len(self.model.employer_pool)
         return np.minimum((self.streams.uniforms(clients) * n).astype(np.int64), n - 1)
 
     def _apply(self, day: int, clients: np.ndarray, employer: np.ndarray,
-               introduced: bool) -> np.ndarray:
-        """Each client applies to one employer; returns who was hired and took the job."""
+               introduced: np.ndarray) -> np.ndarray:
+        """Each client applies to one employer (``introduced`` by the specialist or alone);
+        returns who was hired and took the job."""
         model, roster = self.model, self.roster
         scenario = model.scenario
+        if clients.size == 0:
+            return np.zeros(0, dtype=bool)
         u = self.streams.uniforms(clients, 5)
         engaged = roster.specialist[clients] >= 0
         supported = engaged & scenario.policy.disclosure_support
