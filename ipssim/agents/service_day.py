@@ -86,14 +86,19 @@ class ServiceDay:
     def _applications(self, day: int, seekers: np.ndarray, community: np.ndarray) -> None:
         """The day's applications. A job seeker at a meeting applies for a vacancy the
         specialist found and, if not hired, perhaps for one found alone; clients in the
-        community who want work apply alone for advertised openings."""
+        community who want work apply alone for advertised openings. All are decided at once
+        from each applicant's own draws, then those that happen are recorded."""
         model, roster = self.model, self.roster
         scenario = model.scenario
         policy, rate = scenario.policy, scenario.labour_market.own_applications_per_month
         employers, team = model.employer_pool, model.team
         if rate <= 0:
             community = community[:0]
+        if seekers.size == 0 and community.size == 0:
+            return
         spec = roster.specialist[seekers]
+        mine = self.streams.uniforms(seekers, 12)  # lead application, own chance and application
+        theirs = self.streams.uniforms(community, 7)  # employer, application, next one
         lead = np.full(len(seekers), -1)
         if seekers.size:
             preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
@@ -101,24 +106,35 @@ class ServiceDay:
             barred = roster.sexual[seekers] & policy.disclosure_support
             lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
         has = lead >= 0
-        n_leads = int(has.sum())
-        alone = community if len(employers) else community[:0]
-        applicants = np.concatenate([seekers[has], alone])
-        got = self._apply(day, applicants, np.concatenate([lead[has], self._any_employer(alone)]),
-                          np.arange(len(applicants)) < n_leads)
-        team.fill(spec[has][got[:n_leads]], lead[has][got[:n_leads]])
-        stay = community[~np.isin(community, applicants[got])]
-        wait = -np.log1p(-self.streams.uniforms(stay)) * 30.0 / max(rate, 1e-9)
-        roster.apply_day[stay] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
-        hired = np.zeros(len(seekers), dtype=bool)
-        hired[np.flatnonzero(has)[got[:n_leads]]] = True
-        rest = seekers[~hired]
-        if rest.size and rate > 0 and len(employers):
-            interval = team.meeting_interval[roster.specialist[rest]]
-            u = self.streams.uniforms(rest)
-            alone = rest[u < 1.0 - np.exp(-rate * interval / 30.0)]
-            if alone.size:
-                self._apply(day, alone, self._any_employer(alone), np.zeros(len(alone), bool))
+        interval = team.meeting_interval[spec]
+        alone = (mine[5] < 1.0 - np.exp(-rate * interval / 30.0)) & (len(employers) > 0)
+        community_applies = np.full(len(community), len(employers) > 0)
+        rows = [(seekers[has], lead[has], True, mine[0:5, has]),
+                (seekers[alone], self._employer(mine[6, alone]), False, mine[7:12, alone]),
+                (community[community_applies], self._employer(theirs[0, community_applies]),
+                 False, theirs[1:6, community_applies])]
+        sizes = [len(r[0]) for r in rows]
+        clients = np.concatenate([r[0] for r in rows])
+        employer = np.concatenate([r[1] for r in rows])
+        introduced = np.repeat([r[2] for r in rows], sizes)
+        outcome, known = self._decide(day, clients, employer, introduced,
+                                      np.concatenate([r[3] for r in rows], axis=1))
+        n_lead, n_alone = sizes[0], sizes[1]
+        lead_hired = np.zeros(len(seekers), dtype=bool)
+        lead_hired[np.flatnonzero(has)] = outcome[:n_lead] == _HIRED
+        happens = np.ones(len(clients), dtype=bool)  # applying alone only if the lead failed
+        happens[n_lead:n_lead + n_alone] = ~lead_hired[alone]
+        self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead])
+        rest = slice(n_lead, None)
+        keep = happens[rest]
+        self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
+                     known[rest][keep])
+        got = outcome[:n_lead] == _HIRED
+        team.fill(spec[has][got], lead[has][got])
+        stay = np.ones(len(community), dtype=bool)
+        stay[community_applies] = outcome[n_lead + n_alone:] != _HIRED
+        wait = -np.log1p(-theirs[6, stay]) * 30.0 / max(rate, 1e-9)
+        roster.apply_day[community[stay]] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
@@ -144,40 +160,42 @@ class ServiceDay:
 
     # --- applications --------------------------------------------------------------------------
 
-    def _any_employer(self, clients: np.ndarray) -> np.ndarray:
+    def _employer(self, u: np.ndarray) -> np.ndarray:
+        """Any employer, picked with uniforms ``u``."""
         n = len(self.model.employer_pool)
-        return np.minimum((self.streams.uniforms(clients) * n).astype(np.int64), n - 1)
+        return np.minimum((u * n).astype(np.int64), max(n - 1, 0))
 
-    def _apply(self, day: int, clients: np.ndarray, employer: np.ndarray,
-               introduced: np.ndarray) -> np.ndarray:
-        """Each client applies to one employer (``introduced`` by the specialist or alone);
-        returns who was hired and took the job."""
+    def _decide(self, day: int, clients: np.ndarray, employer: np.ndarray,
+                introduced: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each application's ``Outcome`` and whether the employer knows of the conviction,
+        from five uniforms per application (``u``)."""
         model, roster = self.model, self.roster
         scenario = model.scenario
-        if clients.size == 0:
-            return np.zeros(0, dtype=bool)
-        u = self.streams.uniforms(clients, 5)
-        engaged = roster.specialist[clients] >= 0
-        supported = engaged & scenario.policy.disclosure_support
+        supported = (roster.specialist[clients] >= 0) & scenario.policy.disclosure_support
         offender = roster.offender[clients]
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
         worry = roster.eased_worry(clients)
-        apps = Applications(client=clients, employer=employer,
-                            introduced=introduced, disclosed=disclosed,
-                            supported=supported, merit=roster.merit[clients],
+        apps = Applications(client=clients, employer=employer, introduced=introduced,
+                            disclosed=disclosed, supported=supported, merit=roster.merit[clients],
                             offence=roster.offence[clients], sexual=roster.sexual[clients],
                             worry=worry)
         outcome, known = model.employer_pool.consider(apps, day, u[1:4],
                                                       scenario.labour_market, scenario.employers)
         outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED
+        return outcome, known | ~offender
+
+    def _record(self, day: int, clients: np.ndarray, employer: np.ndarray, outcome: np.ndarray,
+                known: np.ndarray) -> None:
+        """Log applications (no client twice), remember them, and start the jobs taken."""
+        if clients.size == 0:
+            return
+        model = self.model
         model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
-        roster.applied(clients, employer)
-        everyone = model.clients
+        self.roster.applied(clients, employer)
         hired = outcome == _HIRED
         for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
-                           (known | ~offender)[hired].tolist()):
-            everyone[i].hired(model.employers[e], k)
-        return hired
+                           known[hired].tolist()):
+            model.clients[i].hired(model.employers[e], k)
 
     # --- follow-along --------------------------------------------------------------------------
 
