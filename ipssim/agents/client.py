@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from ipssim.agents.roster import NEVER_DAY, eased_worry
-from ipssim.events import Discharge, Event, JobEnd, Outcome
+from ipssim.events import Discharge, Event, JobEnd
 from ipssim.population import Profile, annual_to_daily
 from ipssim.streams import Draws
 
