@@ -107,6 +107,11 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
     return [Profile(*row) for row in rows]
 
 
+def annual_to_daily_rate(per_year: float) -> float:
+    """A hazard per year as a hazard per day (never exactly zero, so waits stay finite)."""
+    return max(per_year, 1e-9) / 365.0
+
+
 def annual_to_daily(p: float) -> float:
     """Constant daily hazard that gives a one-year probability ``p``."""
     return -math.log1p(-min(p, 0.999999)) / 365.0

@@ -65,11 +65,11 @@ def test_hiring_decisions_follow_the_rules() -> None:
     pool = _pool([care, 0, 0])
     pool.averse[:] = True
     n = 3
-    apps = Applications(client=np.arange(n), employer=np.array([0, 1, 2]),
+    apps = Applications(employer=np.array([0, 1, 2]),
                         introduced=np.zeros(n, bool), disclosed=np.array([True, True, False]),
                         supported=np.zeros(n, bool), merit=np.ones(n),
                         offence=np.array([sexual, acquisitive, acquisitive]),
-                        sexual=np.array([True, False, False]), worry=np.zeros(n))
+                        sexual=np.array([True, False, False]))
     scenario = Scenario()
     always = np.zeros((3, n))  # every chance succeeds, leniency (0 without relationship) fails
     outcome, known = pool.consider(apps, 0, always, scenario.labour_market, scenario.employers)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from ipssim.agents.roster import NEVER_DAY, eased_worry
+from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.events import Discharge, Event, JobEnd
-from ipssim.population import Profile, annual_to_daily
+from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
 from ipssim.streams import Draws
 
 if TYPE_CHECKING:
@@ -90,7 +90,6 @@ class Client(mesa.Agent):
         self.last_incident_day = entry_day if profile.prison_leaver else -10**6
         self.release_day = -10**6
         self.next_review = NEVER
-        self.sexual_offence = bool(self.roster.sexual[self.index])
         self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
             model.scenario.offending.substance_multiplier if profile.substance_use else 1.0)
@@ -425,8 +424,8 @@ class Client(mesa.Agent):
     def _schedule_own_application(self) -> None:
         rate = self.model.scenario.labour_market.own_applications_per_month
         if self.wants_work and rate > 0:
-            self.roster.apply_day[self.index] = max(
-                self.env.now + 1, math.ceil(self.env.now + self.draws.exponential(30.0 / rate)))
+            self.roster.apply_day[self.index] = own_application_day(
+                self.env.now, self.draws.exponential(30.0 / rate))
 
     # --- time, hazards and the reoffending clock ---------------------------------------------
 
@@ -531,8 +530,3 @@ class Client(mesa.Agent):
 
     def _first_review_delay(self) -> float:
         return 7.0 + self.profile.clinician_draw * self._review_interval()
-
-
-def annual_to_daily_rate(per_year: float) -> float:
-    """A hazard per year as a hazard per day (never exactly zero, so waits stay finite)."""
-    return max(per_year, 1e-9) / 365.0

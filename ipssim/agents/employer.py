@@ -35,10 +35,6 @@ class Employer(mesa.Agent):
     def sector(self) -> int:
         return int(self.pool.sector[self.index])
 
-    @property
-    def regulated(self) -> bool:
-        return bool(self.pool.regulated[self.index])
-
     def averse_to(self, offence: int) -> bool:
         return bool(self.pool.averse[self.index, offence])
 
@@ -49,9 +45,8 @@ class Employer(mesa.Agent):
 
 @dataclass
 class Applications:
-    """A batch of job applications, one per applicant (numpy arrays of equal length)."""
+    """A batch of job applications, one per row (numpy arrays of equal length)."""
 
-    client: np.ndarray
     employer: np.ndarray
     introduced: np.ndarray  # put forward by the specialist after an employer contact
     disclosed: np.ndarray  # the applicant told the employer about the conviction
@@ -59,7 +54,6 @@ class Applications:
     merit: np.ndarray
     offence: np.ndarray
     sexual: np.ndarray
-    worry: np.ndarray
 
 
 class EmployerPool:

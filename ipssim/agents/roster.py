@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ipssim.population import Profile
+from ipssim.population import Profile, annual_to_daily_rate
 from ipssim.scenario import OFFENCES, Scenario
 
 NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
@@ -22,6 +22,12 @@ def merit(work_history, qualifications, confidence, severity):
     """How attractive an applicant looks to an employer (about 0.1 to 2)."""
     return ((0.3 + 0.7 * work_history + 0.3 * qualifications) * (0.6 + 0.8 * confidence)
             * (1.3 - 0.6 * severity))
+
+
+def own_application_day(day, wait):
+    """The day of a client's next application alone, ``wait`` days on (at least the next day;
+    scalars or arrays)."""
+    return np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
 
 
 def eased_worry(worry, engaged, counselling: bool):
@@ -57,7 +63,7 @@ class Roster:
         col = {name: np.array([getattr(p, name) for p in profiles]) for name in
                ("offence", "severity", "substance_use", "work_history", "qualifications",
                 "confidence", "benefits_worry")}
-        relapse = (max(self.scenario.clients.relapse_per_year, 1e-9) / 365.0 * col["severity"]
+        relapse = (annual_to_daily_rate(self.scenario.clients.relapse_per_year) * col["severity"]
                    * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0))
         new = {"state": np.array(states), "specialist": np.full(n, -1),
                "meet_day": np.full(n, NEVER_DAY), "apply_day": np.full(n, NEVER_DAY),

@@ -16,7 +16,7 @@ import simpy
 
 from ipssim.agents.client import State
 from ipssim.agents.employer import Applications
-from ipssim.agents.roster import NEVER_DAY
+from ipssim.agents.roster import NEVER_DAY, own_application_day
 from ipssim.events import Event, Outcome
 
 if TYPE_CHECKING:
@@ -120,21 +120,20 @@ class ServiceDay:
         outcome, known = self._decide(day, clients, employer, introduced,
                                       np.concatenate([r[3] for r in rows], axis=1))
         n_lead, n_alone = sizes[0], sizes[1]
+        got = outcome[:n_lead] == _HIRED
         lead_hired = np.zeros(len(seekers), dtype=bool)
-        lead_hired[np.flatnonzero(has)] = outcome[:n_lead] == _HIRED
-        happens = np.ones(len(clients), dtype=bool)  # applying alone only if the lead failed
-        happens[n_lead:n_lead + n_alone] = ~lead_hired[alone]
+        lead_hired[has] = got
+        keep = np.ones(len(clients) - n_lead, dtype=bool)  # applying alone only if the lead failed
+        keep[:n_alone] = ~lead_hired[alone]
         self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead])
         rest = slice(n_lead, None)
-        keep = happens[rest]
         self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
                      known[rest][keep])
-        got = outcome[:n_lead] == _HIRED
         team.fill(spec[has][got], lead[has][got])
         stay = np.ones(len(community), dtype=bool)
         stay[community_applies] = outcome[n_lead + n_alone:] != _HIRED
         wait = -np.log1p(-theirs[6, stay]) * 30.0 / max(rate, 1e-9)
-        roster.apply_day[community[stay]] = np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
+        roster.apply_day[community[stay]] = own_application_day(day, wait)
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
@@ -175,10 +174,9 @@ class ServiceDay:
         offender = roster.offender[clients]
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
         worry = roster.eased_worry(clients)
-        apps = Applications(client=clients, employer=employer, introduced=introduced,
-                            disclosed=disclosed, supported=supported, merit=roster.merit[clients],
-                            offence=roster.offence[clients], sexual=roster.sexual[clients],
-                            worry=worry)
+        apps = Applications(employer=employer, introduced=introduced, disclosed=disclosed,
+                            supported=supported, merit=roster.merit[clients],
+                            offence=roster.offence[clients], sexual=roster.sexual[clients])
         outcome, known = model.employer_pool.consider(apps, day, u[1:4],
                                                       scenario.labour_market, scenario.employers)
         outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED

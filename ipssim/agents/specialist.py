@@ -80,12 +80,13 @@ class Team:
         hours *= 1.0 - TRAVEL_SHARE * cfg.community_share
         active = self.on_caseload()
         everyone = np.arange(len(active))
-        contacts = np.zeros(len(active), dtype=np.int64)
+        contacts, most = np.zeros(len(active), dtype=np.int64), 0
         if cfg.employer_contacts_per_week > 0 and len(employers):
             wanted = cfg.employer_contacts_per_week * cfg.hours_per_employer_contact
             exact = min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
             extra = self.streams.uniforms(everyone) < exact - int(exact)
             contacts = np.where(active > 0, int(exact) + extra, 0)
+            most = int(exact) + 1
         per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
         days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
         self.meeting_interval = np.clip(np.round(days), 7, MAX_MEETING_GAP_DAYS).astype(np.int64)
@@ -94,7 +95,7 @@ class Team:
         self._close_leads(day)
         self.contacts = contacts
         if contacts.any():
-            self._contact_employers(day, contacts, int(exact) + 1, employers, log)
+            self._contact_employers(day, contacts, most, employers, log)
 
     def _contact_employers(self, day: int, contacts: np.ndarray, most: int,
                            employers: EmployerPool, log) -> None:
