@@ -28,7 +28,7 @@ from ipssim.scenario import OFFENCES
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 EMPLOYER_TOLERANCE = 0.05
-TALBOT = "gatekept"  # stands for the forensic implementation of Talbot et al.
+TALBOT = "forensic_site"  # the forensic implementation of Talbot et al.
 ZERO_EXCLUSION_ITEM = 9  # its number on the fidelity scale
 
 

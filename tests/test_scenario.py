@@ -11,7 +11,7 @@ from ipssim.scenario import Scenario, ScenarioError
 
 NAMED = ("base", "traditional_vr", "gatekept", "large_caseloads", "offence_averse_employers",
          "prison_leavers", "smi_trial", "smi_trial_control", "justice_trial",
-         "justice_trial_control")
+         "justice_trial_control", "forensic_site")
 
 
 @pytest.mark.parametrize("name", NAMED)

@@ -187,8 +187,10 @@ def markdown(checks: list[calibration.Check], sims: dict[str, Simulated], direct
         lines.append(f"| {c.figure} | {c.scenario} | {c.metric} | {_range(c)} | {_simulated(c)} "
                      f"| {'pass' if c.inside else '**MISS**'} | {c.source} |")
     lines += ["", f"Fidelity rows: `{calibration.TALBOT}` stands for the forensic implementation "
-              "of Talbot et al. (zero exclusion on paper, clinicians holding back referrals); the "
-              "review is `ipssim.fidelity.review` of each replication's event log.", ""]
+              "of Talbot et al. (a lone specialist, clinicians holding back referrals, few employer "
+              "contacts, slow starts, weak integration, no benefits counselling: the barriers "
+              "the papers name, each in the scenario's header); the review is "
+              "`ipssim.fidelity.review` of each replication's event log.", ""]
     lines += ["## Directional checks", "",
               "No published figure sizes these; they are what the mechanisms of brief section 2 "
               "should produce. Differences are paired by replication (common random numbers): "
