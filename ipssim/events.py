@@ -105,15 +105,14 @@ class EventLog:
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
         values = (day, client, event, detail, specialist, employer)
-        n = max((len(v) for v in values if isinstance(v, np.ndarray)), default=0)
+        n = next((len(v) for v in values if isinstance(v, np.ndarray)), 0)
         if n == 0:
             return
         for name, value in zip(COLUMNS, values):
-            column = getattr(self, name)
             if isinstance(value, np.ndarray):
-                column.frombytes(value.astype(np.int32, copy=False).tobytes())
+                getattr(self, name).frombytes(value.astype(np.int32, copy=False).tobytes())
             else:
-                column.extend(array("i", (int(value),)) * n)
+                getattr(self, name).extend(array("i", (int(value),)) * n)
 
     def __len__(self) -> int:
         return len(self.day)

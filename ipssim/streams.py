@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from array import array
 from enum import IntEnum
+from functools import cache
 
 import numpy as np
 
@@ -63,6 +64,12 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
     return z
 
 
+@cache
+def _gamma_steps(k: int) -> np.ndarray:
+    """A column of 0, gamma, 2 gamma, ... (k of them, modulo 2**64)."""
+    return (np.arange(k, dtype=np.uint64) * _UGAMMA)[:, None]
+
+
 class Streams:
     """One counter-based stream per agent of a kind, drawn one at a time or for many at once.
 
@@ -105,10 +112,10 @@ class Streams:
         an array of shape (k, len(agents)): each agent's next ``k`` numbers in turn."""
         count = self._count_view[agents]
         self._count_view[agents] = count + (_ONE if k is None else np.uint64(k))
-        if k is not None:
-            count = count + np.arange(k, dtype=np.uint64)[:, None]
-        z = _mix_array(self._keys[agents] + count * _UGAMMA)
-        return (z >> _S11) * 2.0**-53
+        z = self._keys[agents] + count * _UGAMMA
+        if k is not None:  # counters count, count + 1, ...: steps of gamma (modulo 2**64)
+            z = z + _gamma_steps(k)
+        return (_mix_array(z) >> _S11) * 2.0**-53
 
 
 class Draws:

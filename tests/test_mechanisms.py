@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ipssim.agents.client import FADE_DAYS
 from ipssim.agents.employer import Applications, EmployerPool
+from ipssim.agents.roster import own_application_day
 from ipssim.agents.specialist import Team
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
@@ -99,3 +100,11 @@ def test_the_reoffending_clock_integrates_the_fading_rise_exactly(since, thresho
         rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
         assert np.trapezoid(0.004 * (1.0 + boost * rise), t) < threshold + 1e-6
     assert math.isfinite(day)
+
+
+@given(day=st.integers(0, 10_000), waits=st.lists(st.floats(0, 400), min_size=1, max_size=20))
+def test_the_next_own_application_day_is_the_same_for_one_client_or_many(day, waits) -> None:
+    batch = own_application_day(day, np.array(waits))
+    alone = [own_application_day(day, w) for w in waits]
+    assert batch.tolist() == alone
+    assert all(d >= day + 1 and d >= day + w for d, w in zip(alone, waits))

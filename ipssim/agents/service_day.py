@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from ipssim.agents.client import State
+from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications
-from ipssim.agents.roster import NEVER_DAY, own_application_day
+from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.events import Event, Outcome
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
 _HIRED, _DECLINED = int(Outcome.HIRED), int(Outcome.DECLINED)
+_IN_SERVICE = np.isin(np.arange(len(State)), IN_SERVICE)  # by state: with a specialist
 
 
 class EndOfDay(simpy.Timeout):
@@ -99,41 +100,42 @@ class ServiceDay:
         spec = roster.specialist[seekers]
         mine = self.streams.uniforms(seekers, 12)  # lead application, own chance and application
         theirs = self.streams.uniforms(community, 7)  # employer, application, next one
-        lead = np.full(len(seekers), -1)
         if seekers.size:
             preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
                          else np.full(len(seekers), -1))
             barred = roster.sexual[seekers] & policy.disclosure_support
             lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
+        else:
+            lead = seekers
         has = lead >= 0
-        interval = team.meeting_interval[spec]
-        alone = (mine[5] < 1.0 - np.exp(-rate * interval / 30.0)) & (len(employers) > 0)
-        community_applies = np.full(len(community), len(employers) > 0)
-        rows = [(seekers[has], lead[has], True, mine[0:5, has]),
-                (seekers[alone], self._employer(mine[6, alone]), False, mine[7:12, alone]),
-                (community[community_applies], self._employer(theirs[0, community_applies]),
-                 False, theirs[1:6, community_applies])]
-        sizes = [len(r[0]) for r in rows]
-        clients = np.concatenate([r[0] for r in rows])
-        employer = np.concatenate([r[1] for r in rows])
-        introduced = np.repeat([r[2] for r in rows], sizes)
-        outcome, known = self._decide(day, clients, employer, introduced,
-                                      np.concatenate([r[3] for r in rows], axis=1))
-        n_lead, n_alone = sizes[0], sizes[1]
-        got = outcome[:n_lead] == _HIRED
-        lead_hired = np.zeros(len(seekers), dtype=bool)
-        lead_hired[has] = got
-        keep = np.ones(len(clients) - n_lead, dtype=bool)  # applying alone only if the lead failed
-        keep[:n_alone] = ~lead_hired[alone]
-        self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead])
-        rest = slice(n_lead, None)
-        self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
-                     known[rest][keep])
-        team.fill(spec[has][got], lead[has][got])
-        stay = np.ones(len(community), dtype=bool)
-        stay[community_applies] = outcome[n_lead + n_alone:] != _HIRED
-        wait = -np.log1p(-theirs[6, stay]) * 30.0 / max(rate, 1e-9)
-        roster.apply_day[community[stay]] = own_application_day(day, wait)
+        alone = ((mine[5] < 1.0 - np.exp(-rate * team.meeting_interval[spec] / 30.0))
+                 & (len(employers) > 0))
+        applying = community if len(employers) else community[:0]
+        n_lead, n_alone = int(has.sum()), int(alone.sum())
+        clients = np.concatenate((seekers[has], seekers[alone], applying))
+        employer = np.concatenate((lead[has], self._employer(np.concatenate(
+            (mine[6, alone], theirs[0, :len(applying)])))))
+        introduced = np.zeros(len(clients), dtype=bool)
+        introduced[:n_lead] = True
+        outcome, known = self._decide(day, clients, employer, introduced, np.concatenate(
+            (mine[0:5, has], mine[7:12, alone], theirs[1:6, :len(applying)]), axis=1))
+        hired = outcome == _HIRED
+        got = hired[:n_lead]
+        self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead],
+                     got)
+        if n_alone + len(applying):  # applying alone only if the lead failed
+            lead_hired = np.zeros(len(seekers), dtype=bool)
+            lead_hired[has] = got
+            keep = np.concatenate((~lead_hired[alone], np.ones(len(applying), dtype=bool)))
+            rest = slice(n_lead, None)
+            self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
+                         known[rest][keep], hired[rest][keep])
+        if got.any():
+            team.fill(spec[has][got], lead[has][got])
+        if community.size:
+            stay = ~hired[n_lead + n_alone:] if len(applying) else np.ones(len(community), bool)
+            wait = -np.log1p(-theirs[6, stay]) * 30.0 / rate
+            roster.apply_day[community[stay]] = own_application_day(day, wait)
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
@@ -141,21 +143,21 @@ class ServiceDay:
         model, roster = self.model, self.roster
         if clients.size == 0:
             return
-        state = roster.state[clients]
-        clients = clients[(state == State.PREPARING) | (state == State.SEARCHING)]
+        clients = clients[_IN_SERVICE[roster.state[clients]]]
         if clients.size == 0:
             return
         interval = model.team.meeting_interval[roster.specialist[clients]]
         disengage = (model.disengage_rate * (0.5 + roster.eased_worry(clients))
                      * roster.disengage_factor[clients] * np.sqrt(interval / 7.0))
-        hazard = disengage + roster.relapse_rate[clients]
+        relapse = roster.relapse_rate[clients]
+        hazard = disengage + relapse
         wait = -np.log1p(-self.streams.uniforms(clients)) / hazard
         setback = wait < interval
         roster.meet_day[clients] = np.where(setback, NEVER_DAY, day + interval)
-        share = roster.relapse_rate[clients] / hazard
-        for i, t, p in zip(clients[setback].tolist(), wait[setback].tolist(),
-                           share[setback].tolist()):
-            model.clients[i].setback_at(math.ceil(day + t), p)
+        if setback.any():
+            for i, t, p in zip(clients[setback].tolist(), wait[setback].tolist(),
+                               (relapse[setback] / hazard[setback]).tolist()):
+                model.clients[i].setback_at(math.ceil(day + t), p)
 
     # --- applications --------------------------------------------------------------------------
 
@@ -170,10 +172,11 @@ class ServiceDay:
         from five uniforms per application (``u``)."""
         model, roster = self.model, self.roster
         scenario = model.scenario
-        supported = (roster.specialist[clients] >= 0) & scenario.policy.disclosure_support
+        engaged = roster.specialist[clients] >= 0
+        supported = engaged & scenario.policy.disclosure_support
         offender = roster.offender[clients]
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
-        worry = roster.eased_worry(clients)
+        worry = eased_worry(roster.worry[clients], engaged, scenario.policy.benefits_counselling)
         apps = Applications(employer=employer, introduced=introduced, disclosed=disclosed,
                             supported=supported, merit=roster.merit[clients],
                             offence=roster.offence[clients], sexual=roster.sexual[clients])
@@ -183,17 +186,17 @@ class ServiceDay:
         return outcome, known | ~offender
 
     def _record(self, day: int, clients: np.ndarray, employer: np.ndarray, outcome: np.ndarray,
-                known: np.ndarray) -> None:
+                known: np.ndarray, hired: np.ndarray) -> None:
         """Log applications (no client twice), remember them, and start the jobs taken."""
         if clients.size == 0:
             return
         model = self.model
         model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         self.roster.applied(clients, employer)
-        hired = outcome == _HIRED
-        for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
-                           known[hired].tolist()):
-            model.clients[i].hired(model.employers[e], k)
+        if hired.any():
+            for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
+                               known[hired].tolist()):
+                model.clients[i].hired(model.employers[e], k)
 
     # --- follow-along --------------------------------------------------------------------------
 

@@ -163,8 +163,9 @@ class Team:
         if len(employers) == 0:
             return np.full(len(specialist), -1)
         safe = np.maximum(lead, 0)
-        tried = (lead[:, :, None] == recent[:, None, :]).any(axis=2)
-        ok = (lead >= 0) & ~tried & ~(barred[:, None] & employers.regulated[safe])
+        ok = (lead >= 0) & ~(lead[:, :, None] == recent[:, None, :]).any(axis=2)
+        if barred.any():
+            ok &= ~(barred[:, None] & employers.regulated[safe])
         liked = ok & (employers.sector[safe] == preferred[:, None])
         pick = np.where(liked.any(axis=1), liked.argmax(axis=1), ok.argmax(axis=1))
         rows = np.arange(len(specialist))
