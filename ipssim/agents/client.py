@@ -459,7 +459,8 @@ class Client(mesa.Agent):
         env, clock = self.env, self.model.clock
         target = max(math.ceil(until), env.now) if until != NEVER else NEVER
         while True:
-            self._accrue()
+            if env.now != self._since:  # else current: every change of state or job accrues
+                self._accrue()
             due = self._reoffence_day()
             day = min(target, due, self.setback_day)
             if self._may_be_woken():
