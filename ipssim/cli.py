@@ -1,4 +1,5 @@
-"""The ``ipssim`` command. Each subcommand lives in ``ipssim.commands``.
+"""The ``ipssim`` command. Each subcommand lives in ``ipssim.commands`` and is imported only when
+called, so ``ipssim --help`` and ``--version`` answer at once.
 
 A user's mistake (a bad scenario, option or output folder) prints one clear message and exits
 with status 2, without a traceback and without writing anything.
@@ -7,56 +8,44 @@ with status 2, without a traceback and without writing anything.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from types import ModuleType
 
 from ipssim import __version__
-from ipssim.commands import (
-    compare,
-    dashboard,
-    discover,
-    fidelity,
-    plot,
-    report,
-    run,
-    sensitivity,
-    sites,
-    sweep,
-    trial,
-)
-from ipssim.commands.errors import USER_ERRORS
-from ipssim.results import OutputError, check_free
-from ipssim.scenario import ScenarioError
+from ipssim.commands import COMMANDS
+from ipssim.errors import UserError
+from ipssim.results import check_free
 
-COMMANDS: tuple[ModuleType, ...] = (run, compare, fidelity, trial, sites, sweep, sensitivity,
-                                    discover, plot, report, dashboard)
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-class UsageError(Exception):
-    """A mistake in how a command was called, found after argument parsing."""
-
-
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line, with the options of ``command`` (every command's if None)."""
     top = argparse.ArgumentParser(
         prog="ipssim", description="Simulate Individual Placement and Support employment services.")
     top.add_argument("--version", action="version", version=f"ipssim {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
-    for command in COMMANDS:
-        p = sub.add_parser(command.NAME, help=command.HELP, description=command.__doc__)
-        command.add_arguments(p)
-        p.set_defaults(handler=command.run)
+    for name, summary in COMMANDS.items():
+        if command not in (None, name):
+            sub.add_parser(name, help=summary)
+            continue
+        module = importlib.import_module(f"ipssim.commands.{name}")
+        p = sub.add_parser(name, help=summary, description=module.__doc__)
+        module.add_arguments(p)
+        p.set_defaults(handler=module.run)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    called = next((a for a in argv if not a.startswith("-")), "")  # top-level options take no value
+    args = parser(called if called in COMMANDS else "").parse_args(argv)
     try:
         if getattr(args, "out", None) is not None:
             check_free(args.out)
         return args.handler(args)
-    except (ScenarioError, OutputError, UsageError, *USER_ERRORS) as exc:
+    except UserError as exc:
         print(f"ipssim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
 
+from ipssim.errors import UserError
 from ipssim.experiment import run_one
 from ipssim.scenario import Scenario
 
@@ -26,7 +27,7 @@ POOL_RESTARTS = 3  # a local worker that dies is replaced this many times before
 CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
 
 
-class ExecutionError(Exception):
+class ExecutionError(UserError):
     """The executor could not start or reach its workers."""
 
 

@@ -14,10 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from ipssim.errors import UserError
+
 KINDS = ("run", "compare", "sweep", "sensitivity")
 
 
-class FolderError(Exception):
+class FolderError(UserError):
     """A folder that is not a complete ipssim result."""
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ipssim import __version__
+from ipssim.errors import UserError
 from ipssim.scenario import Scenario
 
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """An output folder that cannot be written without losing something."""
 
 

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ipssim.errors import UserError
+
 OFFENCES = ("violent", "sexual", "arson", "acquisitive", "drugs", "other", "none")
 DIAGNOSES = ("psychosis", "bipolar", "depression", "personality")
 SECTORS = ("retail", "hospitality", "construction", "care", "cleaning", "manufacturing", "office",
@@ -340,7 +342,7 @@ class Scenario(Section):
         return validate(data, source="changes")
 
 
-class ScenarioError(Exception):
+class ScenarioError(UserError):
     """A user's mistake in a scenario or an override: the message says what and where."""
 
 

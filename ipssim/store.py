@@ -23,11 +23,13 @@ from typing import Any, Self
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ipssim.errors import UserError
+
 KEY = ("scenario_hash", "seed", "rep")
 Key = tuple[str, int, int]
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A result folder that is in use or holds something else."""
 
 

@@ -27,12 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scipy.stats import qmc
 
 from ipssim import scenario as scenarios
+from ipssim.errors import UserError
 from ipssim.outcomes import METRICS
 
 SWEEP_METRICS = (*METRICS, "placements_per_year")
 
 
-class SweepError(Exception):
+class SweepError(UserError):
     """A user's mistake in a sweep file: the message names the file, the field and the fix."""
 
 

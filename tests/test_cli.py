@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ipssim import cli
+from ipssim.commands import COMMANDS
 from ipssim.outcomes import HEADLINE, METRICS
 
 QUICK = ["--reps", "2", "--set", "run.horizon_weeks=20", "--set", "entry.intake_weeks=10"]
@@ -124,3 +126,21 @@ def test_an_interrupted_write_leaves_no_folder(capsys, monkeypatch, tmp_path: Pa
                            *QUICK)
     assert code == 130 and "interrupted" in err
     assert not out_dir.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_every_registered_command_has_its_options_and_description() -> None:
+    commands = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(COMMANDS)
+    for name, sub in commands.choices.items():
+        assert sub.description, f"ipssim {name} has no description"
+        assert sub.get_default("handler") is not None
+
+
+def test_help_and_version_answer_without_loading_the_model() -> None:
+    code = ("import sys; from ipssim import cli; cli.parser(''); "
+            "heavy = {'mesa', 'ipssim.model', 'pandas', 'matplotlib'} & set(sys.modules); "
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    done = subprocess.run([sys.executable, "-m", "ipssim.cli", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.startswith("ipssim ")

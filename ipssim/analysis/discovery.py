@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ipssim.errors import UserError
 from ipssim.sweep import Lever
 
 MIN_COVERAGE = 0.1  # boxes catching fewer of the cases of interest are not reported
 
 
-class DiscoveryError(Exception):
+class DiscoveryError(UserError):
     """Scenario discovery cannot run: the extra is missing or the data cannot be analysed."""
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ipssim.errors import UserError
+
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 PATTERN = re.compile(r"^\s*([a-z0-9_]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
 
 
-class TargetError(Exception):
+class TargetError(UserError):
     """A target the user wrote that cannot be read or does not name a metric of the result."""
 
 

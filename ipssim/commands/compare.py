@@ -17,9 +17,6 @@ from ipssim.experiment import compare, replicate, runs_frame
 from ipssim.outcomes import HEADLINE
 from ipssim.results import manifest, write_folder, write_json
 
-NAME = "compare"
-HELP = "compare scenarios with paired differences (common random numbers)"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario TOML files")

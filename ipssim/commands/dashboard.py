@@ -18,8 +18,6 @@ from ipssim.dashboard import SCENARIO_ENV
 from ipssim.dashboard.levers import presets
 from ipssim.scenario import load
 
-NAME = "dashboard"
-HELP = "serve the live training dashboard in the browser"
 HOST = "127.0.0.1"
 PORT = 8765
 EXIT_USAGE = 2

@@ -18,8 +18,6 @@ from ipssim.result_folder import open_folder
 from ipssim.store import atomic_write
 from ipssim.sweep import Lever
 
-NAME = "discover"
-HELP = "scenario discovery (PRIM): lever combinations that push a metric past a threshold"
 KINDS = {"bool": bool, "int": int, "float": float}
 
 

@@ -24,9 +24,6 @@ from ipssim.experiment import interval, replicate
 from ipssim.fidelity import Review, band, review
 from ipssim.results import manifest, write_folder, write_json
 
-NAME = "fidelity"
-HELP = "simulated IPS fidelity review (25 items, 1-5 each) of one scenario"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", type=Path, help="scenario TOML file")

@@ -13,9 +13,6 @@ from ipssim.commands.targets import add_target_options, read_targets
 from ipssim.plots import save_all
 from ipssim.result_folder import open_folder
 
-NAME = "plot"
-HELP = "draw the figures of a result folder"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="result folder (--out of run, compare, sweep or "

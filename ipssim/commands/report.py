@@ -14,9 +14,6 @@ from ipssim.commands.targets import add_target_options, read_targets
 from ipssim.report import write
 from ipssim.result_folder import open_folder
 
-NAME = "report"
-HELP = "write one self-contained HTML report of a result folder"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", type=Path, help="result folder (--out of run, compare, sweep or "

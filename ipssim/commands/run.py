@@ -17,9 +17,6 @@ from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summaris
 from ipssim.outcomes import DESCRIPTIONS, METRICS
 from ipssim.results import manifest, write_folder, write_json
 
-NAME = "run"
-HELP = "run one scenario with replications"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", type=Path, help="scenario TOML file")

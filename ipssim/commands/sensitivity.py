@@ -25,9 +25,6 @@ from ipssim.result_folder import open_folder
 from ipssim.store import atomic_write
 from ipssim.sweep_runner import run_sweep
 
-NAME = "sensitivity"
-HELP = "global sensitivity analysis of a sampled sweep (SALib: Morris or Sobol)"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("sweep", type=Path, help="sweep TOML file with a [sample] table")

@@ -23,8 +23,6 @@ from ipssim.fidelity import BANDS
 from ipssim.figures import new_figure, save_figure
 from ipssim.results import manifest, write_folder, write_json
 
-NAME = "sites"
-HELP = "simulate a population of sites whose IPS implementations vary; fidelity vs outcomes"
 FIGURES = {"employment_rate": ("fidelity_employment.png", "Clients ever in competitive work"),
            "reoffending_rate_12m": ("fidelity_reoffending.png",
                                     "Proven reoffending within 12 months")}

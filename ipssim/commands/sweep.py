@@ -21,8 +21,6 @@ from ipssim.commands.execution import (
 )
 from ipssim.sweep_runner import run_sweep
 
-NAME = "sweep"
-HELP = "run a sweep of scenarios (grid, zipped values or a sample), resumable"
 SHOWN_METRICS = 4
 MAX_PRINTED_POINTS = 100
 

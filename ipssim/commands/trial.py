@@ -21,10 +21,6 @@ from ipssim.commands.display import clean
 from ipssim.commands.options import bounded, positive, seed
 from ipssim.trial import ALPHA, design, simulate, summary
 
-NAME = "trial"
-HELP = "simulate many randomised two-arm trials of a given size (power, estimates)"
-
-
 at_least_two = bounded(int, 2, note=" (one client per arm)")
 months = bounded(float, 1, 120, note=" months")
 
