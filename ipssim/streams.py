@@ -121,7 +121,7 @@ class Streams:
 class Draws:
     """Scalar draws from one agent's stream."""
 
-    __slots__ = ("_streams", "_i")
+    __slots__ = ("_i", "_streams")
 
     def __init__(self, streams: Streams, i: int) -> None:
         self._streams = streams

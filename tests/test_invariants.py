@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import numpy as np
@@ -70,7 +71,7 @@ def test_invariants_hold_for_any_scenario(changes: dict, seed: int) -> None:
     jobs = log[log["event"].isin(["job_start", "job_end"])]
     for _, events in jobs.groupby("client")["event"]:
         seq = events.tolist()
-        assert all(a != b for a, b in zip(seq, seq[1:])), "one job at a time"
+        assert all(a != b for a, b in itertools.pairwise(seq)), "one job at a time"
     weekly = model.datacollector.get_model_vars_dataframe()
     assert weekly["week"].tolist() == list(range(1, scenario.run.horizon_weeks + 1))
     assert (weekly["caseload_max"] <= scenario.service.caseload_cap).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from ipssim import scenario as scenarios
 from ipssim.scenario import Scenario, ScenarioError
@@ -64,7 +65,7 @@ def test_hash_depends_on_content_not_file(tmp_path: Path, scenario_dir: Path) ->
 
 def test_frozen_after_loading(scenario_dir: Path) -> None:
     s = scenarios.load(scenario_dir / "base.toml")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.service.caseload_cap = 99  # type: ignore[misc]
 
 

@@ -52,7 +52,7 @@ IN_SERVICE = (State.PREPARING, State.SEARCHING)
 class Job:
     """A competitive job held by a client."""
 
-    __slots__ = ("employer", "start", "matched", "known")
+    __slots__ = ("employer", "known", "matched", "start")
 
     def __init__(self, employer: Employer, start: int, matched: bool, known: bool) -> None:
         self.employer = employer
