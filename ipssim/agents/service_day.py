@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ipssim.model import IPSModel
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
+WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
 _HIRED, _DECLINED = int(Outcome.HIRED), int(Outcome.DECLINED)
 _IN_SERVICE = np.isin(np.arange(len(State)), IN_SERVICE)  # by state: with a specialist
 
@@ -52,21 +53,24 @@ class ServiceDay:
         env = self.model.env
         yield EndOfDay(env, 0)
         while True:
-            self.run(int(env.now))
+            day = int(env.now)
+            if day % 7 < WORKING_DAYS:
+                self.run(day)
             yield EndOfDay(env, 1)
 
     def run(self, day: int) -> None:
+        """A working day: what fell due since the last one (at the weekend) happens today."""
         roster = self.roster
         if roster.size == 0:
             return
-        met = np.flatnonzero(roster.meet_day == day)
-        self._applications(day, self._meetings(day, met), np.flatnonzero(roster.apply_day == day))
+        met = np.flatnonzero(roster.meet_day <= day)
+        self._applications(day, self._meetings(day, met), np.flatnonzero(roster.apply_day <= day))
         plan = roster.to_plan
         if plan:
             met = np.union1d(met, np.array(plan, dtype=np.int64))
             plan.clear()
         self._plan_meetings(day, met)
-        self._follow_along(day, np.flatnonzero(roster.follow_day == day))
+        self._follow_along(day, np.flatnonzero(roster.follow_day <= day))
 
     # --- meetings ------------------------------------------------------------------------------
 
