@@ -3,9 +3,9 @@
 Usage: python benchmarks/bench_simpy_floor.py [--clients 100000] [--weeks 156]
 
 100,000 bare processes wait on shared day events (as ipssim's clients do, through
-``ipssim.model.Clock``) and wake about 0.057 times per client-week, the rate of pathway
-resumes measured with 10,000 clients in the benchmark configuration; the environment advances one week per
-step. The wall time is what SimPy alone costs; the rest of a regional run is ipssim's own work.
+``ipssim.model.Clock``) and wake about 0.057 times per client-week, the rate of pathway resumes
+measured with 10,000 clients in the benchmark configuration; the environment advances one week
+per step. The wall time is what SimPy alone costs; the rest of a regional run is ipssim's own.
 """
 
 from __future__ import annotations
