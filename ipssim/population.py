@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Population, ScenarioError
+from ipssim.streams import integers
 
 # Relative one-year reoffending risk by index offence (assumption: Ministry of Justice proven
 # reoffending tables rank acquisitive and drug offences highest and sexual offences lowest).
@@ -102,7 +103,7 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
                (u[:, 7] < pop.work_history_share).tolist(),
                (u[:, 8] < pop.qualifications_share).tolist(), on_benefits.tolist(), worry.tolist(),
                confidence.tolist(), (u[:, 12] < pop.housing_unstable_share).tolist(), risk.tolist(),
-               np.minimum((u[:, 14] * len(SECTORS)).astype(int), len(SECTORS) - 1).tolist(),
+               integers(u[:, 14], len(SECTORS)).tolist(),
                u[:, 15].tolist(), u[:, 17].tolist(), map(tuple, thresholds.tolist()))
     return [Profile(*row) for row in rows]
 

@@ -102,10 +102,7 @@ class Streams:
         count = self._count
         k = count[i]
         count[i] = k + 1
-        z = (self._keys_list[i] + k * _GAMMA) & _MASK
-        z = ((z ^ (z >> 30)) * _M1) & _MASK
-        z = ((z ^ (z >> 27)) * _M2) & _MASK
-        return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+        return (_mix((self._keys_list[i] + k * _GAMMA) & _MASK) >> 11) * 2.0**-53
 
     def uniforms(self, agents: np.ndarray, k: int | None = None) -> np.ndarray:
         """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
@@ -116,6 +113,11 @@ class Streams:
         if k is not None:  # counters count, count + 1, ...: steps of gamma (modulo 2**64)
             z = z + _gamma_steps(k)
         return (_mix_array(z) >> _S11) * 2.0**-53
+
+
+def integers(u, n):
+    """Whole numbers in [0, n) from uniforms ``u`` (``n`` one number or one per uniform)."""
+    return np.minimum((u * n).astype(np.int64), np.maximum(n - 1, 0))
 
 
 class Draws:

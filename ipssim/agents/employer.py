@@ -13,6 +13,7 @@ import numpy as np
 
 from ipssim.events import Outcome
 from ipssim.scenario import OFFENCES, REGULATED_SECTORS, SECTORS, Employers, LabourMarket
+from ipssim.streams import integers
 
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
 RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
@@ -67,7 +68,7 @@ class EmployerPool:
     def __init__(self, traits: np.ndarray, cfg: Employers) -> None:
         """``traits`` has one row per employer from the employer stream: sector, size, tolerance."""
         n = len(traits)
-        self.sector = np.minimum((traits[:, 0] * len(SECTORS)).astype(np.int64), len(SECTORS) - 1)
+        self.sector = integers(traits[:, 0], len(SECTORS))
         self.small_firm = traits[:, 1] < cfg.small_firm_share
         self.regulated = np.isin(self.sector, [SECTORS.index(s) for s in REGULATED_SECTORS])
         cash = np.isin(self.sector, [SECTORS.index(s) for s in CASH_SECTORS])

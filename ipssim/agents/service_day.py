@@ -18,6 +18,7 @@ from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.events import Event, Outcome
+from ipssim.streams import integers
 
 if TYPE_CHECKING:
     from ipssim.model import IPSModel
@@ -117,8 +118,8 @@ class ServiceDay:
         applying = community if len(employers) else community[:0]
         n_lead, n_alone = int(has.sum()), int(alone.sum())
         clients = np.concatenate((seekers[has], seekers[alone], applying))
-        employer = np.concatenate((lead[has], self._employer(np.concatenate(
-            (mine[6, alone], theirs[0, :len(applying)])))))
+        employer = np.concatenate((lead[has], integers(np.concatenate(
+            (mine[6, alone], theirs[0, :len(applying)])), len(employers))))
         introduced = np.zeros(len(clients), dtype=bool)
         introduced[:n_lead] = True
         outcome, known = self._decide(day, clients, employer, introduced, np.concatenate(
@@ -164,11 +165,6 @@ class ServiceDay:
                 model.clients[i].setback_at(math.ceil(day + t), p)
 
     # --- applications --------------------------------------------------------------------------
-
-    def _employer(self, u: np.ndarray) -> np.ndarray:
-        """Any employer, picked with uniforms ``u``."""
-        n = len(self.model.employer_pool)
-        return np.minimum((u * n).astype(np.int64), max(n - 1, 0))
 
     def _decide(self, day: int, clients: np.ndarray, employer: np.ndarray,
                 introduced: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

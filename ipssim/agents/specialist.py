@@ -15,7 +15,7 @@ import simpy
 
 from ipssim.events import Event
 from ipssim.scenario import SECTORS, Scenario
-from ipssim.streams import Streams
+from ipssim.streams import Streams, integers
 
 if TYPE_CHECKING:
     from ipssim.agents.employer import EmployerPool
@@ -114,10 +114,10 @@ class Team:
         u = [draws[4 * nth + k, column] for k in range(4)]
         known = self._n_known[who]
         revisit = (known > 0) & (u[0] < REVISIT_SHARE)
-        employer = np.minimum((u[1] * len(employers)).astype(np.int64), len(employers) - 1)
+        employer = integers(u[1], len(employers))
         if self.scenario.policy.preference_led_search:
             employer = self._in_seekers_sectors(who, u[1], u[2], employers, employer)
-        old = self._known[who, np.minimum((u[1] * known).astype(np.int64), np.maximum(known - 1, 0))]
+        old = self._known[who, integers(u[1], known)]
         employer = np.where(revisit, old, employer)
         self._known, self._n_known = _append(self._known, self._n_known, who[~revisit],
                                              employer[~revisit])
@@ -133,12 +133,11 @@ class Team:
         """An employer in the preferred sector of one of the specialist's job seekers."""
         counts = self.seekers[who]
         total = counts.sum(axis=1)
-        target = np.minimum((u_seeker * total).astype(np.int64), np.maximum(total - 1, 0))
+        target = integers(u_seeker, total)
         sector = np.minimum((counts.cumsum(axis=1) <= target[:, None]).sum(axis=1),
                             len(SECTORS) - 1)
         size = employers.sector_size[sector]
-        pick = employers.sector_start[sector] + np.minimum((u_pick * size).astype(np.int64),
-                                                           np.maximum(size - 1, 0))
+        pick = employers.sector_start[sector] + integers(u_pick, size)
         ok = (total > 0) & (size > 0)
         return np.where(ok, employers.by_sector[np.minimum(pick, len(employers) - 1)], fallback)
 
