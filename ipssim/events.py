@@ -45,6 +45,7 @@ class Event(IntEnum):
     EMPLOYER_CONTACT = 22  # specialist's face-to-face employer contact; detail: 1 if a vacancy
     IN_PRISON = 23  # entered while in prison; detail: weeks to release
     EMPLOYER = 24  # an employer in the labour market, logged on day 0; detail: sector index
+    DIAGNOSIS = 25  # logged at entry; detail: diagnosis index in scenario.DIAGNOSES
 
 
 class Outcome(IntEnum):

@@ -18,18 +18,19 @@ import pandas as pd
 from tqdm import tqdm
 
 from ipssim.model import IPSModel, paused_gc
-from ipssim.outcomes import METRICS, by_offence, funnel, metrics
+from ipssim.outcomes import BREAKDOWNS, METRICS, breakdown, funnel, metrics
 from ipssim.scenario import Scenario
 
 
 @dataclass
 class RunResult:
-    """One replication: its metrics, funnel, offence breakdown, event log and weekly series."""
+    """One replication: its metrics, funnel, breakdowns by client trait (``BREAKDOWNS``), event
+    log and weekly series."""
 
     rep: int
     metrics: dict[str, float]
     funnel: dict[str, int]
-    offences: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
     events: pd.DataFrame
     weekly: pd.DataFrame
 
@@ -41,7 +42,8 @@ def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
         model.run()
     events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return RunResult(rep, metrics(events, scenario), funnel(events), by_offence(events, scenario),
+    return RunResult(rep, metrics(events, scenario), funnel(events),
+                     {trait: breakdown(events, scenario, trait) for trait in BREAKDOWNS},
                      events, weekly)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ipssim.events import Event
 from ipssim.fidelity import review
-from ipssim.scenario import OFFENCES, Scenario
+from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
 SUSTAINED_DAYS = 91
@@ -24,6 +24,8 @@ EXTRA = ("wants_work_rate", "employment_rate_12m", "employed_at_12m_rate",
          "weeks_worked_per_year_after_first_job", "full_time_job_share", "placements",
          "reoffences_per_client", "fidelity_total")
 METRICS = HEADLINE + EXTRA
+# client traits outcomes are broken down by: the table's name and how to title it
+BREAKDOWNS = {"offence": ("offences", "index offence"), "diagnosis": ("diagnoses", "diagnosis")}
 
 DESCRIPTIONS = {
     "employment_rate": "share of clients with a competitive job by the horizon",
@@ -56,10 +58,13 @@ def _first(log: pd.DataFrame, event: Event) -> pd.Series:
 
 
 def clients(log: pd.DataFrame) -> pd.DataFrame:
-    """One row per client: entry day, offence, follow-up start day."""
+    """One row per client: entry day, offence, diagnosis, follow-up start day."""
     entry = _of(log, Event.ENTRY).set_index("client")
+    diagnosis = _of(log, Event.DIAGNOSIS).set_index("client")["detail"].reindex(entry.index)
     out = pd.DataFrame({"entry": entry["day"],
-                        "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES)})
+                        "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES),
+                        "diagnosis": pd.Categorical.from_codes(diagnosis.fillna(-1).astype(int),
+                                                               categories=DIAGNOSES)})
     prison = _of(log, Event.IN_PRISON)["client"]
     release = _first(log[log["client"].isin(prison)], Event.RELEASE)
     out["start"] = release.reindex(out.index).fillna(out["entry"]).astype(int)
@@ -167,8 +172,8 @@ def _within_year(events: pd.DataFrame, followed: pd.DataFrame) -> int:
     return int(hit["client"].nunique())
 
 
-def by_offence(log: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Employment and 12-month reoffending rates by index offence."""
+def breakdown(log: pd.DataFrame, scenario: Scenario, trait: str) -> pd.DataFrame:
+    """Employment and 12-month reoffending rates by a client ``trait`` of ``BREAKDOWNS``."""
     horizon_day = 7 * scenario.run.horizon_weeks
     people = clients(log)
     employed = set(_of(log, Event.JOB_START)["client"])
@@ -180,7 +185,7 @@ def by_offence(log: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     people["employed"] = people.index.isin(employed)
     people["followed"] = people.index.isin(followed.index)
     people["reoffended"] = people.index.isin(hit)
-    grouped = people.groupby("offence", observed=False)
+    grouped = people.groupby(trait, observed=False)
     return pd.DataFrame({
         "clients": grouped.size(),
         "employment_rate": grouped["employed"].mean(),

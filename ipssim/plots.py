@@ -1,5 +1,5 @@
 """Figures of result folders: sweeps against their levers, sensitivity indices, a run's funnel
-and offences, a comparison's paired differences. Every interval drawn is a 95% interval.
+and the breakdowns by offence and diagnosis, a comparison's paired differences. Every interval drawn is a 95% interval.
 
 Each function returns a matplotlib figure in the house style of ``ipssim.figures``; ``figures``
 picks the ones that suit a folder. Saving (with the manifest in the metadata) is the caller's.
@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from ipssim.analysis.targets import Target
 from ipssim.commands.display import is_share
 from ipssim.figures import STYLE, new_figure, save_figure, series_style
-from ipssim.outcomes import DESCRIPTIONS, HEADLINE
+from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.result_folder import ResultFolder
 
 LABELS = {**DESCRIPTIONS, "placements_per_year": "job starts per year in the service"}
@@ -160,16 +160,16 @@ def funnel_bars(funnel: pd.DataFrame) -> Figure:
 
 
 @styled
-def offence_bars(offences: pd.DataFrame) -> Figure:
-    """Employment and 12-month reoffending by index offence, mean over replications (95%)."""
+def breakdown_bars(table: pd.DataFrame, trait: str) -> Figure:
+    """Employment and 12-month reoffending by a client trait, mean over replications (95%)."""
     from ipssim.experiment import interval
 
-    offences = offences[offences["clients"] > 0]
-    groups = list(dict.fromkeys(offences["offence"]))
+    table = table[table["clients"] > 0]
+    groups = list(dict.fromkeys(table[trait]))
     fig, ax = new_figure()
     width = 0.38
     for j, metric in enumerate(("employment_rate", "reoffending_rate_12m")):
-        stats = [interval(offences.loc[offences["offence"] == g, metric].to_numpy())
+        stats = [interval(table.loc[table[trait] == g, metric].to_numpy())
                  for g in groups]
         means = np.array([m for m, _, _ in stats])
         err = np.array([[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]])
@@ -179,7 +179,7 @@ def offence_bars(offences: pd.DataFrame) -> Figure:
                label=metric_label(metric))
     ax.set_xticks(range(len(groups)), groups)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_title(f"By index offence ({INTERVAL_NOTE})", fontsize=12)
+    ax.set_title(f"By {BREAKDOWNS[trait][1]} ({INTERVAL_NOTE})", fontsize=12)
     ax.legend(loc="upper right", fontsize=10)
     return fig
 
@@ -211,8 +211,8 @@ def figures(folder: ResultFolder, targets: Sequence[Target] = ()) -> list[tuple[
     """The figures that suit a result folder, each with a file stem."""
     if folder.kind == "run":
         out = [("funnel", funnel_bars(folder.table("funnel.csv")))]
-        if folder.has("offences.csv"):
-            out.append(("offences", offence_bars(folder.table("offences.csv"))))
+        out += [(name, breakdown_bars(folder.table(f"{name}.csv"), trait))
+                for trait, (name, _) in BREAKDOWNS.items() if folder.has(f"{name}.csv")]
         return out
     if folder.kind == "compare":
         return [("differences", compare_forest(folder.table("compare.csv").set_index("metric")))]

@@ -23,7 +23,7 @@ from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
 from ipssim.commands.display import fmt, fmt_diff
 from ipssim.figures import save_figure
-from ipssim.outcomes import DESCRIPTIONS, HEADLINE
+from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.plots import figures, lever_label, metric_label
 from ipssim.result_folder import ResultFolder
 from ipssim.store import atomic_write
@@ -126,11 +126,12 @@ def _run_tables(folder: ResultFolder) -> list[str]:
         funnel = folder.table("funnel.csv").drop(columns="rep").mean().to_frame("mean clients")
         out += ["<h2>Referral funnel</h2>",
                 _html_table(funnel.reset_index(names="stage").round(1))]
-    if folder.has("offences.csv"):
-        offences = folder.table("offences.csv")
-        table = offences[offences["clients"] > 0].groupby("offence", sort=False).mean()
-        out += ["<h2>By index offence (mean over replications)</h2>",
-                _html_table(table.drop(columns="rep").reset_index().round(3))]
+    for trait, (name, title) in BREAKDOWNS.items():
+        if folder.has(f"{name}.csv"):
+            rows = folder.table(f"{name}.csv")
+            table = rows[rows["clients"] > 0].groupby(trait, sort=False).mean()
+            out += [f"<h2>By {title} (mean over replications)</h2>",
+                    _html_table(table.drop(columns="rep").reset_index().round(3))]
     return out
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ipssim.errors import UserError
+from ipssim.outcomes import BREAKDOWNS
 
 KINDS = ("run", "compare", "sweep", "sensitivity")
 
@@ -53,7 +54,8 @@ class ResultFolder:
 
     def extra_files(self, suffixes: tuple[str, ...]) -> list[Path]:
         """Files other commands added beside the result (time courses, figures), by name."""
-        own = {"summary.csv", "funnel.csv", "offences.csv", "compare.csv", "indices.csv"}
+        own = {"summary.csv", "funnel.csv", "compare.csv", "indices.csv",
+               *(f"{name}.csv" for name, _ in BREAKDOWNS.values())}
         return sorted(p for p in self.path.iterdir()
                       if p.is_file() and p.suffix in suffixes and p.name not in own
                       and not p.name.startswith("."))

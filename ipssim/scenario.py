@@ -235,8 +235,9 @@ class Employers(Section):
                                      "employer contact (relationship runs 0 to 1).", ge=0, le=1)
     relationship_leniency: float = param(0.4, "0-1", ASSUMPTION, "How far a full relationship "
                                          "overrides an employer's aversion.", ge=0, le=1)
-    small_firm_share: float = param(0.6, "share", ASSUMPTION, "Small firms, with little capacity to "
-                                    "support a worker.", ge=0, le=1)
+    small_firm_share: float = param(0.6, "share", ASSUMPTION + ": most UK private-sector employers "
+                                    "are small", "Small firms, with little capacity to support a "
+                                    "worker (see work.small_firm_job_loss).", ge=0, le=1)
 
 
 class LabourMarket(Section):
@@ -264,6 +265,11 @@ class Work(Section):
                                      "preferences.", ge=1, le=5)
     unsupported_job_loss: float = param(1.1, "x hazard", ASSUMPTION, "Job-loss multiplier without "
                                         "follow-along support.", ge=1, le=5)
+    small_firm_job_loss: float = param(1.3, "x hazard", ASSUMPTION + ": brief section 2, small firms "
+                                       "have little capacity to support a worker", "Further "
+                                       "job-loss multiplier in a small firm without follow-along "
+                                       "support (the specialist's support fills the gap).", ge=1,
+                                       le=5)
     full_time_share: float = param(0.83, "share", "calibrated: two thirds work 20+ hours (Bond et "
                                    "al. 2008)", "Share of jobs taken at 20+ hours by someone "
                                    "without benefit worries.", ge=0, le=1)
@@ -277,6 +283,16 @@ class Work(Section):
                                       "finds an undisclosed conviction.", ge=0, le=10)
 
 
+class RelapseByDiagnosis(Section):
+    psychosis: float = param(1.0, "x hazard", ASSUMPTION + ": the reference diagnosis",
+                             "Relapse hazard multiplier for psychosis.", ge=0, le=5)
+    bipolar: float = param(1.3, "x hazard", ASSUMPTION + ": an episodic illness with frequent "
+                           "recurrence", "... for bipolar disorder.", ge=0, le=5)
+    depression: float = param(0.8, "x hazard", ASSUMPTION, "... for severe depression.", ge=0, le=5)
+    personality: float = param(1.2, "x hazard", ASSUMPTION + ": frequent crises",
+                               "... for personality disorder.", ge=0, le=5)
+
+
 class Clients(Section):
     disengage_per_year: float = param(5.0, "hazard per year", ASSUMPTION, "Hazard of disengaging "
                                       "from the search for a client with average worries.", ge=0,
@@ -286,7 +302,8 @@ class Clients(Section):
                                ge=0, le=1)
     break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
     relapse_per_year: float = param(0.6, "hazard per year", ASSUMPTION, "Relapse hazard at severity "
-                                    "1 (scales with severity).", ge=0, le=10)
+                                    "1 with psychosis (scales with severity and diagnosis).", ge=0, le=10)
+    relapse_by_diagnosis: RelapseByDiagnosis = RelapseByDiagnosis()
     relapse_weeks: float = param(6.0, "weeks", ASSUMPTION, "Mean length of a relapse or hospital "
                                  "episode.", ge=1, le=52)
     relapse_job_loss: float = param(0.5, "probability", ASSUMPTION, "Chance a relapse ends a job "

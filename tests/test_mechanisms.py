@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from ipssim.agents.client import FADE_DAYS
 from ipssim.agents.employer import Applications, EmployerPool
-from ipssim.agents.roster import own_application_day
+from ipssim.agents.roster import SUBSTANCE_RELAPSE, own_application_day
 from ipssim.agents.specialist import Team
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
-from ipssim.scenario import OFFENCES, SECTORS, Scenario
+from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Scenario
 from ipssim.streams import Stream, Streams, replication_seed
 
 
@@ -108,3 +108,20 @@ def test_the_next_own_application_day_is_the_same_for_one_client_or_many(day, wa
     alone = [own_application_day(day, w) for w in waits]
     assert batch.tolist() == alone
     assert all(d >= day + 1 and d >= day + w for d, w in zip(alone, waits))
+
+
+def test_diagnosis_scales_the_relapse_hazard() -> None:
+    scenario = Scenario().with_changes({
+        "entry.mode": "cohort", "entry.cohort_size": 400, "clients.relapse_by_diagnosis.bipolar": 2.0,
+        "clients.relapse_by_diagnosis.depression": 0.5})
+    model = IPSModel(scenario, seed=1)
+    roster = model.roster
+    profiles = [c.profile for c in model.clients]
+    plain = np.array([p.severity * (SUBSTANCE_RELAPSE if p.substance_use else 1.0)
+                      for p in profiles])
+    multiplier = roster.relapse_rate / plain / (scenario.clients.relapse_per_year / 365.0)
+    diagnosis = np.array([p.diagnosis for p in profiles])
+    by_diagnosis = scenario.clients.relapse_by_diagnosis
+    expected = np.array([getattr(by_diagnosis, k) for k in DIAGNOSES])[diagnosis]
+    assert (by_diagnosis.bipolar, by_diagnosis.depression) == (2.0, 0.5)
+    assert len(set(diagnosis)) == 4 and np.allclose(multiplier, expected)

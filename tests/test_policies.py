@@ -102,3 +102,16 @@ def test_extremes_no_employers_no_jobs_and_ample_places_no_waiting() -> None:
     assert ample.metrics["waiting_weeks_mean"] == 0.0
     nobody = run_one(small("base", **{"service.specialists": 0}), 3)
     assert nobody.funnel["referred"] == 0 and nobody.metrics["placements"] == 0
+
+
+def test_small_firms_shorten_unsupported_jobs_only() -> None:
+    """Same people and employers, only which firms count as small changes: with time-limited
+    support more workers go unsupported, and small firms then lose them sooner."""
+    limited = small("base", **{"policy.time_unlimited_support": False,
+                               "policy.support_limit_months": 3.0, "run.horizon_weeks": 78})
+    large, smallest = (limited.with_changes({"employers.small_firm_share": share})
+                       for share in (0.0, 1.0))
+    a, b = paired(large, smallest, reps=4)
+    assert b["weeks_worked_mean"].mean() < a["weeks_worked_mean"].mean()
+    a, b = paired(large, smallest.with_changes({"work.small_firm_job_loss": 1.0}), reps=2)
+    assert a.equals(b)  # firm size acts through that multiplier alone

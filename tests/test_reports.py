@@ -98,8 +98,9 @@ def test_run_and_compare_reports(capsys, tmp_path: Path) -> None:
     assert cli.main(["report", str(run_dir)]) == 0
     page = (run_dir / "report.html").read_text()
     assert "Referral funnel" in page and "employment_rate" in page
+    assert "By index offence" in page and "By diagnosis" in page
     extra = len(list(run_dir.glob("*.png")))  # time-course figures other commands leave
-    assert len(embedded_pngs(page)) == 2 + extra
+    assert len(embedded_pngs(page)) == 3 + extra  # the funnel and the two breakdowns
     assert cli.main(["report", str(compare_dir)]) == 0
     page = (compare_dir / "report.html").read_text()
     assert "gatekept - base" in page and len(embedded_pngs(page)) == 1

@@ -112,6 +112,7 @@ class Client(mesa.Agent):
         if self.entry_day > self.env.now:
             yield model.clock.at(self.entry_day)
         model.log.add(self.entry_day, self.index, Event.ENTRY, self.profile.offence)
+        model.log.add(self.entry_day, self.index, Event.DIAGNOSIS, self.profile.diagnosis)
         if self.profile.prison_leaver:
             model.log.add(self.entry_day, self.index, Event.IN_PRISON, self.profile.release_week)
         if self.profile.wants_work:
@@ -202,7 +203,9 @@ class Client(mesa.Agent):
         rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
         rate *= 1.3 if self.profile.substance_use else 1.0
         rate *= (1.0 if job.matched else work.mismatch_job_loss)
-        rate *= (1.0 if supported else work.unsupported_job_loss)
+        if not supported:  # a small firm has little capacity to stand in for follow-along
+            rate *= work.unsupported_job_loss * (
+                work.small_firm_job_loss if job.employer.small_firm else 1.0)
         averse = not job.known and job.employer.averse_to(self.profile.offence)
         due = {"limit": self.support_until if supported else NEVER,
                "settled": now + self.draws.exponential(30.44 * work.support_wanted_months)

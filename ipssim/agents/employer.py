@@ -36,6 +36,10 @@ class Employer(mesa.Agent):
     def sector(self) -> int:
         return int(self.pool.sector[self.index])
 
+    @property
+    def small_firm(self) -> bool:
+        return bool(self.pool.small_firm[self.index])
+
     def averse_to(self, offence: int) -> bool:
         return bool(self.pool.averse[self.index, offence])
 

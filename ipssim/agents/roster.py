@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ipssim.population import Profile, annual_to_daily_rate
-from ipssim.scenario import OFFENCES, Scenario
+from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
 RECENT_APPLICATIONS = 16  # a seeker is never put to a vacancy among their last 16 applications
@@ -65,9 +65,12 @@ class Roster:
         if n == 0:
             return
         col = {name: np.array([getattr(p, name) for p in profiles]) for name in
-               ("offence", "severity", "substance_use", "work_history", "qualifications",
-                "confidence", "benefits_worry")}
-        relapse = (annual_to_daily_rate(self.scenario.clients.relapse_per_year) * col["severity"]
+               ("offence", "diagnosis", "severity", "substance_use", "work_history",
+                "qualifications", "confidence", "benefits_worry")}
+        clients = self.scenario.clients
+        by_diagnosis = np.array([getattr(clients.relapse_by_diagnosis, k) for k in DIAGNOSES])
+        relapse = (annual_to_daily_rate(clients.relapse_per_year) * col["severity"]
+                   * by_diagnosis[col["diagnosis"]]
                    * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0))
         new = {"state": np.array(states), "specialist": np.full(n, -1),
                "meet_day": np.full(n, NEVER_DAY), "apply_day": np.full(n, NEVER_DAY),

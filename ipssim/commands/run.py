@@ -14,7 +14,7 @@ from ipssim import scenario as scenarios
 from ipssim.commands.display import clean, fmt
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
-from ipssim.outcomes import DESCRIPTIONS, METRICS
+from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, METRICS
 from ipssim.results import manifest, write_folder, write_json
 
 
@@ -54,7 +54,9 @@ def write_run(folder: Path, info: dict, scenario: scenarios.Scenario, seed: int,
                              scenario.name)
     summary.to_csv(folder / "summary.csv")
     pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)
-    pooled(results, lambda r: r.offences.reset_index()).to_csv(folder / "offences.csv", index=False)
+    for trait, (name, _) in BREAKDOWNS.items():
+        pooled(results, lambda r, t=trait: r.breakdowns[t].reset_index()).to_csv(
+            folder / f"{name}.csv", index=False)
 
 
 def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame) -> dict:
@@ -68,7 +70,7 @@ def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.Data
 
 def print_run(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame,
               results: list[RunResult]) -> None:
-    """The table: each metric's mean and interval, the referral funnel, offences."""
+    """The table: each metric's mean and interval, the referral funnel, the breakdowns."""
     print(f"{scenario.name} ({scenario.hash()}): {reps} replications, seed {seed}, "
           f"{scenario.run.horizon_weeks} weeks")
     print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
@@ -79,7 +81,8 @@ def print_run(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.Da
     funnel = pd.DataFrame([r.funnel for r in results]).mean()
     print("\nreferral funnel (mean clients per run): " +
           " -> ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in funnel.items()))
-    offences = pd.concat([r.offences for r in results]).groupby(level=0, observed=False).mean()
-    offences = offences[offences["clients"] > 0]
-    print("\nby index offence (mean over replications):")
-    print(offences.to_string(float_format=lambda v: f"{v:.3f}"))
+    for trait, (_, title) in BREAKDOWNS.items():
+        table = pd.concat([r.breakdowns[trait] for r in results]).groupby(
+            level=0, observed=False).mean()
+        print(f"\nby {title} (mean over replications):")
+        print(table[table["clients"] > 0].to_string(float_format=lambda v: f"{v:.3f}"))
