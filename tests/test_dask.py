@@ -1,5 +1,6 @@
-"""A real Dask cluster on 127.0.0.1 (a `dask scheduler` and two `dask worker` processes) gives
-the same numbers as local runs, and a worker killed mid-sweep changes nothing."""
+"""A real Dask cluster on 127.0.0.1 (a `dask scheduler` and two `dask worker` processes), and a
+local one started by ipssim, give the same numbers as local runs, and a worker killed mid-sweep
+changes nothing."""
 
 from __future__ import annotations
 
@@ -70,6 +71,14 @@ def test_dask_cluster_gives_the_same_numbers(cluster, reference, tmp_path: Path)
     pd.testing.assert_frame_equal(done.runs, expected)
     manifest = (tmp_path / "dask" / "manifest.json").read_text()
     assert f"dask scheduler {address}" in manifest
+
+
+def test_local_dask_cluster_gives_the_same_numbers(reference, tmp_path: Path) -> None:
+    path, expected = reference
+    done = run_sweep(sweeps.load(path), tmp_path / "dask-local", Execution(dask_local=2),
+                     progress=False)
+    pd.testing.assert_frame_equal(done.runs, expected)
+    assert "local dask cluster of 2 workers" in (tmp_path / "dask-local" / "manifest.json").read_text()
 
 
 def test_worker_killed_mid_sweep_changes_nothing(cluster, reference, tmp_path: Path) -> None:
