@@ -86,7 +86,6 @@ class IPSModel(mesa.Model):
         self.clock = Clock(self.env)
         self.log = EventLog()
         self.week = 0
-        self.state_counts = [0] * len(State)
         self.placements = 0
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
@@ -111,6 +110,7 @@ class IPSModel(mesa.Model):
         if scenario.entry.mode == "cohort":
             self._admit([0] * scenario.entry.cohort_size)
         self.env.process(ServiceDay(self).process())
+        self.state_counts = self._tally()
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     @property
@@ -129,6 +129,7 @@ class IPSModel(mesa.Model):
         self.team.plan_week(start, self.employer_pool, self.log)
         self.env.run(until=start + DAYS_PER_WEEK)
         self.week += 1
+        self.state_counts = self._tally()
         self.datacollector.collect(self)
         if self.week >= self.horizon_weeks:
             self.running = False
@@ -162,6 +163,10 @@ class IPSModel(mesa.Model):
             clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
             self.clients.append(Client(self, profile, int(day), Draws(streams, profile.index),
                                        clinician))
+
+    def _tally(self) -> list[int]:
+        """Clients in each state, read off the roster, which each client keeps current."""
+        return np.bincount(self.roster.state, minlength=len(State)).tolist()
 
     def _reporters(self) -> dict:
         reporters = {"week": lambda m: m.week, "clients": lambda m: len(m.clients)}

@@ -46,7 +46,10 @@ class State(IntEnum):
     CUSTODY = 7
 
 
-IN_SERVICE = (State.PREPARING, State.SEARCHING)
+# the members by name: a module constant reads in a tenth of the time State.X takes on 3.11
+PRISON, COMMUNITY, WAITING, PREPARING = State.PRISON, State.COMMUNITY, State.WAITING, State.PREPARING
+SEARCHING, WORKING, PAUSED, CUSTODY = State.SEARCHING, State.WORKING, State.PAUSED, State.CUSTODY
+IN_SERVICE = (PREPARING, SEARCHING)
 
 
 class Job:
@@ -74,15 +77,14 @@ class Client(mesa.Agent):
         self.draws = draws
         self.clinician = clinician
         self.roster = model.roster
-        self.state = State.PRISON if profile.prison_leaver else State.COMMUNITY
-        model.state_counts[self.state] += 1
+        self.state = PRISON if profile.prison_leaver else COMMUNITY
         self.specialist: Specialist | None = None
         self._seeker_of = -1  # the specialist counting this client among their job seekers
         self.slot = None  # the caseload Request while holding or waiting for a place
         self.support_until = NEVER
         self.setback_day = NEVER  # a relapse, break or dropping out the service day foresaw
         self._relapse_share = 0.0  # chance that the setback is a relapse
-        self.resume_state = State.SEARCHING
+        self.resume_state = SEARCHING
         self.pause_until = 0.0
         self.relapsed = False
         self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
@@ -118,14 +120,14 @@ class Client(mesa.Agent):
         if self.profile.wants_work:
             model.log.add(self.entry_day, self.index, Event.WANTS_WORK,
                           self.profile.preferred_sector)
-        if self.state is State.COMMUNITY:
+        if self.state is COMMUNITY:
             self.next_review = self.entry_day + self._first_review_delay()
             self._schedule_own_application()
         self._accrue()
-        handlers = {State.PRISON: self._prison, State.COMMUNITY: self._community,
-                    State.WAITING: self._waiting, State.PREPARING: self._in_service,
-                    State.SEARCHING: self._in_service, State.WORKING: self._working,
-                    State.PAUSED: self._paused, State.CUSTODY: self._custody}
+        handlers = {PRISON: self._prison, COMMUNITY: self._community,
+                    WAITING: self._waiting, PREPARING: self._in_service,
+                    SEARCHING: self._in_service, WORKING: self._working,
+                    PAUSED: self._paused, CUSTODY: self._custody}
         while True:
             yield from handlers[self.state]()
 
@@ -145,9 +147,9 @@ class Client(mesa.Agent):
         if self.slot is None:
             self.next_review = self.env.now if policy.through_the_gate else (
                 self.env.now + self._first_review_delay())
-            self._move(State.COMMUNITY)
+            self._move(COMMUNITY)
         else:
-            self._move(State.PREPARING if self.specialist else State.WAITING)
+            self._move(PREPARING if self.specialist else WAITING)
 
     def _community(self):
         """At home with the clinical team; reviews come round, own applications go out."""
@@ -157,7 +159,7 @@ class Client(mesa.Agent):
         self.next_review = self.env.now + self._review_interval()
         if self._referred():
             self._request_place()
-            self._move(State.WAITING)
+            self._move(WAITING)
 
     def _waiting(self):
         if self.slot is None:
@@ -170,12 +172,12 @@ class Client(mesa.Agent):
                 self.slot = None
                 self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
                 self.next_review = self.env.now + self._review_interval()
-                self._move(State.COMMUNITY)
+                self._move(COMMUNITY)
                 return
-            if self.state is not State.WAITING or not self.slot.triggered:
+            if self.state is not WAITING or not self.slot.triggered:
                 return
         self._engage(in_prison=False)
-        self._move(State.PREPARING)
+        self._move(PREPARING)
 
     def _in_service(self):
         """With a specialist, preparing for or searching for work; meetings are in the service day."""
@@ -252,7 +254,7 @@ class Client(mesa.Agent):
         self._released()
         self.next_review = self.env.now if self.model.scenario.policy.through_the_gate else (
             self.env.now + self._first_review_delay())
-        self._move(State.COMMUNITY)
+        self._move(COMMUNITY)
 
     # --- what the service day hands back -----------------------------------------------------
 
@@ -260,7 +262,7 @@ class Client(mesa.Agent):
         """Preparation is over: the specialist's first employer contact for this client."""
         self.model.log.add(self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
                            specialist=self.specialist.index)
-        self._move(State.SEARCHING)
+        self._move(SEARCHING)
 
     def setback_at(self, day: int, relapse_share: float) -> None:
         """A setback will come on ``day``: a relapse with this chance, else a break or dropping out."""
@@ -332,23 +334,23 @@ class Client(mesa.Agent):
         if spec is not None:
             model.stories(positive=True)
         model.placements += 1
-        self._move(State.WORKING)
+        self._move(WORKING)
 
     def _end_job(self, cause: JobEnd) -> None:
         self.model.log.add(self.env.now, self.index, Event.JOB_END, cause,
                            employer=self.job.employer.index)
         self.job = None
         if self.specialist is not None and cause is not JobEnd.CUSTODY:
-            self._move(State.SEARCHING)
+            self._move(SEARCHING)
         elif cause is not JobEnd.CUSTODY:
-            self._move(State.COMMUNITY)
+            self._move(COMMUNITY)
 
     def _pause(self, event: Event, mean_weeks: float) -> None:
         self.relapsed = event is Event.RELAPSE
         self.resume_state = self.state
         self.pause_until = self.env.now + max(7.0, self.draws.exponential(7.0 * mean_weeks))
         self.model.log.add(self.env.now, self.index, event)
-        self._move(State.PAUSED)
+        self._move(PAUSED)
 
     def _discharge(self, reason: Discharge) -> None:
         """Leave the employment service and free the caseload place."""
@@ -360,8 +362,8 @@ class Client(mesa.Agent):
         self.roster.follow_day[self.index] = NEVER_DAY
         self.support_until = NEVER
         self.next_review = self.env.now + self._review_interval()
-        if self.state is not State.WORKING:
-            self._move(State.COMMUNITY)
+        if self.state is not WORKING:
+            self._move(COMMUNITY)
 
     def _released(self) -> None:
         self.model.log.add(self.env.now, self.index, Event.RELEASE)
@@ -390,21 +392,18 @@ class Client(mesa.Agent):
         elif self.slot is not None:
             self._discharge(Discharge.CUSTODY)
         self.relapsed = False
-        self._move(State.CUSTODY)
+        self._move(CUSTODY)
 
     def _move(self, state: State) -> None:
-        """Change state, keeping the tallies and the roster's due days current."""
+        """Change state, keeping the roster (state and due days) and the seeker counts current."""
         old, roster, i = self.state, self.roster, self.index
-        counts = self.model.state_counts
-        counts[old] -= 1
-        counts[state] += 1
         self.state = state
         roster.state[i] = state
-        if old is State.SEARCHING or state is State.SEARCHING:
+        if old is SEARCHING or state is SEARCHING:
             seekers, sector = self.model.team.seekers, self.profile.preferred_sector
-            if old is State.SEARCHING:
+            if old is SEARCHING:
                 seekers[self._seeker_of, sector] -= 1
-            if state is State.SEARCHING:
+            if state is SEARCHING:
                 self._seeker_of = self.specialist.index
                 seekers[self._seeker_of, sector] += 1
         was_in, now_in = old in IN_SERVICE, state in IN_SERVICE
@@ -413,13 +412,13 @@ class Client(mesa.Agent):
             self.setback_day = NEVER
         elif now_in and not was_in:
             roster.to_plan.append(i)
-        if old is State.COMMUNITY:
+        if old is COMMUNITY:
             roster.apply_day[i] = NEVER_DAY
-        elif state is State.COMMUNITY:
+        elif state is COMMUNITY:
             self._schedule_own_application()
-        if old is State.WORKING:
+        if old is WORKING:
             roster.follow_day[i] = NEVER_DAY
-        elif state is State.WORKING and self.specialist is not None:
+        elif state is WORKING and self.specialist is not None:
             roster.follow_day[i] = self.env.now + int(
                 self.model.team.follow_along_interval[self.specialist.index])
         self._accrue()
@@ -446,11 +445,11 @@ class Client(mesa.Agent):
     def _may_be_woken(self) -> bool:
         """Whether the service day or a caseload place may change this state before it ends."""
         state = self.state
-        if state is State.COMMUNITY:
+        if state is COMMUNITY:
             return self.wants_work
-        if state is State.PRISON:
+        if state is PRISON:
             return self.slot is not None
-        return state in IN_SERVICE or state is State.WAITING
+        return state in IN_SERVICE or state is WAITING
 
     def _poke(self) -> None:
         """Something outside changed this client's pathway: wake the process to re-plan."""
@@ -479,7 +478,7 @@ class Client(mesa.Agent):
             if env.now >= due:
                 self._accrue()
                 self._reoffend()
-                if self.state is State.CUSTODY:
+                if self.state is CUSTODY:
                     return False
                 continue
             return True  # the day came, or an alarm added to this sleep (``setback_at``)
@@ -496,7 +495,7 @@ class Client(mesa.Agent):
             self._hazard += self._rate * elapsed
         self._since = now
         state = self.state
-        if state is State.PRISON or state is State.CUSTODY:
+        if state is PRISON or state is CUSTODY:
             self._rate = 0.0
         elif self.job is not None:
             self._rate = self._base_rate * self._work_multiplier
