@@ -42,7 +42,8 @@ def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
         model.run()
     events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    return RunResult(rep, metrics(events, scenario), funnel(events),
+    horizon_day = 7 * scenario.run.horizon_weeks
+    return RunResult(rep, metrics(events, scenario), funnel(events, horizon_day),
                      {trait: breakdown(events, scenario, trait) for trait in BREAKDOWNS},
                      events, weekly)
 

@@ -10,19 +10,19 @@ import numpy as np
 import pandas as pd
 
 from ipssim.events import Event
-from ipssim.fidelity import review
+from ipssim.fidelity import FULL_TIME_HOURS, review
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
-SUSTAINED_DAYS = 91
-FULL_TIME_HOURS = 20
+SUSTAINED_DAYS = (91, 182)  # a job sustained 13 weeks, 26 weeks
 
 HEADLINE = ("employment_rate", "days_to_first_job_median", "weeks_worked_mean",
             "sustained_13wk_rate", "reoffending_rate_12m", "referral_rate", "waiting_weeks_mean",
             "employer_contacts_per_specialist_week", "cost_per_placement")
 EXTRA = ("wants_work_rate", "employment_rate_12m", "employed_at_12m_rate",
-         "weeks_worked_per_year_after_first_job", "full_time_job_share", "placements",
-         "reoffences_per_client", "fidelity_total")
+         "weeks_worked_per_year_after_first_job", "full_time_job_share", "sustained_26wk_rate",
+         "job_tenure_weeks_mean", "placements", "reoffences_per_client", "custody_days_mean",
+         "caseload_use", "staff_cost", "fidelity_total")
 METRICS = HEADLINE + EXTRA
 # client traits outcomes are broken down by: the table's name and how to title it
 BREAKDOWNS = {"offence": ("offences", "index offence"), "diagnosis": ("diagnoses", "diagnosis")}
@@ -42,8 +42,13 @@ DESCRIPTIONS = {
     "employed_at_12m_rate": "share in work 12 months after entry or release",
     "weeks_worked_per_year_after_first_job": "weeks worked per year after the first job, workers",
     "full_time_job_share": "share of job starts at 20 or more hours a week",
+    "sustained_26wk_rate": "share of clients with a job lasting 26 weeks or more",
+    "job_tenure_weeks_mean": "mean weeks per job (jobs still held counted to the horizon)",
     "placements": "job starts while supported by the service",
     "reoffences_per_client": "proven reoffences per client by the horizon",
+    "custody_days_mean": "mean days in custody after a reoffence per client by the horizon",
+    "caseload_use": "share of caseload places (specialists x cap) filled, over the horizon",
+    "staff_cost": "specialist staff cost (GBP) over the horizon",
     "fidelity_total": "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",
 }
 
@@ -98,16 +103,35 @@ def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
     return waits["end"].fillna(horizon_day) - waits["day"]
 
 
-def funnel(log: pd.DataFrame) -> dict[str, int]:
-    """Clients reaching each stage: wants work, referred, waiting, engaged, contact, job, 13 weeks."""
+def spells_between(log: pd.DataFrame, begin: Event, end: Event, horizon_day: int) -> pd.DataFrame:
+    """Each ``begin`` event as client, start and end: the client's first ``end`` event on or
+    after it, or the horizon if none came."""
+    starts = _of(log, begin)[["client", "day"]].rename(columns={"day": "start"})
+    ends = _of(log, end)[["client", "day"]].rename(columns={"day": "end"})
+    spells = pd.merge_asof(starts.sort_values("start"), ends.sort_values("end"), left_on="start",
+                           right_on="end", by="client", direction="forward")
+    spells["end"] = spells["end"].fillna(horizon_day).astype(int)
+    return spells
+
+
+def _longest_job(spells: pd.DataFrame) -> pd.Series:
+    """Days of each worker's longest job."""
+    return (spells["end"] - spells["start"]).groupby(spells["client"]).max()
+
+
+def funnel(log: pd.DataFrame, horizon_day: int) -> dict[str, int]:
+    """Clients reaching each stage: wants work, referred, waiting, engaged, contact, job, and a
+    job sustained 13 weeks (jobs still held at ``horizon_day`` counted to it)."""
     def count(event: Event) -> int:
         return int(_of(log, event)["client"].nunique())
 
+    longest = _longest_job(job_spells(log, horizon_day))
     return {"clients": count(Event.ENTRY), "wants_work": count(Event.WANTS_WORK),
             "referred": count(Event.REFERRED), "waitlisted": count(Event.WAITLISTED),
             "engaged": count(Event.ENGAGED),
             "first_employer_contact": count(Event.FIRST_EMPLOYER_CONTACT),
-            "job": count(Event.JOB_START)}
+            "job": count(Event.JOB_START),
+            "sustained_13wk": int((longest >= SUSTAINED_DAYS[0]).sum())}
 
 
 def _rate(numerator: int, denominator: int) -> float:
@@ -123,6 +147,7 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     first_job = spells.groupby("client")["start"].min()
     spells["days"] = spells["end"] - spells["start"]
     worked_days = spells.groupby("client")["days"].sum()
+    longest = _longest_job(spells)
     followed = people[people["start"] + YEAR <= horizon_day]
     reoffences = _of(log, Event.REOFFENCE)
     reoffended = _within_year(reoffences[["client", "day"]], followed)
@@ -139,13 +164,15 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     years_after_first = (horizon_day - first_job).sum() / YEAR
     waits = waiting_spells(log, horizon_day)
     contacts = len(_of(log, Event.EMPLOYER_CONTACT))
+    custody = spells_between(log, Event.CUSTODY, Event.RELEASE, horizon_day)
+    places = service.specialists * service.caseload_cap * horizon_day
+    held = spells_between(log, Event.ENGAGED, Event.DISCHARGED, horizon_day)
     return {
         "employment_rate": _rate(len(first_job), n),
         "days_to_first_job_median": float((first_job - people["entry"].reindex(first_job.index))
                                           .median()) if len(first_job) else float("nan"),
         "weeks_worked_mean": worked_days.sum() / 7 / n if n else float("nan"),
-        "sustained_13wk_rate": _rate(int((spells.groupby("client")["days"].max()
-                                          >= SUSTAINED_DAYS).sum()), n),
+        "sustained_13wk_rate": _rate(int((longest >= SUSTAINED_DAYS[0]).sum()), n),
         "reoffending_rate_12m": _rate(reoffended, len(followed)),
         "referral_rate": _rate(len(referred), len(wants)),
         "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
@@ -159,8 +186,13 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
                                                   if years_after_first > 0 else float("nan")),
         "full_time_job_share": float((spells["hours"] >= FULL_TIME_HOURS).mean())
         if len(spells) else float("nan"),
+        "sustained_26wk_rate": _rate(int((longest >= SUSTAINED_DAYS[1]).sum()), n),
+        "job_tenure_weeks_mean": float(spells["days"].mean() / 7) if len(spells) else float("nan"),
         "placements": float(placements),
         "reoffences_per_client": _rate(len(reoffences), n),
+        "custody_days_mean": _rate(int((custody["end"] - custody["start"]).sum()), n),
+        "caseload_use": _rate(int((held["end"] - held["start"]).sum()), places),
+        "staff_cost": staff_cost,
         "fidelity_total": float(review(log, scenario).total),
     }
 

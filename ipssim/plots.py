@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ipssim.analysis.targets import Target
-from ipssim.commands.display import is_share
+from ipssim.commands.display import is_money, is_share
 from ipssim.figures import STYLE, new_figure, save_figure, series_style
 from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.result_folder import ResultFolder
@@ -51,7 +51,7 @@ def lever_label(lever: str) -> str:
 def _format_axis(ax, metric: str) -> None:
     if is_share(metric):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    elif metric.startswith("cost"):
+    elif is_money(metric):
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}"))
 
 

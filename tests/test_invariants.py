@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipssim.agents.client import State
+from ipssim.commands.display import is_share
 from ipssim.events import Event
 from ipssim.model import IPSModel
 from ipssim.outcomes import metrics
@@ -76,7 +77,7 @@ def test_invariants_hold_for_any_scenario(changes: dict, seed: int) -> None:
     assert weekly["week"].tolist() == list(range(1, scenario.run.horizon_weeks + 1))
     assert (weekly["caseload_max"] <= scenario.service.caseload_cap).all()
     for name, value in metrics(log, scenario).items():
-        if "_rate" in name or name.endswith("_share"):
+        if is_share(name):
             assert np.isnan(value) or 0.0 <= value <= 1.0, name
 
 

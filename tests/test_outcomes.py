@@ -80,7 +80,7 @@ def test_open_spells_end_at_the_horizon() -> None:
 def test_funnel_counts_each_client_once_per_stage() -> None:
     df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.WANTS_WORK, 0), (5, 0, E.REFERRED, 0),
                  (50, 0, E.REFERRED, 0), (0, 1, E.ENTRY, 0)])
-    f = funnel(df)
+    f = funnel(df, horizon_day=100)
     assert (f["clients"], f["wants_work"], f["referred"], f["job"]) == (2, 1, 1, 0)
 
 
@@ -97,3 +97,22 @@ def test_breakdowns_by_offence_and_diagnosis() -> None:
     by_diagnosis = breakdown(df, SCENARIO, "diagnosis")
     assert by_diagnosis.loc["bipolar"].tolist() == [2, 0.5, 0.0]
     assert by_diagnosis.loc["psychosis"].tolist() == [1, 0.0, 1.0]
+
+
+def test_tenure_custody_caseload_use_and_staff_cost_from_a_small_log() -> None:
+    horizon = 7 * 104
+    df = log_of([
+        (0, 0, E.ENTRY, 0), (10, 0, E.ENGAGED, 0, 0), (20, 0, E.JOB_START, 30, 0, 5),
+        (220, 0, E.JOB_END, 0, -1, 5), (300, 0, E.DISCHARGED, 0, 0),  # a 200-day job
+        (0, 1, E.ENTRY, 0), (0, 1, E.IN_PRISON, 8), (56, 1, E.RELEASE, 0),  # prison is not custody
+        (100, 1, E.REOFFENCE, 1), (100, 1, E.CUSTODY, 0), (184, 1, E.RELEASE, 0),
+        (600, 1, E.REOFFENCE, 1), (600, 1, E.CUSTODY, 0),  # still in custody at the horizon
+        (0, 2, E.ENTRY, 0), (700, 2, E.ENGAGED, 0, 1), (708, 2, E.JOB_START, 12, 1, 6),
+    ])
+    m = metrics(df, SCENARIO)
+    assert m["sustained_13wk_rate"] == m["sustained_26wk_rate"] == pytest.approx(1 / 3)
+    assert m["job_tenure_weeks_mean"] == pytest.approx((200 + 20) / 2 / 7)
+    assert m["custody_days_mean"] == pytest.approx((84 + horizon - 600) / 3)
+    assert m["caseload_use"] == pytest.approx((290 + 28) / (2 * 20 * horizon))
+    assert m["staff_cost"] == pytest.approx(2 * 52000.0 * 104 / 52)
+    assert funnel(df, horizon)["sustained_13wk"] == 1

@@ -8,7 +8,12 @@ from typing import Any
 
 def is_share(name: str) -> bool:
     """Metrics that are proportions, shown as percentages."""
-    return "_rate" in name or name.endswith("_share")
+    return "_rate" in name or name.endswith(("_share", "_use"))
+
+
+def is_money(name: str) -> bool:
+    """Metrics in pounds."""
+    return "cost" in name
 
 
 def fmt(name: str, value: float) -> str:
@@ -17,7 +22,7 @@ def fmt(name: str, value: float) -> str:
         return "-"
     if is_share(name):
         return f"{100 * value:.1f}%"
-    if name.startswith("cost"):
+    if is_money(name):
         return f"£{value:,.0f}"
     return f"{value:,.1f}"
 

@@ -84,13 +84,13 @@ def fidelity_review() -> Callable[..., Review] | None:
     return review
 
 
-def funnel(events: pd.DataFrame) -> dict[str, int]:
-    """Clients who reached each ``FUNNEL`` stage so far.
+def funnel(events: pd.DataFrame, today: int) -> dict[str, int]:
+    """Clients who reached each ``FUNNEL`` stage by day ``today``.
 
     "Waited for a place" counts clients who joined a waiting list and were not taken on the same
     day.
     """
-    counts = outcomes.funnel(events)
+    counts = outcomes.funnel(events, today)
     keys = ["client", "day"]
     joined = events.loc[events["event"] == "waitlisted", keys]
     taken = events.loc[events["event"] == "engaged", keys]
@@ -108,6 +108,6 @@ def look(services: Mapping[str, IPSModel], week: int) -> View:
         events = model.log.frame()
         weekly = model.datacollector.get_model_vars_dataframe()
         fidelity = review(events, model.scenario, weekly) if review and week > 0 else None
-        shown.append(ServiceView(label, model.scenario, weekly, funnel(events), fidelity))
+        shown.append(ServiceView(label, model.scenario, weekly, funnel(events, 7 * week), fidelity))
     note = "" if review else NOT_AVAILABLE
     return View(week, tuple(shown), note)
