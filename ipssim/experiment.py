@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ipssim.model import IPSModel, paused_gc
 from ipssim.outcomes import BREAKDOWNS, METRICS, breakdown, funnel, metrics
 from ipssim.scenario import Scenario
 
@@ -37,6 +36,9 @@ class RunResult:
 
 def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
     """Run one replication to the horizon."""
+    # imported here, not at the top, so that a command reports a mistake before Mesa loads
+    from ipssim.model import IPSModel, paused_gc
+
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=rep)
         model.run()

@@ -144,3 +144,14 @@ def test_help_and_version_answer_without_loading_the_model() -> None:
     done = subprocess.run([sys.executable, "-m", "ipssim.cli", "--version"], capture_output=True,
                           text=True, check=True)
     assert done.stdout.startswith("ipssim ")
+
+
+def test_a_scenario_mistake_is_reported_before_the_model_loads(tmp_path: Path) -> None:
+    code = ("import sys; from ipssim import cli; "
+            f"code = cli.main(['run', {str(tmp_path / 'missing.toml')!r}]); "
+            "assert code == 2, code; "
+            "heavy = {'mesa', 'ipssim.model'} & set(sys.modules); assert not heavy, heavy")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "missing.toml: no such scenario file" in done.stderr
