@@ -137,11 +137,13 @@ def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row
     cluster = None
     try:
         if execution.dask_local:
-            # no dashboard, so no use for the workers' statistical profiler: sampling every 10 ms,
-            # it cost about 9% of a team-scale sweep's throughput on 2 cores
+            # No dashboard, so no use for the workers' statistical profiler: sampling every 10 ms,
+            # it cost about 9% of a team-scale sweep's throughput on 2 cores. The scheduler's
+            # HTTP routes take any free port, not 8787, which another Dask may hold.
             with dask.config.set({"distributed.worker.profile.enabled": False}):
                 cluster = LocalCluster(n_workers=execution.dask_local, threads_per_worker=1,
                                        processes=True, dashboard_address=None,
+                                       scheduler_kwargs={"dashboard_address": ":0"},
                                        silence_logs=logging.ERROR)
             address = cluster.scheduler_address
         else:

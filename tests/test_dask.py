@@ -73,11 +73,13 @@ def test_dask_cluster_gives_the_same_numbers(cluster, reference, tmp_path: Path)
     assert f"dask scheduler {address}" in manifest
 
 
-def test_local_dask_cluster_gives_the_same_numbers(reference, tmp_path: Path) -> None:
-    path, expected = reference
+def test_local_dask_cluster_gives_the_same_numbers(cluster, reference, recwarn,
+                                                   tmp_path: Path) -> None:
+    path, expected = reference  # the other cluster is up, holding Dask's usual ports
     done = run_sweep(sweeps.load(path), tmp_path / "dask-local", Execution(dask_local=2),
                      progress=False)
     pd.testing.assert_frame_equal(done.runs, expected)
+    assert not [w for w in recwarn if "already in use" in str(w.message)]
     assert "local dask cluster of 2 workers" in (tmp_path / "dask-local" / "manifest.json").read_text()
 
 
