@@ -27,6 +27,7 @@ from ipssim.scenario import Scenario
 from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 
 STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
+LEADER_PULL = 0.01  # assumption: a committed leader closes 1% of the gap to full belief each week
 DAYS_PER_WEEK = 7
 
 
@@ -118,12 +119,15 @@ class IPSModel(mesa.Model):
         return self.scenario.run.horizon_weeks
 
     def step(self) -> None:
-        """Advance one week: arrivals, clinicians' and specialists' plans, then SimPy events."""
+        """Advance one week: arrivals, the team leader's pull on the climate, clinicians' and
+        specialists' plans, then SimPy events."""
         start = self.week * DAYS_PER_WEEK
         entry = self.scenario.entry
         if entry.mode == "stream" and self.week < entry.intake_weeks:
             n = int(self._arrivals.poisson(entry.arrivals_per_week))
             self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
+        if self.scenario.clinicians.committed_leader:
+            self.team_climate += LEADER_PULL * (1.0 - self.team_climate)
         for clinician in self.clinicians:
             clinician.step()
         self.team.plan_week(start, self.employer_pool, self.log)

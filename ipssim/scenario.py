@@ -204,6 +204,10 @@ class Clinicians(Section):
                                        le=52)
     attitude_spread: float = param(0.1, "per week", ASSUMPTION, "How fast a clinician's belief moves "
                                    "toward the team's climate each week.", ge=0, le=1)
+    committed_leader: bool = param(False, "-", ASSUMPTION + ": brief section 2, a committed team "
+                                   "leader raises referrals", "The clinical team's leader "
+                                   "champions work: each week the team's climate moves toward "
+                                   "full belief in work.")
 
 
 class AversionShares(Section):

@@ -115,3 +115,13 @@ def test_small_firms_shorten_unsupported_jobs_only() -> None:
     assert b["weeks_worked_mean"].mean() < a["weeks_worked_mean"].mean()
     a, b = paired(large, smallest.with_changes({"work.small_firm_job_loss": 1.0}), reps=2)
     assert a.equals(b)  # firm size acts through that multiplier alone
+
+
+def test_a_committed_team_leader_raises_referrals_under_gatekeeping() -> None:
+    gatekept = small("base", **{"policy.referral_gatekeeping": 0.8})
+    led = gatekept.with_changes({"clinicians.committed_leader": True})
+    a, b = paired(gatekept, led)
+    assert b["referral_rate"].mean() > a["referral_rate"].mean() + 0.01, (a, b)
+    open_door = small("base")  # without gatekeeping every wish to work is referred anyway
+    a, b = paired(open_door, open_door.with_changes({"clinicians.committed_leader": True}), reps=2)
+    assert a["referral_rate"].equals(b["referral_rate"])

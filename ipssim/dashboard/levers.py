@@ -57,6 +57,7 @@ class Lever:
 LEVERS: tuple[Lever, ...] = (
     Lever("policy.zero_exclusion", "Zero exclusion"),
     Lever("policy.referral_gatekeeping", "Referral gatekeeping", 0.0, 1.0, 0.1),
+    Lever("clinicians.committed_leader", "Committed team leader"),
     Lever("service.caseload_cap", "Caseload cap", 5, 60, 1),
     Lever("employers.offence_aversion", "Employer offence aversion", 0.0, 3.0, 0.1),
     Lever("service.specialists", "Employment specialists", 0, 20, 1),
