@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ipssim.experiment import run_one
 from ipssim.fidelity import review
@@ -136,6 +135,8 @@ def correlation(sites: pd.DataFrame, outcome: str) -> dict[str, float]:
     r = float(np.corrcoef(pairs["fidelity_total"], pairs[outcome])[0, 1])
     half = 1.96 / np.sqrt(n - 3)
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    from scipy import stats  # here, not at the top: a command checks its input before SciPy loads
+
     rho = float(stats.spearmanr(pairs["fidelity_total"], pairs[outcome]).statistic)
     return {"n": float(n), "r": r, "ci_low": float(np.tanh(z - half)),
             "ci_high": float(np.tanh(z + half)), "rho": rho}

@@ -24,7 +24,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from scipy.stats import qmc
 
 from ipssim import scenario as scenarios
 from ipssim.errors import UserError
@@ -221,6 +220,8 @@ def design(spec: SweepFile, path: Path) -> tuple[pd.DataFrame, tuple[Lever, ...]
 def sample(levers: tuple[Lever, ...], ranges: dict[str, list], method: str, n: int, seed: int,
            path: Path) -> pd.DataFrame:
     """``n`` points within ``ranges`` by Latin hypercube or a scrambled Sobol sequence."""
+    from scipy.stats import qmc  # here, not at the top: input is checked before SciPy loads
+
     bounds = check_ranges(levers, ranges, path)
     if method == "lhs":
         unit = qmc.LatinHypercube(d=len(levers), seed=seed).random(n)

@@ -19,10 +19,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ipssim.events import Event
-from ipssim.model import IPSModel
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.workers import run_tasks
 
@@ -62,8 +60,11 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
 
 def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
     """Run one arm; clients allocated, then clients with each outcome."""
-    model = IPSModel(scenario, seed=seed, rep=rep)
-    model.run()
+    from ipssim.model import IPSModel, paused_gc  # here, not at the top: input is checked first
+
+    with paused_gc():
+        model = IPSModel(scenario, seed=seed, rep=rep)
+        model.run()
     events = np.frombuffer(model.log.event, dtype=np.intc)
     clients = np.frombuffer(model.log.client, dtype=np.intc)
     counts = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
@@ -104,6 +105,8 @@ def estimates(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
 @cache
 def _fisher(events_a: int, n_a: int, events_b: int, n_b: int) -> float:
     """Two-sided p-value of Fisher's exact test (trials repeat the same tables often)."""
+    from scipy import stats  # here, not at the top: a command checks its input before SciPy loads
+
     return float(stats.fisher_exact([[events_a, n_a - events_a], [events_b, n_b - events_b]])
                  .pvalue)
 
