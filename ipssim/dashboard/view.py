@@ -19,7 +19,8 @@ from ipssim.scenario import Scenario
 if TYPE_CHECKING:
     from ipssim.fidelity import Review
 
-FUNNEL = ("Want work", "Referred", "Waited for a place", "Engaged", "Found work")
+FUNNEL = ("Want work", "Referred", "Waited for a place", "Engaged", "Found work",
+          "Kept a job 13 weeks")
 
 # (key, label) of the figures in the "so far" table; keys name the page's cells for tests.
 FIGURES = (
@@ -97,7 +98,7 @@ def funnel(events: pd.DataFrame, today: int) -> dict[str, int]:
     waits = joined.merge(taken, on=keys, how="left", indicator=True)
     waited = int(waits.loc[waits["_merge"] == "left_only", "client"].nunique())
     return dict(zip(FUNNEL, (counts["wants_work"], counts["referred"], waited, counts["engaged"],
-                             counts["job"]), strict=True))
+                             counts["job"], counts["sustained_13wk"]), strict=True))
 
 
 def look(services: Mapping[str, IPSModel], week: int) -> View:
