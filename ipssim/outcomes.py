@@ -104,14 +104,19 @@ def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
 
 
 def spells_between(log: pd.DataFrame, begin: Event, end: Event, horizon_day: int) -> pd.DataFrame:
-    """Each ``begin`` event as client, start and end: the client's first ``end`` event on or
-    after it, or the horizon if none came."""
-    starts = _of(log, begin)[["client", "day"]].rename(columns={"day": "start"})
-    ends = _of(log, end)[["client", "day"]].rename(columns={"day": "end"})
-    spells = pd.merge_asof(starts.sort_values("start"), ends.sort_values("end"), left_on="start",
-                           right_on="end", by="client", direction="forward")
+    """Each ``begin`` event as client, start and end: the day of the client's next ``end`` event
+    in the log (which is in the order things happened, within a day too), or the horizon."""
+    row = np.arange(len(log))
+
+    def rows(event: Event, day: str) -> pd.DataFrame:
+        mask = (log["event"] == event.name.lower()).to_numpy()
+        return pd.DataFrame({"row": row[mask], "client": log["client"].to_numpy()[mask],
+                             day: log["day"].to_numpy()[mask]})
+
+    spells = pd.merge_asof(rows(begin, "start"), rows(end, "end"), on="row", by="client",
+                           direction="forward", allow_exact_matches=False)
     spells["end"] = spells["end"].fillna(horizon_day).astype(int)
-    return spells
+    return spells.drop(columns="row")
 
 
 def _longest_job(spells: pd.DataFrame) -> pd.Series:

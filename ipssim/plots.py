@@ -1,5 +1,6 @@
 """Figures of result folders: sweeps against their levers, sensitivity indices, a run's funnel
-and the breakdowns by offence and diagnosis, a comparison's paired differences. Every interval drawn is a 95% interval.
+and its breakdowns by offence and diagnosis, a comparison's paired differences. Every interval
+drawn is a 95% interval.
 
 Each function returns a matplotlib figure in the house style of ``ipssim.figures``; ``figures``
 picks the ones that suit a folder. Saving (with the manifest in the metadata) is the caller's.

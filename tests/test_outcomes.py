@@ -106,13 +106,14 @@ def test_tenure_custody_caseload_use_and_staff_cost_from_a_small_log() -> None:
         (220, 0, E.JOB_END, 0, -1, 5), (300, 0, E.DISCHARGED, 0, 0),  # a 200-day job
         (0, 1, E.ENTRY, 0), (0, 1, E.IN_PRISON, 8), (56, 1, E.RELEASE, 0),  # prison is not custody
         (100, 1, E.REOFFENCE, 1), (100, 1, E.CUSTODY, 0), (184, 1, E.RELEASE, 0),
-        (600, 1, E.REOFFENCE, 1), (600, 1, E.CUSTODY, 0),  # still in custody at the horizon
+        (600, 1, E.REOFFENCE, 1), (600, 1, E.CUSTODY, 0), (640, 1, E.RELEASE, 0),
+        (640, 1, E.REOFFENCE, 1), (640, 1, E.CUSTODY, 0),  # back the day of release, still there
         (0, 2, E.ENTRY, 0), (700, 2, E.ENGAGED, 0, 1), (708, 2, E.JOB_START, 12, 1, 6),
     ])
     m = metrics(df, SCENARIO)
     assert m["sustained_13wk_rate"] == m["sustained_26wk_rate"] == pytest.approx(1 / 3)
     assert m["job_tenure_weeks_mean"] == pytest.approx((200 + 20) / 2 / 7)
-    assert m["custody_days_mean"] == pytest.approx((84 + horizon - 600) / 3)
+    assert m["custody_days_mean"] == pytest.approx((84 + 40 + horizon - 640) / 3)
     assert m["caseload_use"] == pytest.approx((290 + 28) / (2 * 20 * horizon))
     assert m["staff_cost"] == pytest.approx(2 * 52000.0 * 104 / 52)
     assert funnel(df, horizon)["sustained_13wk"] == 1
