@@ -77,46 +77,36 @@ def clients(log: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
-    """Each job as client, start, end (the horizon for jobs still held), hours."""
-    starts = _of(log, Event.JOB_START)
-    ends = _of(log, Event.JOB_END)
-    s = pd.DataFrame({"client": starts["client"].to_numpy(), "start": starts["day"].to_numpy(),
-                      "hours": starts["detail"].to_numpy()})
-    s["k"] = s.groupby("client").cumcount()
-    e = pd.DataFrame({"client": ends["client"].to_numpy(), "end": ends["day"].to_numpy()})
-    e["k"] = e.groupby("client").cumcount()
-    spells = s.merge(e, on=["client", "k"], how="left")
+def spells_between(log: pd.DataFrame, begin: Event, end: tuple[Event, ...],
+                   horizon_day: int) -> pd.DataFrame:
+    """Each ``begin`` event as client, start, its detail and end: the day of the client's next
+    ``end`` event in the log (which is in the order things happened, within a day too), or the
+    horizon."""
+    row, event = np.arange(len(log)), log["event"]
+
+    def rows(events: tuple[Event, ...], columns: dict[str, str]) -> pd.DataFrame:
+        mask = event.isin([e.name.lower() for e in events]).to_numpy()
+        return pd.DataFrame({"row": row[mask], "client": log["client"].to_numpy()[mask],
+                             **{new: log[old].to_numpy()[mask] for old, new in columns.items()}})
+
+    spells = pd.merge_asof(rows((begin,), {"day": "start", "detail": "detail"}),
+                           rows(end, {"day": "end"}), on="row", by="client",
+                           direction="forward", allow_exact_matches=False)
     spells["end"] = spells["end"].fillna(horizon_day).astype(int)
-    return spells.drop(columns="k")
+    return spells.drop(columns="row")
+
+
+def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
+    """Each job as client, start, hours and end (the horizon for jobs still held)."""
+    spells = spells_between(log, Event.JOB_START, (Event.JOB_END,), horizon_day)
+    return spells.rename(columns={"detail": "hours"})
 
 
 def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
     """Length in days of each stay on a waiting list (open stays end at the horizon)."""
-    joins = _of(log, Event.WAITLISTED)
-    leaves = log[log["event"].isin([Event.ENGAGED.name.lower(), Event.LEFT_WAITLIST.name.lower()])]
-    j = pd.DataFrame({"client": joins["client"].to_numpy(), "day": joins["day"].to_numpy()})
-    j["k"] = j.groupby("client").cumcount()
-    left = pd.DataFrame({"client": leaves["client"].to_numpy(), "end": leaves["day"].to_numpy()})
-    left["k"] = left.groupby("client").cumcount()
-    waits = j.merge(left, on=["client", "k"], how="left")
-    return waits["end"].fillna(horizon_day) - waits["day"]
-
-
-def spells_between(log: pd.DataFrame, begin: Event, end: Event, horizon_day: int) -> pd.DataFrame:
-    """Each ``begin`` event as client, start and end: the day of the client's next ``end`` event
-    in the log (which is in the order things happened, within a day too), or the horizon."""
-    row = np.arange(len(log))
-
-    def rows(event: Event, day: str) -> pd.DataFrame:
-        mask = (log["event"] == event.name.lower()).to_numpy()
-        return pd.DataFrame({"row": row[mask], "client": log["client"].to_numpy()[mask],
-                             day: log["day"].to_numpy()[mask]})
-
-    spells = pd.merge_asof(rows(begin, "start"), rows(end, "end"), on="row", by="client",
-                           direction="forward", allow_exact_matches=False)
-    spells["end"] = spells["end"].fillna(horizon_day).astype(int)
-    return spells.drop(columns="row")
+    waits = spells_between(log, Event.WAITLISTED, (Event.ENGAGED, Event.LEFT_WAITLIST),
+                           horizon_day)
+    return waits["end"] - waits["start"]
 
 
 def _longest_job(spells: pd.DataFrame) -> pd.Series:
@@ -169,9 +159,9 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     years_after_first = (horizon_day - first_job).sum() / YEAR
     waits = waiting_spells(log, horizon_day)
     contacts = len(_of(log, Event.EMPLOYER_CONTACT))
-    custody = spells_between(log, Event.CUSTODY, Event.RELEASE, horizon_day)
+    custody = spells_between(log, Event.CUSTODY, (Event.RELEASE,), horizon_day)
     places = service.specialists * service.caseload_cap * horizon_day
-    held = spells_between(log, Event.ENGAGED, Event.DISCHARGED, horizon_day)
+    held = spells_between(log, Event.ENGAGED, (Event.DISCHARGED,), horizon_day)
     return {
         "employment_rate": _rate(len(first_job), n),
         "days_to_first_job_median": float((first_job - people["entry"].reindex(first_job.index))

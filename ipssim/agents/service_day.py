@@ -16,7 +16,7 @@ import simpy
 
 from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications
-from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
+from ipssim.agents.roster import NEVER_DAY, own_application_day
 from ipssim.events import Event, Outcome
 from ipssim.streams import integers
 
@@ -176,7 +176,7 @@ class ServiceDay:
         supported = engaged & scenario.policy.disclosure_support
         offender = roster.offender[clients]
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
-        worry = eased_worry(roster.worry[clients], engaged, scenario.policy.benefits_counselling)
+        worry = roster.eased_worry(clients)
         apps = Applications(employer=employer, introduced=introduced, disclosed=disclosed,
                             supported=supported, merit=roster.merit[clients],
                             offence=roster.offence[clients], sexual=roster.sexual[clients])
