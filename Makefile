@@ -1,5 +1,9 @@
 # ipssim: `make run` and `make test` do all the set-up on a fresh machine.
-PYTHON ?= python3
+# The system's CPython when it is 3.11 or newer and can make a venv: distributions build it with
+# PGO and LTO, and it runs ipssim about 10% faster than an unoptimised build such as pyenv's
+# default (README, Development). `make PYTHON=python3.12` chooses another.
+SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
+PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
