@@ -15,7 +15,7 @@ from ipssim.population import Profile, annual_to_daily_rate
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
-RECENT_APPLICATIONS = 16  # never put to a vacancy among the last 16 applications (a multiple of 8)
+RECENT_APPLICATIONS = 16  # a seeker is never put to a vacancy among their last 16 applications
 COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
 SUBSTANCE_RELAPSE = 1.3  # assumption: substance use raises the relapse hazard by 30%
 
