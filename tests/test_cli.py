@@ -146,11 +146,15 @@ def test_help_and_version_answer_without_loading_the_model() -> None:
     assert done.stdout.startswith("ipssim ")
 
 
-def test_a_scenario_mistake_is_reported_before_the_model_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["run"], ["sites", "--base"]])
+def test_a_scenario_mistake_is_reported_before_the_model_loads(tmp_path: Path,
+                                                               command: list[str]) -> None:
+    argv = [*command, str(tmp_path / "missing.toml")]
     code = ("import sys; from ipssim import cli; "
-            f"code = cli.main(['run', {str(tmp_path / 'missing.toml')!r}]); "
+            f"code = cli.main({argv!r}); "
             "assert code == 2, code; "
-            "heavy = {'mesa', 'ipssim.model'} & set(sys.modules); assert not heavy, heavy")
+            "heavy = {'mesa', 'ipssim.model', 'matplotlib'} & set(sys.modules); "
+            "assert not heavy, heavy")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import __version__, timecourse, timecourse_figures
+from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean, fmt
 from ipssim.commands.options import add_replication_options
@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
 def write_run(folder: Path, info: dict, scenario: scenarios.Scenario, seed: int,
               results: list[RunResult], summary: pd.DataFrame) -> None:
     """The files of ``ipssim run --out``."""
+    from ipssim import timecourse, timecourse_figures  # here: input is checked before matplotlib
+
     write_json(folder / "manifest.json", info)
     runs = runs_frame(results).assign(seed=seed, scenario=scenario.name,
                                       scenario_hash=scenario.hash())

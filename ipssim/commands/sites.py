@@ -20,7 +20,6 @@ from ipssim import sites
 from ipssim.commands.display import clean
 from ipssim.commands.options import positive, seed
 from ipssim.fidelity import BANDS
-from ipssim.figures import new_figure, save_figure
 from ipssim.results import manifest, write_folder, write_json
 
 FIGURES = {"employment_rate": ("fidelity_employment.png", "Clients ever in competitive work"),
@@ -71,6 +70,8 @@ def plot(table: pd.DataFrame, outcome: str, label: str, corr: dict[str, float], 
          info: dict) -> Path:
     """Fidelity total against an outcome, one point per site, with the least-squares line and
     the scale's band boundaries."""
+    from ipssim.figures import new_figure, save_figure  # here: input is checked before matplotlib
+
     fig, ax = new_figure()
     data = table[["fidelity_total", outcome]].dropna()
     ax.scatter(data["fidelity_total"], 100 * data[outcome], color="#0072b2", alpha=0.75,
