@@ -67,6 +67,15 @@ def test_any_last_reads_eight_bytes_at_a_time_like_any(rows: int, cols: int, wor
     assert (_any_last(mask) == mask.any(axis=-1)).all()
 
 
+def test_an_employer_in_a_sector_or_the_fallback() -> None:
+    care, office = SECTORS.index("care"), SECTORS.index("office")
+    pool = _pool([0, care, 1, care, care])
+    u = np.linspace(0.0, 0.999, 9)
+    picked = pool.in_sector(np.full(9, care), u, np.full(9, -7))
+    assert set(picked.tolist()) == {1, 3, 4}  # every care employer, and only those
+    assert pool.in_sector(np.array([-1, office]), u[:2], np.array([-7, -8])).tolist() == [-7, -8]
+
+
 def test_hiring_decisions_follow_the_rules() -> None:
     sexual, acquisitive = OFFENCES.index("sexual"), OFFENCES.index("acquisitive")
     care = SECTORS.index("care")

@@ -92,6 +92,14 @@ class EmployerPool:
     def __len__(self) -> int:
         return len(self.sector)
 
+    def in_sector(self, sector: np.ndarray, u: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        """An employer in each ``sector``, picked by the uniforms ``u``; ``fallback`` where the
+        sector is -1 (none) or has no employers."""
+        safe = np.maximum(sector, 0)
+        size = self.sector_size[safe]
+        pick = np.minimum(self.sector_start[safe] + integers(u, size), len(self) - 1)
+        return np.where((sector >= 0) & (size > 0), self.by_sector[pick], fallback)
+
     def strength(self, employers: np.ndarray, day: int) -> np.ndarray:
         """The team's relationships with these employers, faded since the last contact."""
         return self.relationship[employers] * np.exp2(

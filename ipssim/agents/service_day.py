@@ -115,9 +115,9 @@ class ServiceDay:
         spec = roster.specialist[seekers]
         mine = self.streams.uniforms(seekers, 12)  # lead application, own chance and application
         theirs = self.streams.uniforms(community, 7)  # employer, application, next one
+        preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
+                     else np.full(len(seekers), -1))
         if seekers.size:
-            preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
-                         else np.full(len(seekers), -1))
             barred = roster.sexual[seekers] & policy.disclosure_support
             lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
         else:
@@ -128,8 +128,11 @@ class ServiceDay:
         applying = community if len(employers) else community[:0]
         n_lead, n_alone = int(has.sum()), int(alone.sum())
         clients = np.concatenate((seekers[has], seekers[alone], applying))
-        employer = np.concatenate((lead[has], integers(np.concatenate(
-            (mine[6, alone], theirs[0, :len(applying)])), len(employers))))
+        anyone = integers(np.concatenate((mine[6, alone], theirs[0, :len(applying)])),
+                          len(employers))
+        # a seeker's own search follows the plan made with the specialist: preferred sector first
+        own = employers.in_sector(preferred[alone], mine[6, alone], anyone[:n_alone])
+        employer = np.concatenate((lead[has], own, anyone[n_alone:]))
         introduced = np.zeros(len(clients), dtype=bool)
         introduced[:n_lead] = True
         outcome, known = self._decide(day, clients, employer, introduced, np.concatenate(

@@ -136,10 +136,7 @@ class Team:
         target = integers(u_seeker, total)
         sector = np.minimum((counts.cumsum(axis=1) <= target[:, None]).sum(axis=1),
                             len(SECTORS) - 1)
-        size = employers.sector_size[sector]
-        pick = employers.sector_start[sector] + integers(u_pick, size)
-        ok = (total > 0) & (size > 0)
-        return np.where(ok, employers.by_sector[np.minimum(pick, len(employers) - 1)], fallback)
+        return employers.in_sector(np.where(total > 0, sector, -1), u_pick, fallback)
 
     # --- leads: vacancies found by employer contacts -----------------------------------------
 
