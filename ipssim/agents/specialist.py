@@ -54,6 +54,7 @@ class Team:
     def __init__(self, specialists: list[Specialist], streams: Streams, scenario: Scenario) -> None:
         n = len(specialists)
         self.specialists = specialists
+        self._holders = [s.caseload.users for s in specialists]  # SimPy keeps each list in place
         self.streams = streams
         streams.extend(n)
         self.scenario = scenario
@@ -68,8 +69,8 @@ class Team:
         self._n_leads = np.zeros(n, dtype=np.int64)
 
     def on_caseload(self) -> np.ndarray:
-        return np.fromiter((s.caseload.count for s in self.specialists), dtype=np.int64,
-                           count=len(self.specialists))
+        """Clients holding a place on each specialist's caseload."""
+        return np.fromiter(map(len, self._holders), dtype=np.int64, count=len(self._holders))
 
     def plan_week(self, day: int, employers: EmployerPool, log) -> None:
         """Split each specialist's week and make this week's employer contacts."""
