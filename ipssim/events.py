@@ -106,14 +106,16 @@ class EventLog:
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
         values = (day, client, event, detail, specialist, employer)
-        n = next((len(v) for v in values if isinstance(v, np.ndarray)), 0)
+        arrays = [v for v in values if type(v) is np.ndarray]
+        n = len(arrays[0]) if arrays else 0
         if n == 0:
             return
-        for name, value in zip(COLUMNS, values):
-            if isinstance(value, np.ndarray):
-                getattr(self, name).frombytes(value.astype(np.int32, copy=False).tobytes())
+        columns = (self.day, self.client, self.event, self.detail, self.specialist, self.employer)
+        for column, value in zip(columns, values):
+            if type(value) is np.ndarray:
+                column.frombytes(value.astype(np.int32, copy=False).tobytes())
             else:
-                getattr(self, name).extend(array("i", (int(value),)) * n)
+                column.extend(array("i", (int(value),)) * n)
 
     def __len__(self) -> int:
         return len(self.day)

@@ -107,6 +107,8 @@ class Streams:
     def uniforms(self, agents: np.ndarray, k: int | None = None) -> np.ndarray:
         """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
         an array of shape (k, len(agents)): each agent's next ``k`` numbers in turn."""
+        if len(agents) == 0:  # common at team scale: a day with no one due
+            return np.zeros(0 if k is None else (k, 0))
         count = self._count_view[agents]
         self._count_view[agents] = count + (_ONE if k is None else np.uint64(k))
         z = self._keys[agents] + count * _UGAMMA
