@@ -24,6 +24,7 @@ TRAVEL_SHARE = 0.15  # assumption: share of community time spent travelling
 MAX_CONTACT_SHARE = 0.5  # assumption: job development never takes more than half the week
 REVISIT_SHARE = 0.5  # assumption: half of contacts go back to employers already known
 LEAD_DAYS = 28  # assumption: a vacancy found by a contact stays open four weeks
+LEAD_SLOTS = 8  # columns of the table of open vacancies; it widens when a specialist has more
 MAX_MEETING_GAP_DAYS = 42
 FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
 
@@ -64,8 +65,8 @@ class Team:
         self.seekers = np.zeros((n, len(SECTORS)), dtype=np.int64)  # job seekers by preferred sector
         self._known = np.zeros((n, 64), dtype=np.int64)  # employers each has visited
         self._n_known = np.zeros(n, dtype=np.int64)
-        self.lead_employer = np.full((n, 8), -1, dtype=np.int64)  # open vacancies, oldest first
-        self.lead_closes = np.zeros((n, 8), dtype=np.int64)
+        self.lead_employer = np.full((n, LEAD_SLOTS), -1, dtype=np.int64)  # open, oldest first
+        self.lead_closes = np.zeros((n, LEAD_SLOTS), dtype=np.int64)
         self._n_leads = np.zeros(n, dtype=np.int64)
 
     def on_caseload(self) -> np.ndarray:
@@ -142,13 +143,15 @@ class Team:
     # --- leads: vacancies found by employer contacts -----------------------------------------
 
     def _close_leads(self, day: int) -> None:
-        """Drop filled and closed vacancies, keeping the rest in the order they were found."""
+        """Drop filled and closed vacancies, keeping the rest in the order they were found, and
+        narrow the table to the most any specialist holds (at least ``LEAD_SLOTS``)."""
         open_ = (self.lead_employer >= 0) & (self.lead_closes > day)
-        order = np.argsort(~open_, axis=1, kind="stable")
+        self._n_leads = open_.sum(axis=1)
+        width = max(LEAD_SLOTS, int(self._n_leads.max(initial=0)))
+        order = np.argsort(~open_, axis=1, kind="stable")[:, :width]
         self.lead_employer = np.where(np.take_along_axis(open_, order, axis=1),
                                       np.take_along_axis(self.lead_employer, order, axis=1), -1)
         self.lead_closes = np.take_along_axis(self.lead_closes, order, axis=1)
-        self._n_leads = open_.sum(axis=1)
 
     def leads_for(self, specialist: np.ndarray, recent: np.ndarray, preferred: np.ndarray,
                   barred: np.ndarray, employers: EmployerPool) -> np.ndarray:
