@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ipssim.outcomes import BREAKDOWNS, METRICS, breakdown, funnel, metrics
+from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
 from ipssim.scenario import Scenario
 
 
@@ -46,8 +46,7 @@ def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     horizon_day = 7 * scenario.run.horizon_weeks
     return RunResult(rep, metrics(events, scenario), funnel(events, horizon_day),
-                     {trait: breakdown(events, scenario, trait) for trait in BREAKDOWNS},
-                     events, weekly)
+                     breakdowns(events, scenario), events, weekly)
 
 
 def _run_task(args: tuple[Scenario, int, int]) -> RunResult:

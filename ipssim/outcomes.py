@@ -192,31 +192,32 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     }
 
 
-def _within_year(events: pd.DataFrame, followed: pd.DataFrame) -> int:
+def _hit_within_year(events: pd.DataFrame, followed: pd.DataFrame) -> pd.Index:
     """Followed clients with at least one of ``events`` (client, day) in their first year."""
     joined = events.merge(followed["start"], left_on="client", right_index=True)
     hit = joined[(joined["day"] >= joined["start"]) & (joined["day"] < joined["start"] + YEAR)]
-    return int(hit["client"].nunique())
+    return pd.Index(hit["client"].unique())
 
 
-def breakdown(log: pd.DataFrame, scenario: Scenario, trait: str) -> pd.DataFrame:
-    """Employment and 12-month reoffending rates by a client ``trait`` of ``BREAKDOWNS``."""
+def _within_year(events: pd.DataFrame, followed: pd.DataFrame) -> int:
+    """How many followed clients had at least one of ``events`` in their first year."""
+    return len(_hit_within_year(events, followed))
+
+
+def breakdowns(log: pd.DataFrame, scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Employment and 12-month reoffending rates by each client trait of ``BREAKDOWNS``."""
     horizon_day = 7 * scenario.run.horizon_weeks
     people = clients(log)
-    employed = set(_of(log, Event.JOB_START)["client"])
     followed = people[people["start"] + YEAR <= horizon_day]
-    reoffences = _of(log, Event.REOFFENCE)
-    joined = reoffences.merge(followed["start"], left_on="client", right_index=True)
-    hit = set(joined[(joined["day"] >= joined["start"])
-                     & (joined["day"] < joined["start"] + YEAR)]["client"])
-    people["employed"] = people.index.isin(employed)
-    people["followed"] = people.index.isin(followed.index)
-    people["reoffended"] = people.index.isin(hit)
-    grouped = people.groupby(trait, observed=False)
-    return pd.DataFrame({
-        "clients": grouped.size(),
-        "employment_rate": grouped["employed"].mean(),
-        "reoffending_rate_12m": grouped.apply(
-            lambda g: g.loc[g["followed"], "reoffended"].mean() if g["followed"].any() else np.nan,
-            include_groups=False),
-    })
+    hit = _hit_within_year(_of(log, Event.REOFFENCE), followed)
+    people["employed"] = people.index.isin(_of(log, Event.JOB_START)["client"])
+    # reoffending among the followed only: NaN for the others, which the mean leaves out
+    people["reoffended"] = people.index.isin(hit).astype(float)
+    people.loc[~people.index.isin(followed.index), "reoffended"] = np.nan
+    out = {}
+    for trait in BREAKDOWNS:
+        grouped = people.groupby(trait, observed=False)
+        out[trait] = pd.DataFrame({"clients": grouped.size(),
+                                   "employment_rate": grouped["employed"].mean(),
+                                   "reoffending_rate_12m": grouped["reoffended"].mean()})
+    return out

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ipssim.events import Event, EventLog
-from ipssim.outcomes import METRICS, breakdown, funnel, job_spells, metrics, waiting_spells
+from ipssim.outcomes import METRICS, breakdowns, funnel, job_spells, metrics, waiting_spells
 from ipssim.scenario import Scenario
 
 
@@ -90,11 +90,11 @@ def test_breakdowns_by_offence_and_diagnosis() -> None:
     df = log_of([(0, 0, E.ENTRY, violent), (0, 0, E.DIAGNOSIS, bipolar), (30, 0, E.JOB_START, 30),
                  (0, 1, E.ENTRY, violent), (0, 1, E.DIAGNOSIS, psychosis), (40, 1, E.REOFFENCE, 0),
                  (0, 2, E.ENTRY, arson), (0, 2, E.DIAGNOSIS, bipolar), (400, 2, E.REOFFENCE, 0)])
-    by_offence = breakdown(df, SCENARIO, "offence")
+    by_offence = breakdowns(df, SCENARIO)["offence"]
     assert by_offence.loc["violent"].tolist() == [2, 0.5, 0.5]
     assert by_offence.loc["arson"].tolist() == [1, 0.0, 0.0]  # reoffended after its first year
     assert by_offence.loc["sexual", "clients"] == 0
-    by_diagnosis = breakdown(df, SCENARIO, "diagnosis")
+    by_diagnosis = breakdowns(df, SCENARIO)["diagnosis"]
     assert by_diagnosis.loc["bipolar"].tolist() == [2, 0.5, 0.0]
     assert by_diagnosis.loc["psychosis"].tolist() == [1, 0.0, 1.0]
 
