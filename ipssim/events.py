@@ -86,13 +86,22 @@ class Screen(IntEnum):
 
 
 class EventLog:
-    """Append-only columns of int32; ``frame()`` turns them into a DataFrame."""
+    """Append-only int32 columns; ``frame()`` turns them into a DataFrame.
 
-    __slots__ = COLUMNS
+    Rows logged one at a time go straight into the columns. A batch logged by ``extend`` (a
+    day's meetings, say) is kept aside as it came and merged in, in logging order, only when the
+    log is read: copying each small batch into the columns as it came cost more than the rest
+    of a small team's service day.
+    """
+
+    __slots__ = (*COLUMNS, "_batches", "_rows", "_merged")
 
     def __init__(self) -> None:
         for name in COLUMNS:
-            setattr(self, name, array("i"))
+            setattr(self, name, array("i"))  # rows logged one at a time since the last merge
+        self._batches: list[tuple[int, int, list]] = []  # (rows before it, length, values)
+        self._rows = 0  # in batches waiting to be merged
+        self._merged = [np.zeros(0, dtype=np.int32) for _ in COLUMNS]
 
     def add(self, day: int, client: int, event: Event, detail: int = 0, specialist: int = -1,
             employer: int = -1) -> None:
@@ -105,25 +114,54 @@ class EventLog:
 
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
-        values = (day, client, event, detail, specialist, employer)
-        arrays = [v for v in values if type(v) is np.ndarray]
-        n = len(arrays[0]) if arrays else 0
-        if n == 0:
-            return
-        columns = (self.day, self.client, self.event, self.detail, self.specialist, self.employer)
-        for column, value in zip(columns, values):
-            if type(value) is np.ndarray:
-                column.frombytes(value.astype(np.int32, copy=False).tobytes())
-            else:
-                column.extend(array("i", (int(value),)) * n)
+        values = [v.astype(np.int32) if type(v) is np.ndarray else v
+                  for v in (day, client, event, detail, specialist, employer)]
+        n = len(client) if type(client) is np.ndarray else next(
+            (len(v) for v in values if type(v) is np.ndarray), 0)
+        if n:
+            self._batches.append((len(self.day), n, values))
+            self._rows += n
 
     def __len__(self) -> int:
-        return len(self.day)
+        return len(self._merged[0]) + len(self.day) + self._rows
+
+    def column(self, name: str) -> np.ndarray:
+        """One column, every row logged so far."""
+        self._merge()
+        return self._merged[COLUMNS.index(name)]
 
     def frame(self) -> pd.DataFrame:
         """The log as a DataFrame; ``event`` is categorical with the names of ``Event``."""
-        data = {name: pd.array(getattr(self, name), dtype="int32") for name in COLUMNS}
-        df = pd.DataFrame(data)
+        self._merge()
+        df = pd.DataFrame({name: pd.array(self._merged[k], dtype="int32")
+                           for k, name in enumerate(COLUMNS)})
         names = [e.name.lower() for e in Event]
         df["event"] = pd.Categorical.from_codes(df["event"].to_numpy(), categories=names)
         return df
+
+    def _merge(self) -> None:
+        """Move single rows and batches into the merged columns, in the order they were logged."""
+        singles = [np.array(getattr(self, name), dtype=np.int32) for name in COLUMNS]
+        blocks, done = [], 0  # (length, values): runs of single rows between the batches
+        for before, n, values in self._batches:
+            if before > done:
+                blocks.append((before - done, [c[done:before] for c in singles]))
+            blocks.append((n, values))
+            done = before
+        if len(singles[0]) > done:
+            blocks.append((len(singles[0]) - done, [c[done:] for c in singles]))
+        if not blocks:
+            return
+        sizes = np.array([n for n, _ in blocks])
+        for k in range(len(COLUMNS)):
+            parts = [values[k] for _, values in blocks]
+            vector = np.array([type(v) is np.ndarray for v in parts])
+            column = np.repeat(np.array([0 if is_vector else v for v, is_vector
+                                         in zip(parts, vector.tolist())], dtype=np.int32), sizes)
+            if vector.any():
+                column[np.repeat(vector, sizes)] = np.concatenate(
+                    [v for v, is_vector in zip(parts, vector.tolist()) if is_vector])
+            self._merged[k] = np.concatenate((self._merged[k], column))
+        for name in COLUMNS:
+            setattr(self, name, array("i"))
+        self._batches, self._rows = [], 0

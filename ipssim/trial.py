@@ -65,8 +65,7 @@ def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=rep)
         model.run()
-    events = np.frombuffer(model.log.event, dtype=np.intc)
-    clients = np.frombuffer(model.log.client, dtype=np.intc)
+    events, clients = model.log.column("event"), model.log.column("client")
     counts = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
     return [len(model.clients), *counts]
 
