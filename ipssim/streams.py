@@ -50,18 +50,29 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
-_UM1, _UM2, _UGAMMA, _ONE = np.uint64(_M1), np.uint64(_M2), np.uint64(_GAMMA), np.uint64(1)
+# 0-d arrays, not numpy scalars: numpy takes them as operands in about two thirds of the time
+_S30, _S27, _S31, _S11 = (np.array(k, dtype=np.uint64) for k in (30, 27, 31, 11))
+_UM1, _UM2, _UGAMMA = (np.array(k, dtype=np.uint64) for k in (_M1, _M2, _GAMMA))
+_UNIT = np.array(2.0**-53)
 
 
 def _mix_array(z: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser on uint64 arrays (products wrap modulo 2**64), in place."""
-    z ^= z >> _S30
+    shifted = z >> _S30
+    z ^= shifted
     z *= _UM1
-    z ^= z >> _S27
+    np.right_shift(z, _S27, out=shifted)
+    z ^= shifted
     z *= _UM2
-    z ^= z >> _S31
+    np.right_shift(z, _S31, out=shifted)
+    z ^= shifted
     return z
+
+
+@cache
+def _step(k: int) -> np.ndarray:
+    """``k`` as a 0-d uint64 array."""
+    return np.array(k, dtype=np.uint64)
 
 
 @cache
@@ -110,11 +121,15 @@ class Streams:
         if len(agents) == 0:  # common at team scale: a day with no one due
             return np.zeros(0 if k is None else (k, 0))
         count = self._count_view[agents]
-        self._count_view[agents] = count + (_ONE if k is None else np.uint64(k))
-        z = self._keys[agents] + count * _UGAMMA
-        if k is not None:  # counters count, count + 1, ...: steps of gamma (modulo 2**64)
-            z = z + _gamma_steps(k)
-        return (_mix_array(z) >> _S11) * 2.0**-53
+        self._count_view[agents] = count + _step(1 if k is None else k)
+        count *= _UGAMMA
+        count += self._keys[agents]
+        z = count if k is None else count + _gamma_steps(k)  # counters count, count + 1, ...
+        _mix_array(z)
+        z >>= _S11
+        u = z.astype(np.float64)
+        u *= _UNIT
+        return u
 
 
 def integers(u, n):
