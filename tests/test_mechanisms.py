@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ipssim.agents.client import FADE_DAYS
 from ipssim.agents.employer import Applications, EmployerPool
 from ipssim.agents.roster import RECENT_APPLICATIONS, SUBSTANCE_RELAPSE, own_application_day
-from ipssim.agents.specialist import Team, _any_last
+from ipssim.agents.specialist import Team, _any_last, _put, _slots
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
 from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Scenario
@@ -50,14 +50,26 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     care = SECTORS.index("care")
     pool = _pool([0, 1, care, 1])
     team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
-    team.lead_employer = np.array([[0, 1, 2, 3, -1]] * 4)
-    team.lead_closes = np.full((4, 5), 100)
-    recent = np.full((4, RECENT_APPLICATIONS), -1)
+    team.lead_employer = np.array([[0, 1, 2, 3, -1]] * 5)
+    team.lead_closes = np.full((5, 5), 100)
+    recent = np.full((5, RECENT_APPLICATIONS), -1)
     recent[1, 0] = 1  # seeker 1 already applied to employer 1
-    preferred = np.array([1, 1, care, -1])
-    barred = np.array([False, False, True, False])
-    lead = team.leads_for(np.zeros(4, dtype=np.int64), recent, preferred, barred, pool)
-    assert lead.tolist() == [1, 3, 0, 0]  # care is barred to seeker 2: the oldest open lead
+    recent[4, :4] = [3, 2, 1, 0]  # seeker 4 has applied to every open vacancy
+    preferred = np.array([1, 1, care, -1, 1])
+    barred = np.array([False, False, True, False, False])
+    lead = team.leads_for(np.zeros(5, dtype=np.int64), recent, preferred, barred, pool)
+    assert lead.tolist() == [1, 3, 0, 0, -1]  # care is barred to seeker 2: the oldest open lead
+
+
+def test_ragged_tables_take_appended_values_in_order_and_widen() -> None:
+    table, count = np.full((3, 2), -1), np.array([0, 2, 1])
+    rows = np.array([0, 1, 1, 2])
+    slot, count = _slots(count, rows)
+    table = _put(table, rows, slot, np.array([10, 11, 12, 13]), fill=-1)
+    assert count.tolist() == [1, 4, 2]
+    assert table.shape == (3, 4)  # doubled to hold row 1's four values
+    assert table[0, :1].tolist() == [10] and table[1, 2:].tolist() == [11, 12]
+    assert table[2, 1] == 13 and table[0, 1] == -1
 
 
 @given(st.integers(0, 5), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**32 - 1))

@@ -91,12 +91,13 @@ class Team:
             most = int(exact) + 1
         per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
         days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
-        self.meeting_interval = np.clip(np.round(days), 7, MAX_MEETING_GAP_DAYS).astype(np.int64)
+        self.meeting_interval = np.minimum(np.maximum(np.round(days), 7),
+                                           MAX_MEETING_GAP_DAYS).astype(np.int64)
         self.follow_along_interval = np.minimum(2 * MAX_MEETING_GAP_DAYS,
                                                 FOLLOW_ALONG_FACTOR * self.meeting_interval)
         self._close_leads(day)
         self.contacts = contacts
-        if contacts.any():
+        if np.count_nonzero(contacts):
             self._contact_employers(day, contacts, most, employers, log)
 
     def _contact_employers(self, day: int, contacts: np.ndarray, most: int,
@@ -108,7 +109,7 @@ class Team:
         it builds the relationship and may find a vacancy, which becomes a lead.
         """
         market = self.scenario.employers
-        busy = np.flatnonzero(contacts)
+        busy = contacts.nonzero()[0]
         draws = self.streams.uniforms(busy, 4 * most)  # the same count for everyone, every week
         who = np.repeat(busy, contacts[busy])  # one row per contact, specialist by specialist
         column = np.repeat(np.arange(len(busy)), contacts[busy])
@@ -121,14 +122,15 @@ class Team:
             employer = self._in_seekers_sectors(who, u[1], u[2], employers, employer)
         old = self._known[who, integers(u[1], known)]
         employer = np.where(revisit, old, employer)
-        self._known, self._n_known = _append(self._known, self._n_known, who[~revisit],
-                                             employer[~revisit])
+        new = ~revisit
+        slot, self._n_known = _slots(self._n_known, who[new])
+        self._known = _put(self._known, who[new], slot, employer[new], fill=0)
         employers.contacted(employer, day, market.relationship_gain)
         vacancy = u[3] < market.vacancy_probability
-        self.lead_employer, _ = _append(self.lead_employer, self._n_leads, who[vacancy],
-                                        employer[vacancy], fill=-1)
-        self.lead_closes, self._n_leads = _append(self.lead_closes, self._n_leads, who[vacancy],
-                                                  np.full(int(vacancy.sum()), day + LEAD_DAYS))
+        slot, self._n_leads = _slots(self._n_leads, who[vacancy])
+        self.lead_employer = _put(self.lead_employer, who[vacancy], slot, employer[vacancy],
+                                  fill=-1)
+        self.lead_closes = _put(self.lead_closes, who[vacancy], slot, day + LEAD_DAYS, fill=0)
         log.extend(day, -1, Event.EMPLOYER_CONTACT, vacancy.astype(np.int32), who, employer)
 
     def _in_seekers_sectors(self, who, u_seeker, u_pick, employers: EmployerPool, fallback):
@@ -148,10 +150,10 @@ class Team:
         open_ = (self.lead_employer >= 0) & (self.lead_closes > day)
         self._n_leads = open_.sum(axis=1)
         width = max(LEAD_SLOTS, int(self._n_leads.max(initial=0)))
+        rows = np.arange(len(open_))[:, None]
         order = np.argsort(~open_, axis=1, kind="stable")[:, :width]
-        self.lead_employer = np.where(np.take_along_axis(open_, order, axis=1),
-                                      np.take_along_axis(self.lead_employer, order, axis=1), -1)
-        self.lead_closes = np.take_along_axis(self.lead_closes, order, axis=1)
+        self.lead_employer = np.where(open_[rows, order], self.lead_employer[rows, order], -1)
+        self.lead_closes = self.lead_closes[rows, order]
 
     def leads_for(self, specialist: np.ndarray, recent: np.ndarray, preferred: np.ndarray,
                   barred: np.ndarray, employers: EmployerPool) -> np.ndarray:
@@ -164,12 +166,13 @@ class Team:
             return np.full(len(specialist), -1)
         safe = np.maximum(lead, 0)
         ok = (lead >= 0) & ~_any_last(lead[:, :, None] == recent[:, None, :])
-        if barred.any():
+        if np.count_nonzero(barred):
             ok &= ~(barred[:, None] & employers.regulated[safe])
         liked = ok & (employers.sector[safe] == preferred[:, None])
-        pick = np.where(liked.any(axis=1), liked.argmax(axis=1), ok.argmax(axis=1))
         rows = np.arange(len(specialist))
-        return np.where(ok.any(axis=1), lead[rows, pick], -1)
+        first_liked, first_ok = liked.argmax(axis=1), ok.argmax(axis=1)  # 0 where there is none
+        pick = np.where(liked[rows, first_liked], first_liked, first_ok)
+        return np.where(ok[rows, first_ok], lead[rows, pick], -1)
 
     def fill(self, specialist: np.ndarray, employer: np.ndarray) -> None:
         """Vacancies filled: each closes (the first matching lead of that specialist)."""
@@ -188,14 +191,18 @@ def _any_last(mask: np.ndarray) -> np.ndarray:
     return found != 0
 
 
-def _append(table: np.ndarray, count: np.ndarray, rows: np.ndarray, values: np.ndarray,
-            fill: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Append ``values`` to rows ``rows`` (sorted) of a ragged table held as a padded array with
-    ``count`` entries per row; returns the table (widened if need be) and the new counts."""
+def _slots(count: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where values appended to rows ``rows`` (sorted) of a ragged table with ``count`` entries
+    per row go, and the new counts."""
     slot = count[rows] + np.arange(len(rows)) - np.searchsorted(rows, rows)
-    while len(slot) and slot.max() >= table.shape[1]:
-        table = np.pad(table, ((0, 0), (0, table.shape[1])), constant_values=fill)
-    table[rows, slot] = values
-    count = count.copy()
-    np.add.at(count, rows, 1)
-    return table, count
+    return slot, count + np.bincount(rows, minlength=len(count))
+
+
+def _put(table: np.ndarray, rows: np.ndarray, slot: np.ndarray, values, fill: int) -> np.ndarray:
+    """``table`` (a ragged table held as a padded array) with ``values`` at ``rows, slot``,
+    widened with ``fill`` if need be."""
+    if len(slot):
+        while slot.max() >= table.shape[1]:
+            table = np.pad(table, ((0, 0), (0, table.shape[1])), constant_values=fill)
+        table[rows, slot] = values
+    return table
