@@ -152,15 +152,15 @@ class EventLog:
             blocks.append((len(singles[0]) - done, [c[done:] for c in singles]))
         if not blocks:
             return
-        sizes = np.array([n for n, _ in blocks])
-        for k in range(len(COLUMNS)):
+        sizes = [n for n, _ in blocks]
+        for k in range(len(COLUMNS)):  # scalars repeated over their blocks, then arrays laid in
             parts = [values[k] for _, values in blocks]
-            vector = np.array([type(v) is np.ndarray for v in parts])
-            column = np.repeat(np.array([0 if is_vector else v for v, is_vector
-                                         in zip(parts, vector.tolist())], dtype=np.int32), sizes)
-            if vector.any():
-                column[np.repeat(vector, sizes)] = np.concatenate(
-                    [v for v, is_vector in zip(parts, vector.tolist()) if is_vector])
+            arrays = [v for v in parts if type(v) is np.ndarray]
+            column = np.repeat(np.array([0 if type(v) is np.ndarray else v for v in parts],
+                                        dtype=np.int32), sizes)
+            if arrays:
+                column[np.repeat([type(v) is np.ndarray for v in parts], sizes)] = (
+                    np.concatenate(arrays))
             self._merged[k] = np.concatenate((self._merged[k], column))
         for name in COLUMNS:
             setattr(self, name, array("i"))

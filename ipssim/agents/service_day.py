@@ -147,14 +147,14 @@ class ServiceDay:
         if n_alone + len(applying):  # applying alone only if the lead failed
             lead_hired = np.zeros(len(seekers), dtype=bool)
             lead_hired[has] = got
-            keep = np.concatenate((~lead_hired[alone], applying >= 0))  # every community one
+            keep = np.concatenate((~lead_hired[alone], np.ones(len(applying), dtype=bool)))
             rest = slice(n_lead, None)
             self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
                          known[rest][keep], hired[rest][keep])
         if np.count_nonzero(got):
             team.fill(spec[has][got], lead[has][got])
         if community.size:
-            stay = ~hired[n_lead + n_alone:] if len(applying) else community >= 0
+            stay = ~hired[n_lead + n_alone:] if len(applying) else np.ones(len(community), bool)
             wait = -np.log1p(-theirs[6, stay]) * 30.0 / rate
             roster.apply_day[community[stay]] = own_application_day(day, wait)
 
