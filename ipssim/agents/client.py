@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from ipssim.agents.base import ServiceAgent
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.events import Discharge, Event, JobEnd
 from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
@@ -64,7 +65,7 @@ class Job:
         self.known = known  # the employer knows about the conviction
 
 
-class Client(mesa.Agent):
+class Client(ServiceAgent):
     """A person on the clinical team's caseload."""
 
     def __init__(self, model: mesa.Model, profile: Profile, entry_day: int, draws: Draws,

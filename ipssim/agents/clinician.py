@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from ipssim.agents.base import ServiceAgent
 from ipssim.events import Screen
 from ipssim.scenario import Clinicians, Policy
 from ipssim.streams import Draws
@@ -18,7 +19,7 @@ RECENT_INCIDENT_DAYS = 182  # assumption: an offence or release within six month
 SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptoms not stable'
 
 
-class Clinician(mesa.Agent):
+class Clinician(ServiceAgent):
     """A care coordinator whose belief in work moves with the team's climate."""
 
     def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians) -> None:

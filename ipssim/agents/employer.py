@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from ipssim.agents.base import ServiceAgent
 from ipssim.events import Outcome
 from ipssim.scenario import OFFENCES, REGULATED_SECTORS, SECTORS, Employers, LabourMarket
 from ipssim.streams import integers
@@ -24,7 +25,7 @@ _HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (int(o) for o in (
     Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED))
 
 
-class Employer(mesa.Agent):
+class Employer(ServiceAgent):
     """A local employer; its traits and relationship live in the model's ``EmployerPool``."""
 
     def __init__(self, model: mesa.Model, index: int, pool: EmployerPool) -> None:

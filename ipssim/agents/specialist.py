@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 import simpy
 
+from ipssim.agents.base import ServiceAgent
 from ipssim.events import Event
 from ipssim.scenario import SECTORS, Scenario
 from ipssim.streams import Streams, integers
@@ -29,7 +30,7 @@ MAX_MEETING_GAP_DAYS = 42
 FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
 
 
-class Specialist(mesa.Agent):
+class Specialist(ServiceAgent):
     """An employment specialist: a caseload with a waiting list (their plans are the ``Team``'s)."""
 
     def __init__(self, model: mesa.Model, index: int, cap: int) -> None:
