@@ -88,29 +88,23 @@ class Screen(IntEnum):
 class EventLog:
     """Append-only int32 columns; ``frame()`` turns them into a DataFrame.
 
-    Rows logged one at a time go straight into the columns. A batch logged by ``extend`` (a
-    day's meetings, say) is kept aside as it came and merged in, in logging order, only when the
-    log is read: copying each small batch into the columns as it came cost more than the rest
-    of a small team's service day.
+    Rows logged one at a time go into one flat array, six numbers a row. A batch logged by
+    ``extend`` (a day's meetings, say) is kept aside as it came. Both are merged into the
+    columns, in logging order, only when the log is read: copying each small batch into the
+    columns as it came cost more than the rest of a small team's service day.
     """
 
-    __slots__ = (*COLUMNS, "_batches", "_rows", "_merged")
+    __slots__ = ("_batches", "_merged", "_rows", "_singles")
 
     def __init__(self) -> None:
-        for name in COLUMNS:
-            setattr(self, name, array("i"))  # rows logged one at a time since the last merge
-        self._batches: list[tuple[int, int, list]] = []  # (rows before it, length, values)
+        self._singles = array("i")  # rows logged one at a time since the last merge, flat
+        self._batches: list[tuple[int, int, list]] = []  # (single rows before it, length, values)
         self._rows = 0  # in batches waiting to be merged
         self._merged = [np.zeros(0, dtype=np.int32) for _ in COLUMNS]
 
     def add(self, day: int, client: int, event: Event, detail: int = 0, specialist: int = -1,
             employer: int = -1) -> None:
-        self.day.append(day)
-        self.client.append(client)
-        self.event.append(event)
-        self.detail.append(detail)
-        self.specialist.append(specialist)
-        self.employer.append(employer)
+        self._singles.extend((day, client, event, detail, specialist, employer))
 
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
@@ -119,11 +113,11 @@ class EventLog:
         n = len(client) if type(client) is np.ndarray else next(
             (len(v) for v in values if type(v) is np.ndarray), 0)
         if n:
-            self._batches.append((len(self.day), n, values))
+            self._batches.append((len(self._singles) // len(COLUMNS), n, values))
             self._rows += n
 
     def __len__(self) -> int:
-        return len(self._merged[0]) + len(self.day) + self._rows
+        return len(self._merged[0]) + len(self._singles) // len(COLUMNS) + self._rows
 
     def column(self, name: str) -> np.ndarray:
         """One column, every row logged so far."""
@@ -141,15 +135,15 @@ class EventLog:
 
     def _merge(self) -> None:
         """Move single rows and batches into the merged columns, in the order they were logged."""
-        singles = [np.array(getattr(self, name), dtype=np.int32) for name in COLUMNS]
+        singles = np.array(self._singles, dtype=np.int32).reshape(-1, len(COLUMNS)).T
         blocks, done = [], 0  # (length, values): runs of single rows between the batches
         for before, n, values in self._batches:
             if before > done:
                 blocks.append((before - done, [c[done:before] for c in singles]))
             blocks.append((n, values))
             done = before
-        if len(singles[0]) > done:
-            blocks.append((len(singles[0]) - done, [c[done:] for c in singles]))
+        if singles.shape[1] > done:
+            blocks.append((singles.shape[1] - done, [c[done:] for c in singles]))
         if not blocks:
             return
         sizes = [n for n, _ in blocks]
@@ -162,6 +156,5 @@ class EventLog:
                 column[np.repeat([type(v) is np.ndarray for v in parts], sizes)] = (
                     np.concatenate(arrays))
             self._merged[k] = np.concatenate((self._merged[k], column))
-        for name in COLUMNS:
-            setattr(self, name, array("i"))
+        self._singles = array("i")
         self._batches, self._rows = [], 0
