@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from enum import IntEnum
-from functools import partial
 from typing import TYPE_CHECKING
 
 import mesa
+import simpy
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
@@ -51,6 +51,17 @@ class State(IntEnum):
 PRISON, COMMUNITY, WAITING, PREPARING = State.PRISON, State.COMMUNITY, State.WAITING, State.PREPARING
 SEARCHING, WORKING, PAUSED, CUSTODY = State.SEARCHING, State.WORKING, State.PAUSED, State.CUSTODY
 IN_SERVICE = (PREPARING, SEARCHING)
+
+
+class Wake(simpy.Event):
+    """What a sleeping client waits for when something outside may wake it: an alarm day (or
+    several: the service day can add one) or a poke. The value says which came first (True for
+    an alarm); alarms that ring after it are ignored."""
+
+    def ring(self, _day: simpy.Event) -> None:
+        """An alarm day came."""
+        if not self.triggered:
+            self.succeed(True)
 
 
 class Job:
@@ -101,10 +112,10 @@ class Client(ServiceAgent):
         self._rate = 0.0  # reoffending hazard per day now, before the post-release rise
         self._since = float(entry_day)
         self._hazard = 0.0
+        self._due: float | None = None  # the day of the next reoffence at the current rate
         self._reoffences = 0
         self._thresholds = list(profile.thresholds)
-        self.wake = None  # the event this client's process is waiting for
-        self._alarms = 0  # numbers each sleep, so alarms set for earlier sleeps are ignored
+        self.wake: Wake | None = None  # what this client's process waits for, if it may be woken
         model.env.process(self.pathway())
 
     # --- the pathway -------------------------------------------------------------------------
@@ -269,7 +280,9 @@ class Client(ServiceAgent):
         """A setback will come on ``day``: a relapse with this chance, else a break or dropping out."""
         self.setback_day = day
         self._relapse_share = relapse_share
-        self.model.clock.at(day).callbacks.append(partial(self._alarm, self._alarms))
+        wake = self.wake
+        if wake is not None and not wake.triggered:  # else the next sleep sees setback_day
+            self.model.clock.at(day).callbacks.append(wake.ring)
 
     def hired(self, employer: Employer, known: bool) -> None:
         """A job offer taken."""
@@ -377,7 +390,7 @@ class Client(ServiceAgent):
         model.log.add(self.env.now, self.index, Event.REOFFENCE, int(custody))
         model.reoffences += 1
         self._reoffences += 1
-        self._hazard = 0.0
+        self._hazard, self._since, self._due = 0.0, self.env.now, None  # the clock starts again
         self.last_incident_day = self.env.now
         if self.specialist is not None:
             model.stories(positive=False)
@@ -438,11 +451,6 @@ class Client(ServiceAgent):
         return eased_worry(self.profile.benefits_worry, self.specialist is not None,
                            self.model.scenario.policy.benefits_counselling)
 
-    def _alarm(self, number: int, _event) -> None:
-        wake = self.wake
-        if number == self._alarms and wake is not None and not wake.triggered:
-            wake.succeed(True)
-
     def _may_be_woken(self) -> bool:
         """Whether the service day or a caseload place may change this state before it ends."""
         state = self.state
@@ -462,22 +470,20 @@ class Client(ServiceAgent):
         env, clock = self.env, self.model.clock
         target = max(math.ceil(until), env.now) if until != NEVER else NEVER
         while True:
-            if env.now != self._since:  # else current: every change of state or job accrues
-                self._accrue()
-            due = self._reoffence_day()
+            due = self._due
+            if due is None:  # the rate changed, or a reoffence reset the clock
+                due = self._due = self._reoffence_day()
             day = min(target, due, self.setback_day)
             if self._may_be_woken():
-                self._alarms += 1
-                self.wake = wake = env.event()
+                self.wake = wake = Wake(env)
                 if day != NEVER:
-                    clock.at(day).callbacks.append(partial(self._alarm, self._alarms))
+                    clock.at(day).callbacks.append(wake.ring)
                 if not (yield wake):
                     return False
             else:  # nothing outside can change this state: wait on the shared day directly
                 self.wake = None
                 yield clock.at(day) if day != NEVER else env.event()
             if env.now >= due:
-                self._accrue()
                 self._reoffend()
                 if self.state is CUSTODY:
                     return False
@@ -485,23 +491,27 @@ class Client(ServiceAgent):
             return True  # the day came, or an alarm added to this sleep (``setback_at``)
 
     def _accrue(self) -> None:
-        """Add the hazard run up since the last reading, and read the current rate (the hazard
-        per day now, leaving out the fading post-release rise)."""
-        now = self.env.now
-        since = self._since
+        """Read the current rate (the hazard per day now, leaving out the fading post-release
+        rise); when it changes, add the hazard run up at the old rate and forget the day of the
+        next reoffence, which the next sleep works out again."""
+        state = self.state
+        if state is PRISON or state is CUSTODY:
+            rate = 0.0
+        elif self.job is not None:
+            rate = self._base_rate * self._work_multiplier
+        else:
+            rate = self._base_rate
+        if rate == self._rate:
+            return
+        now, since = self.env.now, self._since
         if self._rate > 0.0:
             elapsed = now - since
             if since - self.release_day < FADE_DAYS:
                 elapsed += self._boost * self._fade(since, now)
             self._hazard += self._rate * elapsed
         self._since = now
-        state = self.state
-        if state is PRISON or state is CUSTODY:
-            self._rate = 0.0
-        elif self.job is not None:
-            self._rate = self._base_rate * self._work_multiplier
-        else:
-            self._rate = self._base_rate
+        self._rate = rate
+        self._due = None
 
     def _fade(self, start: float, end: float) -> float:
         """Integral over [start, end] of the post-release rise, which falls linearly to 0."""
