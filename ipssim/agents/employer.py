@@ -133,8 +133,7 @@ class EmployerPool:
         trust = DISCLOSURE_TRUST * (apps.disclosed & apps.supported)
         refused = knows & self.averse[emp, apps.offence] & (
             u[2] >= cfg.relationship_leniency * relation + trust)
-        outcome = np.empty(len(emp), dtype=np.int64)
-        outcome.fill(_HIRED)
+        outcome = np.full(len(emp), _HIRED)
         outcome[refused] = _OFFENCE
         outcome[~selected] = _NOT_SELECTED
         outcome[barred] = _BARRED
