@@ -13,7 +13,6 @@ from contextlib import contextmanager
 
 import mesa
 import numpy as np
-import simpy
 
 from ipssim.agents import Client, Clinician, Employer, Specialist
 from ipssim.agents.client import State
@@ -21,6 +20,7 @@ from ipssim.agents.employer import EmployerPool
 from ipssim.agents.roster import Roster
 from ipssim.agents.service_day import ServiceDay
 from ipssim.agents.specialist import Team
+from ipssim.clock import Clock, Environment
 from ipssim.events import Event, EventLog
 from ipssim.population import draw_clients
 from ipssim.scenario import Scenario
@@ -59,23 +59,6 @@ def _disengage_rate(scenario: Scenario) -> float:
     return rate * (PEER_RELIEF if scenario.policy.peer_workers else 1.0)
 
 
-class Clock:
-    """Shared wake-up events, one per day: thousands of sleeping clients cost one heap entry."""
-
-    def __init__(self, env: simpy.Environment) -> None:
-        self.env = env
-        self._days: dict[int, simpy.Event] = {}
-
-    def at(self, day: int) -> simpy.Event:
-        """An event that fires on ``day`` (not before now)."""
-        event = self._days.get(day)
-        if event is None:
-            event = self.env.timeout(day - self.env.now)
-            event.callbacks.append(lambda _, d=day: self._days.pop(d))
-            self._days[day] = event
-        return event
-
-
 class IPSModel(mesa.Model):
     """An IPS service: clients, specialists, clinicians and employers over ``horizon_weeks``."""
 
@@ -83,7 +66,7 @@ class IPSModel(mesa.Model):
         super().__init__(seed=seed)
         self.scenario = scenario = scenario or Scenario()
         self.seed_tree = root = replication_seed(seed, rep)
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.clock = Clock(self.env)
         self.log = EventLog()
         self.week = 0

@@ -1,0 +1,78 @@
+"""Simulated time: a SimPy environment with a lane for events due now, and shared day events.
+
+Most events a run schedules are due at once: an alarm rung, a client woken, a caseload place
+offered, a process ending. SimPy puts each on its heap with a sequence number, so at regional
+scale each costs a push and a pop through a heap of hundreds of entries that differ only in
+that number. ``Environment`` queues them in a deque instead and keeps SimPy's order exactly: an
+event due now at normal priority goes after every event on the heap due now at urgent or
+normal priority (the urgent ones by priority; the normal ones were scheduled at an earlier
+time, so with smaller sequence numbers) and before everything else.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from heapq import heappop, heappush
+
+import simpy
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import NORMAL, URGENT
+
+
+class Environment(simpy.Environment):
+    """SimPy's environment, with events due now at normal priority kept first in, first out."""
+
+    def __init__(self, initial_time: int = 0) -> None:
+        super().__init__(initial_time)
+        self._due_now: deque[simpy.Event] = deque()
+
+    def schedule(self, event: simpy.Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Schedule ``event`` with a given ``priority`` and ``delay``."""
+        if delay == 0 and priority == NORMAL:
+            self._due_now.append(event)
+        else:
+            heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
+
+    def peek(self) -> float:
+        """The time of the next event (infinity if there is none)."""
+        return self._now if self._due_now else super().peek()
+
+    def step(self) -> None:
+        """Process the next event, as SimPy's ``step`` does."""
+        queue, due = self._queue, self._due_now
+        if due and not (queue and queue[0][0] == self._now and queue[0][1] <= NORMAL):
+            event = due.popleft()
+        else:
+            try:
+                self._now, _, _, event = heappop(queue)
+            except IndexError:
+                raise EmptySchedule from None
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:  # as SimPy does: the rest run when the simulation resumes
+            event.callbacks = callbacks[callbacks.index(callback) + 1:]
+            self.schedule(event, URGENT - 1)
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
+
+
+class Clock:
+    """Shared wake-up events, one per day: thousands of sleeping clients cost one heap entry."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self._days: dict[int, simpy.Event] = {}
+
+    def at(self, day: int) -> simpy.Event:
+        """An event that fires on ``day`` (not before now)."""
+        event = self._days.get(day)
+        if event is None:
+            event = self.env.timeout(day - self.env.now)
+            event.callbacks.append(lambda _, d=day: self._days.pop(d))
+            self._days[day] = event
+        return event
