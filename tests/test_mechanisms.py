@@ -52,6 +52,7 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
     team.lead_employer = np.array([[0, 1, 2, 3, -1]] * 5)
     team.lead_closes = np.full((5, 5), 100)
+    team._close_leads(0)  # as each week's plan does: count the open vacancies
     recent = np.full((5, RECENT_APPLICATIONS), -1)
     recent[1, 0] = 1  # seeker 1 already applied to employer 1
     recent[4, :4] = [3, 2, 1, 0]  # seeker 4 has applied to every open vacancy
@@ -59,6 +60,41 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     barred = np.array([False, False, True, False, False])
     lead = team.leads_for(np.zeros(5, dtype=np.int64), recent, preferred, barred, pool)
     assert lead.tolist() == [1, 3, 0, 0, -1]  # care is barred to seeker 2: the oldest open lead
+
+
+def _oldest_usable_lead(leads, recent, preferred, barred, pool) -> int:
+    """Plain Python statement of the rule: the oldest usable lead in the preferred sector, else
+    the oldest usable lead, else -1."""
+    usable = [e for e in leads if e >= 0 and e not in recent
+              and not (barred and pool.regulated[e])]
+    liked = [e for e in usable if pool.sector[e] == preferred]
+    return (liked or usable or [-1])[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_leads_follow_the_rule_for_every_seeker(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    pool = _pool(rng.integers(0, len(SECTORS), 12).tolist(), SECTORS.index("care"))
+    team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
+    n_spec, width = 4, 8
+    team.lead_employer = np.where(rng.random((n_spec, width)) < 0.6,
+                                  rng.integers(0, 12, (n_spec, width)), -1)
+    team.lead_closes = rng.integers(0, 3, (n_spec, width))
+    team._close_leads(1)
+    team.lead_employer[rng.random((n_spec, width)) < 0.2] = -1  # some filled since
+    seekers = 30
+    specialist = rng.integers(0, n_spec, seekers)
+    recent = np.where(rng.random((seekers, RECENT_APPLICATIONS)) < 0.3,
+                      rng.integers(0, 12, (seekers, RECENT_APPLICATIONS)), -1)
+    preferred = rng.integers(-1, len(SECTORS), seekers)
+    barred = rng.random(seekers) < 0.3
+    lead = team.leads_for(specialist, recent, preferred, barred, pool)
+    open_ = [[int(e) if c > day else -1 for e, c in zip(row, closes)]
+             for row, closes, day in zip(team.lead_employer, team.lead_closes, [1] * n_spec)]
+    assert lead.tolist() == [_oldest_usable_lead(open_[s], recent[k].tolist(), preferred[k],
+                                                 barred[k], pool)
+                             for k, s in enumerate(specialist)]
 
 
 def test_ragged_tables_take_appended_values_in_order_and_widen() -> None:

@@ -162,24 +162,38 @@ class Team:
         in the seeker's ``preferred`` sector if the search is preference-led (-1 if not), else
         the oldest; never one among the seeker's ``recent`` applications, nor a role closed to
         a seeker who is ``barred`` from regulated sectors."""
-        lead = self.lead_employer[specialist]
         if len(employers) == 0:
             return np.full(len(specialist), -1)
+        # one row per open slot of each seeker's specialist: the first ``_n_leads`` columns
+        count = self._n_leads[specialist]
+        seeker = np.repeat(np.arange(len(specialist)), count)
+        column = np.arange(len(seeker)) - np.repeat(np.cumsum(count) - count, count)
+        lead = self.lead_employer[specialist[seeker], column]
         safe = np.maximum(lead, 0)
-        ok = (lead >= 0) & ~_any_last(lead[:, :, None] == recent[:, None, :])
+        ok = (lead >= 0) & ~_any_last(recent[seeker] == lead[:, None])
         if np.count_nonzero(barred):
-            ok &= ~(barred[:, None] & employers.regulated[safe])
-        liked = ok & (employers.sector[safe] == preferred[:, None])
-        rows = np.arange(len(specialist))
-        first_liked, first_ok = liked.argmax(axis=1), ok.argmax(axis=1)  # 0 where there is none
-        pick = np.where(liked[rows, first_liked], first_liked, first_ok)
-        return np.where(ok[rows, first_ok], lead[rows, pick], -1)
+            ok &= ~(barred[seeker] & employers.regulated[safe])
+        liked = ok & (employers.sector[safe] == preferred[seeker])
+        pick = np.full(len(specialist), -1)
+        for usable in (ok, liked):  # the oldest usable lead, then the oldest liked one over it
+            first, row = _first_per_row(usable, seeker)
+            pick[row] = lead[first]
+        return pick
 
     def fill(self, specialist: np.ndarray, employer: np.ndarray) -> None:
         """Vacancies filled: each closes (the first matching lead of that specialist)."""
         for s, e in zip(specialist.tolist(), employer.tolist()):
             row = self.lead_employer[s]
             row[int(np.argmax(row == e))] = -1
+
+
+def _first_per_row(mask: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first true entry of ``mask`` in each run of equal ``row`` (sorted), and that row."""
+    where = mask.nonzero()[0]
+    rows = row[where]
+    first = np.ones(len(where), dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=first[1:])
+    return where[first], rows[first]
 
 
 def _any_last(mask: np.ndarray) -> np.ndarray:
