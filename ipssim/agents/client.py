@@ -79,6 +79,13 @@ class Job:
 class Client(ServiceAgent):
     """A person on the clinical team's caseload."""
 
+    __slots__ = ("_base_rate", "_boost", "_due", "_hazard", "_rate", "_relapse_rate",
+                 "_relapse_share", "_reoffences", "_seeker_of", "_since", "_thresholds",
+                 "_work_multiplier", "clinician", "draws", "entry_day", "env", "index", "job",
+                 "last_incident_day", "next_review", "pause_until", "profile", "relapsed",
+                 "release_day", "resume_state", "roster", "setback_day", "slot", "specialist",
+                 "state", "support_until", "wake", "wants_work")
+
     def __init__(self, model: mesa.Model, profile: Profile, entry_day: int, draws: Draws,
                  clinician: Clinician) -> None:
         super().__init__(model)
@@ -221,15 +228,16 @@ class Client(ServiceAgent):
             rate *= work.unsupported_job_loss * (
                 work.small_firm_job_loss if job.employer.small_firm else 1.0)
         averse = not job.known and job.employer.averse_to(self.profile.offence)
-        due = {"limit": self.support_until if supported else NEVER,
-               "settled": now + self.draws.exponential(30.44 * work.support_wanted_months)
+        due = (self.support_until if supported else NEVER,
+               now + self.draws.exponential(30.44 * work.support_wanted_months)
                if supported else NEVER,
-               "job_loss": now + self.draws.exponential(1.0 / rate),
-               "relapse": now + self.draws.exponential(1.0 / self._relapse_rate),
-               "discovery": now + self.draws.exponential(365.0 / work.discovery_per_year)
-               if averse and work.discovery_per_year > 0 else NEVER}
-        kind = min(due, key=due.get)
-        if not (yield from self._sleep(due[kind])):
+               now + self.draws.exponential(1.0 / rate),
+               now + self.draws.exponential(1.0 / self._relapse_rate),
+               now + self.draws.exponential(365.0 / work.discovery_per_year)
+               if averse and work.discovery_per_year > 0 else NEVER)
+        day = min(due)
+        kind = ("limit", "settled", "job_loss", "relapse", "discovery")[due.index(day)]
+        if not (yield from self._sleep(day)):
             return
         if kind == "limit":
             self._discharge(Discharge.TIME_LIMIT)
@@ -309,16 +317,18 @@ class Client(ServiceAgent):
         """Join the waiting list of the least loaded of up to eight specialists (neighbours in
         the team list from a random start)."""
         specialists = self.model.specialists
-        if len(specialists) <= 8:
-            choices = specialists
-        else:  # eight neighbours in the team list, from a random start
-            start = self.draws.integer(len(specialists))
-            choices = (specialists + specialists[:8])[start:start + 8] if start + 8 > len(
-                specialists) else specialists[start:start + 8]
-        spec = min(choices, key=lambda s: s.load)
-        self.slot = spec.caseload.request()
-        self.slot.specialist = spec
-        self.slot.callbacks.append(self._place_offered)
+        n = len(specialists)
+        start = self.draws.integer(n) if n > 8 else 0
+        spec, least = None, math.inf
+        for k in range(start, start + min(n, 8)):  # the first with fewest holding or waiting
+            choice = specialists[k % n]
+            caseload = choice.caseload
+            load = len(caseload.users) + len(caseload.queue)
+            if load < least:
+                spec, least = choice, load
+        slot = self.slot = spec.caseload.request()
+        slot.specialist = spec
+        slot.callbacks.append(self._place_offered)
         self.model.log.add(self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue),
                            spec.index)
 

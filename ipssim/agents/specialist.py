@@ -38,11 +38,6 @@ class Specialist(ServiceAgent):
         self.index = index
         self.caseload = simpy.Resource(model.env, capacity=cap)
 
-    @property
-    def load(self) -> int:
-        """Clients holding or waiting for a place."""
-        return self.caseload.count + len(self.caseload.queue)
-
 
 class Team:
     """The specialists' weekly plans, for all of them at once.
