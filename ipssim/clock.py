@@ -20,10 +20,18 @@ from simpy.events import NORMAL, URGENT
 
 
 class Environment(simpy.Environment):
-    """SimPy's environment, with events due now at normal priority kept first in, first out."""
+    """SimPy's environment, with events due now at normal priority kept first in, first out.
+
+    ``now`` is a plain attribute, set with SimPy's ``_now`` as time moves, rather than SimPy's
+    property: a regional run reads it about five million times, at 105 ns a read through the
+    property and 22 ns as an attribute.
+    """
+
+    now = 0  # shadows SimPy's property; each environment sets its own
 
     def __init__(self, initial_time: int = 0) -> None:
         super().__init__(initial_time)
+        self.now = initial_time
         self._due_now: deque[simpy.Event] = deque()
 
     def schedule(self, event: simpy.Event, priority: int = NORMAL, delay: float = 0) -> None:
@@ -44,9 +52,10 @@ class Environment(simpy.Environment):
             event = due.popleft()
         else:
             try:
-                self._now, _, _, event = heappop(queue)
+                now, _, _, event = heappop(queue)
             except IndexError:
                 raise EmptySchedule from None
+            self._now = self.now = now
         callbacks, event.callbacks = event.callbacks, None
         try:
             for callback in callbacks:
