@@ -62,6 +62,18 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     assert lead.tolist() == [1, 3, 0, 0, -1]  # care is barred to seeker 2: the oldest open lead
 
 
+def test_a_vacancy_filled_today_goes_to_no_one_else() -> None:
+    team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
+    team.lead_employer = np.array([[7, 8, 7, -1], [7, -1, -1, -1]])
+    # specialist 0 has two vacancies at employer 7 and one at 8; specialist 1 one at 7
+    filled = team.fill(np.array([0, 0, 0, 1, 0]), np.array([7, 8, 7, 7, 7]))
+    assert filled.tolist() == [True, True, True, True, False]  # a third offer at 7 finds none
+    assert team.lead_employer.tolist() == [[-1, -1, -1, -1], [-1, -1, -1, -1]]
+    team.lead_employer = np.array([[8, 7, -1, -1]])
+    assert team.fill(np.array([0, 0]), np.array([7, 7])).tolist() == [True, False]
+    assert team.lead_employer.tolist() == [[8, -1, -1, -1]]  # the lead at 8 stays open
+
+
 def _oldest_usable_lead(leads, recent, preferred, barred, pool) -> int:
     """Plain Python statement of the rule: the oldest usable lead in the preferred sector, else
     the oldest usable lead, else -1."""

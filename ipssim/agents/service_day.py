@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
 WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
-_HIRED, _DECLINED = int(Outcome.HIRED), int(Outcome.DECLINED)
+_HIRED, _DECLINED, _NOT_SELECTED = (int(o) for o in (Outcome.HIRED, Outcome.DECLINED,
+                                                       Outcome.NOT_SELECTED))
 # plain ints: numpy compares an array with an IntEnum member four times slower than with an int
 _PREPARING, _SEARCHING = int(State.PREPARING), int(State.SEARCHING)
 _IN_SERVICE = np.isin(np.arange(len(State)), IN_SERVICE)  # by state: with a specialist
@@ -141,7 +142,11 @@ class ServiceDay:
         outcome, known = self._decide(day, clients, employer, introduced, np.concatenate(
             (mine[0:5, has], mine[7:12, alone], theirs[1:6, :len(applying)]), axis=1))
         hired = outcome == _HIRED
-        got = hired[:n_lead]
+        got = hired[:n_lead]  # a view of the offers on leads
+        if np.count_nonzero(got):  # a vacancy filled earlier today goes to no one else
+            late = got.nonzero()[0][~team.fill(spec[has][got], lead[has][got])]
+            got[late] = False
+            outcome[late] = _NOT_SELECTED
         self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead],
                      got)
         if n_alone + len(applying):  # applying alone only if the lead failed
@@ -151,8 +156,6 @@ class ServiceDay:
             rest = slice(n_lead, None)
             self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
                          known[rest][keep], hired[rest][keep])
-        if np.count_nonzero(got):
-            team.fill(spec[has][got], lead[has][got])
         if community.size:
             stay = ~hired[n_lead + n_alone:] if len(applying) else np.ones(len(community), bool)
             wait = -np.log1p(-theirs[6, stay]) * 30.0 / rate

@@ -175,11 +175,17 @@ class Team:
             pick[row] = lead[first]
         return pick
 
-    def fill(self, specialist: np.ndarray, employer: np.ndarray) -> None:
-        """Vacancies filled: each closes (the first matching lead of that specialist)."""
-        for s, e in zip(specialist.tolist(), employer.tolist()):
-            row = self.lead_employer[s]
-            row[int(np.argmax(row == e))] = -1
+    def fill(self, specialist: np.ndarray, employer: np.ndarray) -> np.ndarray:
+        """Job offers on leads, in order: each fills (closes) the oldest open lead of that
+        specialist at that employer; False where none is left, the vacancy having gone to an
+        earlier applicant the same day."""
+        filled = np.zeros(len(specialist), dtype=bool)
+        for k, (s, e) in enumerate(zip(specialist.tolist(), employer.tolist())):
+            match = self.lead_employer[s] == e
+            if match.any():
+                self.lead_employer[s, int(np.argmax(match))] = -1
+                filled[k] = True
+        return filled
 
 
 def _first_per_row(mask: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
