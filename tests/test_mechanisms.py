@@ -74,6 +74,23 @@ def test_a_vacancy_filled_today_goes_to_no_one_else() -> None:
     assert team.lead_employer.tolist() == [[8, -1, -1, -1]]  # the lead at 8 stays open
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_offers_fill_leads_as_if_one_after_another(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    leads = np.where(rng.random((3, 6)) < 0.7, rng.integers(0, 4, (3, 6)), -1)
+    specialist, employer = rng.integers(0, 3, 12), rng.integers(0, 4, 12)
+    expected, table = [], leads.tolist()
+    for s, e in zip(specialist.tolist(), employer.tolist()):  # the rule, one offer at a time
+        expected.append(e in table[s])
+        if expected[-1]:
+            table[s][table[s].index(e)] = -1
+    team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
+    team.lead_employer = leads.copy()
+    assert team.fill(specialist, employer).tolist() == expected
+    assert team.lead_employer.tolist() == table
+
+
 def _oldest_usable_lead(leads, recent, preferred, barred, pool) -> int:
     """Plain Python statement of the rule: the oldest usable lead in the preferred sector, else
     the oldest usable lead, else -1."""

@@ -179,13 +179,28 @@ class Team:
         """Job offers on leads, in order: each fills (closes) the oldest open lead of that
         specialist at that employer; False where none is left, the vacancy having gone to an
         earlier applicant the same day."""
-        filled = np.zeros(len(specialist), dtype=bool)
-        for k, (s, e) in enumerate(zip(specialist.tolist(), employer.tolist())):
-            match = self.lead_employer[s] == e
-            if match.any():
-                self.lead_employer[s, int(np.argmax(match))] = -1
-                filled[k] = True
+        if len(specialist) == 0:
+            return np.zeros(0, dtype=bool)
+        # the nth offer at one specialist's employer takes the nth open lead there, if any
+        nth = _nth_of_kind(specialist * (int(employer.max()) + 1) + employer)
+        match = self.lead_employer[specialist] == employer[:, None]
+        count = match.cumsum(axis=1)
+        filled = count[:, -1] > nth
+        column = (match & (count == (nth + 1)[:, None])).argmax(axis=1)
+        self.lead_employer[specialist[filled], column[filled]] = -1
         return filled
+
+
+def _nth_of_kind(key: np.ndarray) -> np.ndarray:
+    """For each entry, how many entries before it have the same ``key``."""
+    order = np.argsort(key, kind="stable")
+    ranked = key[order]
+    start = np.ones(len(key), dtype=bool)
+    np.not_equal(ranked[1:], ranked[:-1], out=start[1:])
+    position = np.arange(len(key))
+    nth = np.empty(len(key), dtype=np.int64)
+    nth[order] = position - np.maximum.accumulate(np.where(start, position, 0))
+    return nth
 
 
 def _first_per_row(mask: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
