@@ -11,8 +11,9 @@ wakes the client when its pathway changes. A client in work or custody costs not
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 import simpy
@@ -143,12 +144,9 @@ class Client(ServiceAgent):
             self.next_review = self.entry_day + self._first_review_delay()
             self._schedule_own_application()
         self._accrue()
-        handlers = {PRISON: self._prison, COMMUNITY: self._community,
-                    WAITING: self._waiting, PREPARING: self._in_service,
-                    SEARCHING: self._in_service, WORKING: self._working,
-                    PAUSED: self._paused, CUSTODY: self._custody}
+        handlers = self._handlers
         while True:
-            yield from handlers[self.state]()
+            yield from handlers[self.state](self)
 
     def _prison(self):
         model, now = self.model, self.env.now
@@ -275,6 +273,12 @@ class Client(ServiceAgent):
         self.next_review = self.env.now if self.model.scenario.policy.through_the_gate else (
             self.env.now + self._first_review_delay())
         self._move(COMMUNITY)
+
+    # the handler of each state: one table for all clients, not a table of bound methods each
+    _handlers: ClassVar[dict[State, Callable]] = {
+        PRISON: _prison, COMMUNITY: _community, WAITING: _waiting,
+        PREPARING: _in_service, SEARCHING: _in_service, WORKING: _working,
+        PAUSED: _paused, CUSTODY: _custody}
 
     # --- what the service day hands back -----------------------------------------------------
 
