@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ipssim.events import Event
+from ipssim.ranks import rank_among_equals
 from ipssim.scenario import Scenario
 
 EVENT_NAMES = [e.name.lower() for e in Event]
@@ -51,15 +52,6 @@ def latest(ref_client: np.ndarray, ref_day: np.ndarray, client: np.ndarray,
     pos = np.searchsorted(_keys(ref_client, ref_day), _keys(client, day), side="right") - 1
     safe = np.maximum(pos, 0)
     return np.where((pos >= 0) & (ref_client[safe] == client), pos, -1)
-
-
-def _rank(client: np.ndarray) -> np.ndarray:
-    """How many earlier rows each row's client has (rows in time order)."""
-    order = np.argsort(client, kind="stable")
-    ordered = client[order]
-    rank = np.empty(len(client), dtype=np.int64)
-    rank[order] = np.arange(len(client)) - np.searchsorted(ordered, ordered)
-    return rank
 
 
 class ReviewLog:
@@ -130,12 +122,12 @@ class ReviewLog:
         starts, ends = self.of(Event.JOB_START), self.of(Event.JOB_END)
         end = np.full(len(starts.day), self.end_day, dtype=np.int64)
         if len(ends.day):
-            end_keys = _keys(ends.client, _rank(ends.client))
+            end_keys = _keys(ends.client, rank_among_equals(ends.client))
             order = np.argsort(end_keys)
             pos = np.minimum(np.searchsorted(end_keys[order], _keys(starts.client,
-                                                                    _rank(starts.client))),
+                                                                    rank_among_equals(starts.client))),
                              len(order) - 1)
-            hit = end_keys[order][pos] == _keys(starts.client, _rank(starts.client))
+            hit = end_keys[order][pos] == _keys(starts.client, rank_among_equals(starts.client))
             end[hit] = ends.day[order[pos[hit]]]
         keep = starts.specialist >= 0
         order = np.lexsort((starts.day[keep], starts.client[keep]))

@@ -15,6 +15,7 @@ import simpy
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.events import Event
+from ipssim.ranks import rank_among_equals, rank_in_runs
 from ipssim.scenario import SECTORS, Scenario
 from ipssim.streams import Streams, integers
 
@@ -109,7 +110,7 @@ class Team:
         draws = self.streams.uniforms(busy, 4 * most)  # the same count for everyone, every week
         who = np.repeat(busy, contacts[busy])  # one row per contact, specialist by specialist
         column = np.repeat(np.arange(len(busy)), contacts[busy])
-        nth = np.arange(len(who)) - np.searchsorted(who, who)
+        nth = rank_in_runs(who)
         u = [draws[4 * nth + k, column] for k in range(4)]
         known = self._n_known[who]
         revisit = (known > 0) & (u[0] < REVISIT_SHARE)
@@ -162,7 +163,7 @@ class Team:
         # one row per open slot of each seeker's specialist: the first ``_n_leads`` columns
         count = self._n_leads[specialist]
         seeker = np.repeat(np.arange(len(specialist)), count)
-        column = np.arange(len(seeker)) - np.repeat(np.cumsum(count) - count, count)
+        column = rank_in_runs(seeker)
         lead = self.lead_employer[specialist[seeker], column]
         safe = np.maximum(lead, 0)
         ok = (lead >= 0) & ~_any_last(recent[seeker] == lead[:, None])
@@ -182,25 +183,13 @@ class Team:
         if len(specialist) == 0:
             return np.zeros(0, dtype=bool)
         # the nth offer at one specialist's employer takes the nth open lead there, if any
-        nth = _nth_of_kind(specialist * (int(employer.max()) + 1) + employer)
+        nth = rank_among_equals(specialist * (int(employer.max()) + 1) + employer)
         match = self.lead_employer[specialist] == employer[:, None]
         count = match.cumsum(axis=1)
         filled = count[:, -1] > nth
         column = (match & (count == (nth + 1)[:, None])).argmax(axis=1)
         self.lead_employer[specialist[filled], column[filled]] = -1
         return filled
-
-
-def _nth_of_kind(key: np.ndarray) -> np.ndarray:
-    """For each entry, how many entries before it have the same ``key``."""
-    order = np.argsort(key, kind="stable")
-    ranked = key[order]
-    start = np.ones(len(key), dtype=bool)
-    np.not_equal(ranked[1:], ranked[:-1], out=start[1:])
-    position = np.arange(len(key))
-    nth = np.empty(len(key), dtype=np.int64)
-    nth[order] = position - np.maximum.accumulate(np.where(start, position, 0))
-    return nth
 
 
 def _first_per_row(mask: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +214,7 @@ def _any_last(mask: np.ndarray) -> np.ndarray:
 def _slots(count: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where values appended to rows ``rows`` (sorted) of a ragged table with ``count`` entries
     per row go, and the new counts."""
-    slot = count[rows] + np.arange(len(rows)) - np.searchsorted(rows, rows)
+    slot = count[rows] + rank_in_runs(rows)
     return slot, count + np.bincount(rows, minlength=len(count))
 
 
