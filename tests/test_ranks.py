@@ -1,0 +1,26 @@
+"""Ranks among equal values, against counting in plain Python."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ipssim.ranks import rank_among_equals, rank_in_runs
+
+KEYS = st.lists(st.integers(-3, 6), max_size=60)
+
+
+def _counted(keys: list[int]) -> list[int]:
+    return [keys[:i].count(k) for i, k in enumerate(keys)]
+
+
+@given(KEYS)
+def test_rank_in_runs_counts_equal_keys_before_each(keys: list[int]) -> None:
+    keys = sorted(keys)
+    assert rank_in_runs(np.array(keys, dtype=np.int64)).tolist() == _counted(keys)
+
+
+@given(KEYS)
+def test_rank_among_equals_counts_equal_keys_before_each_in_any_order(keys: list[int]) -> None:
+    assert rank_among_equals(np.array(keys, dtype=np.int64)).tolist() == _counted(keys)
