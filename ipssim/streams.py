@@ -94,7 +94,7 @@ class Streams:
         self._base = int(state.generate_state(1, np.uint64)[0])
         self._keys_list: list[int] = []
         self._keys = np.zeros(0, dtype=np.uint64)
-        self._count = array("Q")  # Python-speed scalar access; numpy views it for vector draws
+        self._count = array("Q")  # Python-speed scalar access (``Draws``); numpy views it too
         self._count_view = np.zeros(0, dtype=np.uint64)
 
     def extend(self, n: int) -> None:
@@ -107,13 +107,6 @@ class Streams:
         self._count_view = np.zeros(0, dtype=np.uint64)  # release the buffer before resizing
         self._count.extend([0] * n)
         self._count_view = np.frombuffer(self._count, dtype=np.uint64)
-
-    def uniform(self, i: int) -> float:
-        """Agent ``i``'s next uniform number in [0, 1)."""
-        count = self._count
-        k = count[i]
-        count[i] = k + 1
-        return (_mix((self._keys_list[i] + k * _GAMMA) & _MASK) >> 11) * 2.0**-53
 
     def uniforms(self, agents: np.ndarray, k: int | None = None) -> np.ndarray:
         """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
@@ -138,28 +131,33 @@ def integers(u, n):
 
 
 class Draws:
-    """Scalar draws from one agent's stream."""
+    """Scalar draws from one agent's stream, one at a time (over a million in a regional run),
+    so the agent's key and the counter table are held here rather than looked up each time."""
 
-    __slots__ = ("_i", "_streams")
+    __slots__ = ("_count", "_i", "_key")
 
     def __init__(self, streams: Streams, i: int) -> None:
-        self._streams = streams
+        self._count = streams._count
+        self._key = streams._keys_list[i]
         self._i = i
 
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
-        return self._streams.uniform(self._i)
+        count, i = self._count, self._i
+        k = count[i]
+        count[i] = k + 1
+        return (_mix((self._key + k * _GAMMA) & _MASK) >> 11) * 2.0**-53
 
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""
-        return self._streams.uniform(self._i) < p
+        return self.uniform() < p
 
     def exponential(self, mean: float) -> float:
         """An exponential duration with this mean (``inf`` for an infinite mean)."""
         if mean == math.inf:
             return math.inf
-        return -math.log(1.0 - self._streams.uniform(self._i)) * mean
+        return -math.log(1.0 - self.uniform()) * mean
 
     def integer(self, n: int) -> int:
         """A whole number in [0, n)."""
-        return min(int(self._streams.uniform(self._i) * n), n - 1)
+        return min(int(self.uniform() * n), n - 1)

@@ -15,7 +15,7 @@ from ipssim.agents.specialist import Team, _any_last, _put, _slots
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
 from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Scenario
-from ipssim.streams import Stream, Streams, replication_seed
+from ipssim.streams import Draws, Stream, Streams, replication_seed
 
 
 def test_a_stream_gives_the_same_numbers_drawn_alone_or_in_a_batch() -> None:
@@ -24,10 +24,10 @@ def test_a_stream_gives_the_same_numbers_drawn_alone_or_in_a_batch() -> None:
     alone.extend(50)
     batched.extend(20)
     batched.extend(30)  # streams made in two batches are the same streams
-    one_by_one = [[alone.uniform(i) for _ in range(3)] for i in (4, 33)]
+    one_by_one = [[Draws(alone, i).uniform() for _ in range(3)] for i in (4, 33)]
     together = batched.uniforms(np.array([4, 33]), 3)
     assert np.array_equal(np.array(one_by_one), together.T)
-    assert batched.uniform(4) == alone.uniform(4)  # counters moved alike
+    assert Draws(batched, 4).uniform() == Draws(alone, 4).uniform()  # counters moved alike
 
 
 def test_streams_are_uniform_and_independent_across_agents() -> None:
