@@ -13,11 +13,15 @@ numbers) and before everything else.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from heapq import heappop, heappush
+from itertools import repeat
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT
+
+_ONCE, _FOREVER = (None,), repeat(None)  # turns of ``Environment._process``
 
 
 class Environment(simpy.Environment):
@@ -52,29 +56,58 @@ class Environment(simpy.Environment):
 
     def step(self) -> None:
         """Process the next event, as SimPy's ``step`` does."""
-        queue, urgent, due = self._queue, self._urgent_now, self._due_now
-        if urgent and not (queue and queue[0][0] == self._now and queue[0][1] <= URGENT):
-            event = urgent.popleft()
-        elif due and not (queue and queue[0][0] == self._now and queue[0][1] <= NORMAL):
-            event = due.popleft()
-        else:
-            try:
-                now, _, _, event = heappop(queue)
-            except IndexError:
-                raise EmptySchedule from None
-            self._now = self.now = now
-        callbacks, event.callbacks = event.callbacks, None
+        self._process(_ONCE)
+
+    def run(self, until: float | simpy.Event | None = None) -> object:
+        """SimPy's ``run``: until an event, a time, or no events are left. SimPy's loop calls
+        ``step`` once per event; this one processes every event in one call of ``_process``."""
+        if until is not None:
+            if not isinstance(until, simpy.Event):
+                at = until if isinstance(until, int) else float(until)
+                if at <= self.now:
+                    raise ValueError(f"until ({at}) must be greater than the current simulation time")
+                until = simpy.Event(self)
+                until._ok, until._value = True, None
+                self.schedule(until, URGENT, at - self.now)  # before every other event at ``at``
+            elif until.callbacks is None:  # already processed
+                return until.value
+            until.callbacks.append(StopSimulation.callback)
         try:
-            for callback in callbacks:
-                callback(event)
-        except StopSimulation:  # as SimPy does: the rest run when the simulation resumes
-            event.callbacks = callbacks[callbacks.index(callback) + 1:]
-            self.schedule(event, URGENT - 1)
-            raise
-        if not event._ok and not hasattr(event, "_defused"):
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            raise exc
+            self._process(_FOREVER)
+        except StopSimulation as exc:
+            return exc.args[0]
+        except EmptySchedule:
+            if until is not None:
+                raise RuntimeError(f'No scheduled events left but "until" event was not '
+                                   f"triggered: {until}") from None
+        return None
+
+    def _process(self, turns: Iterable[None]) -> None:
+        """Process the next event, once per turn, as SimPy's ``step`` does."""
+        queue, urgent, due = self._queue, self._urgent_now, self._due_now
+        for _ in turns:
+            if urgent and not (queue and queue[0][0] == self._now and queue[0][1] <= URGENT):
+                event = urgent.popleft()
+            elif due and not (queue and queue[0][0] == self._now and queue[0][1] <= NORMAL):
+                event = due.popleft()
+            else:
+                try:
+                    now, _, _, event = heappop(queue)
+                except IndexError:
+                    raise EmptySchedule from None
+                self._now = self.now = now
+            callbacks, event.callbacks = event.callbacks, None
+            try:
+                for callback in callbacks:
+                    callback(event)
+            except StopSimulation:  # as SimPy does: the rest run when the simulation resumes
+                event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                self.schedule(event, URGENT - 1)
+                raise
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
 
 
 class Clock:
