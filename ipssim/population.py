@@ -7,7 +7,7 @@ so two scenarios run with one seed hold the same people wherever their distribut
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,9 +23,9 @@ RECIDIVISM_DRAWS = 4  # reoffence thresholds drawn up front (more are drawn if n
 _COLUMNS = 18 + RECIDIVISM_DRAWS
 
 
-@dataclass(slots=True, frozen=True)
-class Profile:
-    """What a client brings: fixed at entry."""
+class Profile(NamedTuple):
+    """What a client brings: fixed at entry (a named tuple: made in a fifth of the time a frozen
+    dataclass takes, 100,000 times in a regional run)."""
 
     index: int
     wants_work: bool
@@ -79,7 +79,7 @@ def draw_clients(rng: np.random.Generator, first: int, n: int, pop: Population, 
         raise ScenarioError(f"entry.wants_work_only: fewer than 1 in {MAX_SCREENING_ROUNDS} people "
                             "want work in this population, so no trial cohort can be enrolled; "
                             "raise population.work_interest")
-    return [replace(p, index=first + i) for i, p in enumerate(enrolled[:n])]
+    return [p._replace(index=first + i) for i, p in enumerate(enrolled[:n])]
 
 
 def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
@@ -105,7 +105,7 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
                confidence.tolist(), (u[:, 12] < pop.housing_unstable_share).tolist(), risk.tolist(),
                integers(u[:, 14], len(SECTORS)).tolist(),
                u[:, 15].tolist(), u[:, 17].tolist(), map(tuple, thresholds.tolist()))
-    return [Profile(*row) for row in rows]
+    return list(map(Profile._make, rows))
 
 
 def annual_to_daily_rate(per_year: float) -> float:
