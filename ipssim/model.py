@@ -84,7 +84,9 @@ class IPSModel(mesa.Model):
         self.team = Team(self.specialists, Streams(root, Stream.SPECIALIST), scenario)
         clinician_streams = Streams(root, Stream.CLINICIAN)
         clinician_streams.extend(scenario.clinicians.care_coordinators)
-        self.clinicians = [Clinician(self, i, Draws(clinician_streams, i), scenario.clinicians)
+        self.beliefs = np.zeros(scenario.clinicians.care_coordinators)
+        self.clinicians = [Clinician(self, i, Draws(clinician_streams, i), scenario.clinicians,
+                                     self.beliefs)
                            for i in range(scenario.clinicians.care_coordinators)]
         self.clients: list[Client] = []
         self.roster = Roster(scenario)
@@ -111,8 +113,7 @@ class IPSModel(mesa.Model):
             self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
         if self.scenario.clinicians.committed_leader:
             self.team_climate += LEADER_PULL * (1.0 - self.team_climate)
-        for clinician in self.clinicians:
-            clinician.step()
+        Clinician.drift(self.beliefs, self.team_climate, self.scenario.clinicians)
         self.team.plan_week(start, self.employer_pool, self.log)
         self.env.run(until=start + DAYS_PER_WEEK)
         self.week += 1

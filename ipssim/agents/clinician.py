@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.events import Screen
@@ -20,19 +21,29 @@ SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptom
 
 
 class Clinician(ServiceAgent):
-    """A care coordinator whose belief in work moves with the team's climate."""
+    """A care coordinator whose belief in work moves with the team's climate.
 
-    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians) -> None:
+    Beliefs are held in one array for the team (``beliefs``), which ``drift`` moves each week
+    in one pass: a regional run has 4,000 clinicians.
+    """
+
+    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians,
+                 beliefs: np.ndarray) -> None:
         super().__init__(model)
         self.index = index
         self.draws = draws
-        self.belief = min(1.0, max(0.0, cfg.belief_in_work_mean + 0.3 * (draws.uniform() - 0.5)))
+        self.beliefs = beliefs
+        beliefs[index] = min(1.0, max(0.0, cfg.belief_in_work_mean + 0.3 * (draws.uniform() - 0.5)))
         self.knowledge = TRAINING_BOOST if cfg.training else 0.0
 
-    def step(self) -> None:
-        """Weekly: belief drifts toward the team's climate (attitudes spread)."""
-        spread = self.model.scenario.clinicians.attitude_spread
-        self.belief += spread * (self.model.team_climate - self.belief)
+    @property
+    def belief(self) -> float:
+        return float(self.beliefs[self.index])
+
+    @staticmethod
+    def drift(beliefs: np.ndarray, climate: float, cfg: Clinicians) -> None:
+        """Weekly: every clinician's belief drifts toward the team's climate (attitudes spread)."""
+        beliefs += cfg.attitude_spread * (climate - beliefs)
 
     def screen(self, client: Client, day: int) -> Screen | None:
         """The eligibility criterion a client fails when zero exclusion is off, or None."""
