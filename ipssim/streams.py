@@ -43,13 +43,6 @@ _GAMMA = 0x9E3779B97F4A7C15
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 
 
-def _mix(z: int) -> int:
-    """SplitMix64's finaliser on a Python int."""
-    z = ((z ^ (z >> 30)) * _M1) & _MASK
-    z = ((z ^ (z >> 27)) * _M2) & _MASK
-    return z ^ (z >> 31)
-
-
 # 0-d arrays, not numpy scalars: numpy takes them as operands in about two thirds of the time
 _S30, _S27, _S31, _S11 = (np.array(k, dtype=np.uint64) for k in (30, 27, 31, 11))
 _UM1, _UM2, _UGAMMA = (np.array(k, dtype=np.uint64) for k in (_M1, _M2, _GAMMA))
@@ -100,10 +93,11 @@ class Streams:
     def extend(self, n: int) -> None:
         """Make streams for ``n`` more agents."""
         first = len(self._keys_list)
-        new = [_mix((self._base + _mix((i + 1) * _GAMMA & _MASK)) & _MASK)
-               for i in range(first, first + n)]
-        self._keys_list += new
-        self._keys = np.concatenate([self._keys, np.array(new, dtype=np.uint64)])
+        new = _mix_array(np.arange(first + 1, first + n + 1, dtype=np.uint64) * _UGAMMA)
+        new += np.uint64(self._base)
+        _mix_array(new)
+        self._keys_list += new.tolist()
+        self._keys = np.concatenate([self._keys, new])
         self._count_view = np.zeros(0, dtype=np.uint64)  # release the buffer before resizing
         self._count.extend([0] * n)
         self._count_view = np.frombuffer(self._count, dtype=np.uint64)
@@ -146,7 +140,10 @@ class Draws:
         count, i = self._count, self._i
         k = count[i]
         count[i] = k + 1
-        return (_mix((self._key + k * _GAMMA) & _MASK) >> 11) * 2.0**-53
+        z = (self._key + k * _GAMMA) & _MASK  # SplitMix64, as ``_mix_array`` on one number
+        z = ((z ^ (z >> 30)) * _M1) & _MASK
+        z = ((z ^ (z >> 27)) * _M2) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * 2.0**-53
 
     def chance(self, p: float) -> bool:
         """True with probability ``p``."""
