@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+LINEAR_FROM = 500  # keys; measured crossover between 400 and 800
+
 
 def rank_in_runs(keys: np.ndarray) -> np.ndarray:
     """For sorted ``keys``, how many entries before each have the same value: each index less
-    the index where its run of equal keys starts (linear, unlike ``searchsorted``: 48 us
-    against 207 us at 10,000 keys)."""
+    the index where its run of equal keys starts. Binary search finds the starts fastest for a
+    few hundred keys; beyond that a linear pass wins (48 us against 207 us at 10,000 keys)."""
     index = np.arange(len(keys))
-    if len(keys) == 0:
-        return index
+    if len(keys) < LINEAR_FROM:
+        return index - keys.searchsorted(keys)
     starts = np.empty(len(keys), dtype=bool)
     starts[0] = True
     np.not_equal(keys[1:], keys[:-1], out=starts[1:])

@@ -6,16 +6,17 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipssim.ranks import rank_among_equals, rank_in_runs
+from ipssim.ranks import LINEAR_FROM, rank_among_equals, rank_in_runs
 
 KEYS = st.lists(st.integers(-3, 6), max_size=60)
+MANY_KEYS = st.lists(st.integers(0, 40), min_size=LINEAR_FROM, max_size=LINEAR_FROM + 200)
 
 
 def _counted(keys: list[int]) -> list[int]:
     return [keys[:i].count(k) for i, k in enumerate(keys)]
 
 
-@given(KEYS)
+@given(KEYS | MANY_KEYS)
 def test_rank_in_runs_counts_equal_keys_before_each(keys: list[int]) -> None:
     keys = sorted(keys)
     assert rank_in_runs(np.array(keys, dtype=np.int64)).tolist() == _counted(keys)
