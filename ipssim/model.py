@@ -86,7 +86,7 @@ class IPSModel(mesa.Model):
         clinician_streams.extend(scenario.clinicians.care_coordinators)
         self.beliefs = np.zeros(scenario.clinicians.care_coordinators)
         self.clinicians = [Clinician(self, i, Draws(clinician_streams, i), scenario.clinicians,
-                                     self.beliefs)
+                                     self.beliefs, scenario.service.integration)
                            for i in range(scenario.clinicians.care_coordinators)]
         self.clients: list[Client] = []
         self.roster = Roster(scenario)

@@ -174,7 +174,7 @@ class Client(ServiceAgent):
         review = self.next_review if self.wants_work and self.model.specialists else NEVER
         if not (yield from self._sleep(review)):
             return
-        self.next_review = self.env.now + self._review_interval()
+        self.next_review = self.env.now + self.clinician.review_days
         if self._referred():
             self._request_place()
             self._move(WAITING)
@@ -189,7 +189,7 @@ class Client(ServiceAgent):
                 self.slot.cancel()
                 self.slot = None
                 self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
-                self.next_review = self.env.now + self._review_interval()
+                self.next_review = self.env.now + self.clinician.review_days
                 self._move(COMMUNITY)
                 return
             if self.state is not WAITING or not self.slot.triggered:
@@ -390,7 +390,7 @@ class Client(ServiceAgent):
         self.roster.specialist[self.index] = -1
         self.roster.follow_day[self.index] = NEVER_DAY
         self.support_until = NEVER
-        self.next_review = self.env.now + self._review_interval()
+        self.next_review = self.env.now + self.clinician.review_days
         if self.state is not WORKING:
             self._move(COMMUNITY)
 
@@ -554,9 +554,5 @@ class Client(ServiceAgent):
         a = self._boost / (2.0 * FADE_DAYS)
         return math.ceil(self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0))))
 
-    def _review_interval(self) -> float:
-        clinicians = self.model.scenario.clinicians
-        return 7.0 * clinicians.review_interval_weeks * (1.0 - 0.5 * self.model.scenario.service.integration)
-
     def _first_review_delay(self) -> float:
-        return 7.0 + self.profile.clinician_draw * self._review_interval()
+        return 7.0 + self.profile.clinician_draw * self.clinician.review_days

@@ -28,11 +28,13 @@ class Clinician(ServiceAgent):
     """
 
     def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians,
-                 beliefs: np.ndarray) -> None:
+                 beliefs: np.ndarray, integration: float) -> None:
         super().__init__(model)
         self.index = index
         self.draws = draws
         self.beliefs = beliefs
+        # days between reviews of a client; a specialist in the team's meetings brings them closer
+        self.review_days = 7.0 * cfg.review_interval_weeks * (1.0 - 0.5 * integration)
         beliefs[index] = min(1.0, max(0.0, cfg.belief_in_work_mean + 0.3 * (draws.uniform() - 0.5)))
         self.knowledge = TRAINING_BOOST if cfg.training else 0.0
 
