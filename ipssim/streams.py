@@ -63,9 +63,9 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _step(k: int) -> np.ndarray:
-    """``k`` as a 0-d uint64 array."""
-    return np.array(k, dtype=np.uint64)
+def _advance(k: int) -> np.ndarray:
+    """``k`` steps of gamma (modulo 2**64) as a 0-d uint64 array."""
+    return np.array(k * _GAMMA & _MASK, dtype=np.uint64)
 
 
 @cache
@@ -75,43 +75,39 @@ def _gamma_steps(k: int) -> np.ndarray:
 
 
 class Streams:
-    """One counter-based stream per agent of a kind, drawn one at a time or for many at once.
+    """One SplitMix64 stream per agent of a kind, drawn one at a time or for many at once.
 
-    Draw ``k`` of agent ``i`` is SplitMix64 at counter ``k`` from a key fixed by the replication,
-    the kind and ``i``; so an agent's numbers are its own whatever else happens, and a day's
-    meetings can draw for thousands of clients in one vectorised call.
+    Agent ``i``'s stream starts from a key fixed by the replication, the kind and ``i``, and each
+    draw moves its state on by the constant gamma, so draw ``k`` is the finaliser of key plus k
+    gamma: an agent's numbers are its own whatever else happens, and a day's meetings can draw
+    for thousands of clients in one vectorised call.
     """
 
     def __init__(self, root: np.random.SeedSequence, stream: Stream) -> None:
         state = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, stream))
         self._base = int(state.generate_state(1, np.uint64)[0])
-        self._keys_list: list[int] = []
-        self._keys = np.zeros(0, dtype=np.uint64)
-        self._count = array("Q")  # Python-speed scalar access (``Draws``); numpy views it too
-        self._count_view = np.zeros(0, dtype=np.uint64)
+        self._state = array("Q")  # Python-speed scalar access (``Draws``); numpy views it too
+        self._state_view = np.zeros(0, dtype=np.uint64)
 
     def extend(self, n: int) -> None:
         """Make streams for ``n`` more agents."""
-        first = len(self._keys_list)
-        new = _mix_array(np.arange(first + 1, first + n + 1, dtype=np.uint64) * _UGAMMA)
-        new += np.uint64(self._base)
-        _mix_array(new)
-        self._keys_list += new.tolist()
-        self._keys = np.concatenate([self._keys, new])
-        self._count_view = np.zeros(0, dtype=np.uint64)  # release the buffer before resizing
-        self._count.extend([0] * n)
-        self._count_view = np.frombuffer(self._count, dtype=np.uint64)
+        first = len(self._state)
+        keys = _mix_array(np.arange(first + 1, first + n + 1, dtype=np.uint64) * _UGAMMA)
+        keys += np.uint64(self._base)
+        _mix_array(keys)
+        self._state_view = np.zeros(0, dtype=np.uint64)  # release the buffer before resizing
+        self._state.frombytes(keys.tobytes())
+        self._state_view = np.frombuffer(self._state, dtype=np.uint64)
 
     def uniforms(self, agents: np.ndarray, k: int | None = None) -> np.ndarray:
         """The next uniform number of each agent in ``agents`` (no agent twice), or with ``k``
         an array of shape (k, len(agents)): each agent's next ``k`` numbers in turn."""
         if len(agents) == 0:  # common at team scale: a day with no one due
             return np.zeros(0 if k is None else (k, 0))
-        count = self._count_view[agents]
-        self._count_view[agents] = count + _step(1 if k is None else k)
-        count *= _UGAMMA
-        count += self._keys[agents]
-        z = count if k is None else count + _gamma_steps(k)  # counters count, count + 1, ...
+        z = self._state_view[agents]
+        self._state_view[agents] = z + _advance(1 if k is None else k)
+        if k is not None:
+            z = z + _gamma_steps(k)  # states z, z + gamma, ...
         _mix_array(z)
         z >>= _S11
         u = z.astype(np.float64)
@@ -121,27 +117,26 @@ class Streams:
 
 def integers(u, n):
     """Whole numbers in [0, n) from uniforms ``u`` (``n`` one number or one per uniform)."""
-    return np.minimum((u * n).astype(np.int64), np.maximum(n - 1, 0))
+    top = max(n - 1, 0) if isinstance(n, int) else np.maximum(n - 1, 0)
+    return np.minimum((u * n).astype(np.int64), top)
 
 
 class Draws:
     """Scalar draws from one agent's stream, one at a time (over a million in a regional run),
-    so the agent's key and the counter table are held here rather than looked up each time."""
+    so the agent's index and the state table are held here rather than looked up each time."""
 
-    __slots__ = ("_count", "_i", "_key")
+    __slots__ = ("_i", "_state")
 
     def __init__(self, streams: Streams, i: int) -> None:
-        self._count = streams._count
-        self._key = streams._keys_list[i]
+        self._state = streams._state
         self._i = i
 
     def uniform(self) -> float:
         """A uniform number in [0, 1)."""
-        count, i = self._count, self._i
-        k = count[i]
-        count[i] = k + 1
-        z = (self._key + k * _GAMMA) & _MASK  # SplitMix64, as ``_mix_array`` on one number
-        z = ((z ^ (z >> 30)) * _M1) & _MASK
+        state, i = self._state, self._i
+        z = state[i]
+        state[i] = (z + _GAMMA) & _MASK
+        z = ((z ^ (z >> 30)) * _M1) & _MASK  # SplitMix64's finaliser, as ``_mix_array``
         z = ((z ^ (z >> 27)) * _M2) & _MASK
         return ((z ^ (z >> 31)) >> 11) * 2.0**-53
 
