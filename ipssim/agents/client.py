@@ -61,7 +61,7 @@ class Wake(simpy.Event):
     an alarm); alarms that ring after it are ignored."""
 
     def ring(self, _day: simpy.Event) -> None:
-        """An alarm day came (``triggered`` read directly: this runs about a million times)."""
+        """An alarm day came (``triggered`` read directly: 77,273 alarms at 20,000 clients)."""
         if self._value is PENDING:
             self.succeed(True)
 

@@ -40,6 +40,7 @@ class Clinician(ServiceAgent):
 
     @property
     def belief(self) -> float:
+        """Belief in work, 0 to 1."""
         return float(self.beliefs[self.index])
 
     @staticmethod
