@@ -123,11 +123,10 @@ class ReviewLog:
         end = np.full(len(starts.day), self.end_day, dtype=np.int64)
         if len(ends.day):
             end_keys = _keys(ends.client, rank_among_equals(ends.client))
+            start_keys = _keys(starts.client, rank_among_equals(starts.client))
             order = np.argsort(end_keys)
-            pos = np.minimum(np.searchsorted(end_keys[order], _keys(starts.client,
-                                                                    rank_among_equals(starts.client))),
-                             len(order) - 1)
-            hit = end_keys[order][pos] == _keys(starts.client, rank_among_equals(starts.client))
+            pos = np.minimum(np.searchsorted(end_keys[order], start_keys), len(order) - 1)
+            hit = end_keys[order][pos] == start_keys
             end[hit] = ends.day[order[pos[hit]]]
         keep = starts.specialist >= 0
         order = np.lexsort((starts.day[keep], starts.client[keep]))

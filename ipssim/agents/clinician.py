@@ -31,7 +31,6 @@ class Clinician(ServiceAgent):
                  beliefs: np.ndarray, integration: float) -> None:
         super().__init__(model)
         self.index = index
-        self.draws = draws
         self.beliefs = beliefs
         # days between reviews of a client; a specialist in the team's meetings brings them closer
         self.review_days = 7.0 * cfg.review_interval_weeks * (1.0 - 0.5 * integration)

@@ -15,7 +15,7 @@ import simpy
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.events import Event
-from ipssim.ranks import rank_among_equals, rank_in_runs
+from ipssim.ranks import rank_among_equals, rank_in_runs, run_starts
 from ipssim.scenario import SECTORS, Scenario
 from ipssim.streams import Streams, integers
 
@@ -196,8 +196,7 @@ def _first_per_row(mask: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.nd
     """The first true entry of ``mask`` in each run of equal ``row`` (sorted), and that row."""
     where = mask.nonzero()[0]
     rows = row[where]
-    first = np.ones(len(where), dtype=bool)
-    np.not_equal(rows[1:], rows[:-1], out=first[1:])
+    first = run_starts(rows)
     return where[first], rows[first]
 
 
