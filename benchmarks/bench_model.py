@@ -11,7 +11,8 @@ shared machine slows both runs of a pair, but may spare the best of one side and
 "cpu s" is the process's CPU time for the best run: wall time beyond it is time the machine gave
 to something else. "gc s" is the garbage collection that frees the best run's model once it is
 over (objects the process held before the run left out): outside the timed run, since the
-collector is paused during it as in ``run_one``, but a user pays it once per replication. The regional run is timed ``--regional-runs`` times (each followed by a
+collector is paused during it as in ``run_one``, but a user pays it once per replication. The
+regional run is timed ``--regional-runs`` times (each followed by a
 Boltzmann run); its best and median times are both printed, since on a shared machine the same
 code's time has been seen to move by a third from one hour to the next.
 
@@ -42,11 +43,17 @@ SIZES = {"team": (500, 104), "1k": (1_000, 156), "regional": (100_000, 156)}
 def scenario(clients: int, weeks: int):
     from ipssim import scenario as scenarios
 
-    return scenarios.load(ROOT / "scenarios" / "base.toml", [
-        "entry.mode=cohort", f"entry.cohort_size={clients}", f"run.horizon_weeks={weeks}",
-        f"service.specialists={max(1, clients // 30)}",
-        f"clinicians.care_coordinators={max(1, clients // 25)}",
-        f"employers.count={max(400, clients)}"])
+    return scenarios.load(
+        ROOT / "scenarios" / "base.toml",
+        [
+            "entry.mode=cohort",
+            f"entry.cohort_size={clients}",
+            f"run.horizon_weeks={weeks}",
+            f"service.specialists={max(1, clients // 30)}",
+            f"clinicians.care_coordinators={max(1, clients // 25)}",
+            f"employers.count={max(400, clients)}",
+        ],
+    )
 
 
 def boltzmann_us_per_agent_step(seed: int) -> float:
@@ -72,8 +79,13 @@ def ipssim_run(s) -> dict:
         built = time.perf_counter()
         model.run()
         done = time.perf_counter()
-    row = {"build_s": built - start, "run_s": done - built, "total_s": done - start,
-           "cpu_s": time.process_time() - cpu, "events": len(model.log)}
+    row = {
+        "build_s": built - start,
+        "run_s": done - built,
+        "total_s": done - start,
+        "cpu_s": time.process_time() - cpu,
+        "events": len(model.log),
+    }
     del model
     start = time.perf_counter()
     gc.collect()  # the model's cycles: paid once the run is over, here and not in the Boltzmann run
@@ -103,11 +115,19 @@ def measure(size: str, repeat: int, regional_runs: int) -> dict:
         mesa_best = min(mesa_best, mesa)
         if k < runs:
             paired.append(row["total_s"] / client_weeks * 1e6 / mesa)
-    return {"size": size, "clients": clients, "weeks": weeks, "client_weeks": client_weeks,
-            **best, "us_per_client_week": best["total_s"] / client_weeks * 1e6,
-            "peak_rss_mib": peak, "boltzmann_us_per_agent_step": mesa_best,
-            "paired_ratio": statistics.median(paired), "median_total_s": statistics.median(times),
-            "runs": runs}
+    return {
+        "size": size,
+        "clients": clients,
+        "weeks": weeks,
+        "client_weeks": client_weeks,
+        **best,
+        "us_per_client_week": best["total_s"] / client_weeks * 1e6,
+        "peak_rss_mib": peak,
+        "boltzmann_us_per_agent_step": mesa_best,
+        "paired_ratio": statistics.median(paired),
+        "median_total_s": statistics.median(times),
+        "runs": runs,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,29 +142,49 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     for size in args.sizes.split(","):
-        done = subprocess.run([sys.executable, __file__, "--one", size, "--repeat",
-                               str(args.repeat), "--regional-runs", str(args.regional_runs)],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                size,
+                "--repeat",
+                str(args.repeat),
+                "--regional-runs",
+                str(args.regional_runs),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"{platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.machine()}, one core per configuration")
-    print(f"{'size':<9}{'clients':>9}{'weeks':>6}{'events':>11}{'build s':>9}{'run s':>9}"
-          f"{'cpu s':>8}{'gc s':>7}{'us/client-wk':>14}{'peak MiB':>10}{'mesa us/agent-step':>20}"
-          f"{'ratio':>7}{'paired':>8}")
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}, one core per configuration"
+    )
+    print(
+        f"{'size':<9}{'clients':>9}{'weeks':>6}{'events':>11}{'build s':>9}{'run s':>9}"
+        f"{'cpu s':>8}{'gc s':>7}{'us/client-wk':>14}{'peak MiB':>10}{'mesa us/agent-step':>20}"
+        f"{'ratio':>7}{'paired':>8}"
+    )
     for r in rows:
         ratio = r["us_per_client_week"] / r["boltzmann_us_per_agent_step"]
-        print(f"{r['size']:<9}{r['clients']:>9,}{r['weeks']:>6}{r['events']:>11,}"
-              f"{r['build_s']:>9.2f}{r['run_s']:>9.2f}{r['cpu_s']:>8.2f}{r['gc_s']:>7.2f}"
-              f"{r['us_per_client_week']:>14.2f}{r['peak_rss_mib']:>10.0f}"
-              f"{r['boltzmann_us_per_agent_step']:>20.2f}{ratio:>7.2f}{r['paired_ratio']:>8.2f}")
+        print(
+            f"{r['size']:<9}{r['clients']:>9,}{r['weeks']:>6}{r['events']:>11,}"
+            f"{r['build_s']:>9.2f}{r['run_s']:>9.2f}{r['cpu_s']:>8.2f}{r['gc_s']:>7.2f}"
+            f"{r['us_per_client_week']:>14.2f}{r['peak_rss_mib']:>10.0f}"
+            f"{r['boltzmann_us_per_agent_step']:>20.2f}{ratio:>7.2f}{r['paired_ratio']:>8.2f}"
+        )
     by = {r["size"]: r for r in rows}
     if "1k" in by and "regional" in by:
         growth = by["regional"]["us_per_client_week"] / by["1k"]["us_per_client_week"]
         print(f"cost per client-week at 100,000 / at 1,000: {growth:.2f} (target <= 1.5)")
     if "regional" in by:
         r = by["regional"]
-        print(f"regional run: best {r['total_s']:.1f} s, median {r['median_total_s']:.1f} s of "
-              f"{r['runs']} (target <= 30), peak {r['peak_rss_mib']:.0f} MiB (target <= 2048)")
+        print(
+            f"regional run: best {r['total_s']:.1f} s, median {r['median_total_s']:.1f} s of "
+            f"{r['runs']} (target <= 30), peak {r['peak_rss_mib']:.0f} MiB (target <= 2048)"
+        )
     return 0
 
 

@@ -57,11 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--weeks", type=int, default=156)
     args = parser.parse_args(argv)
-    for name, env in (("SimPy's environment", simpy.Environment()),
-                      ("ipssim's environment", Environment())):
+    for name, env in (
+        ("SimPy's environment", simpy.Environment()),
+        ("ipssim's environment", Environment()),
+    ):
         wall, wakes = floor(env, args.clients, args.weeks)
-        print(f"{name}: {args.clients:,} bare processes, {wakes:,} wake-ups in {args.weeks} "
-              f"weeks: {wall:.1f} s ({wall / max(wakes, 1) * 1e6:.1f} us per wake-up)")
+        print(
+            f"{name}: {args.clients:,} bare processes, {wakes:,} wake-ups in {args.weeks} "
+            f"weeks: {wall:.1f} s ({wall / max(wakes, 1) * 1e6:.1f} us per wake-up)"
+        )
     return 0
 
 

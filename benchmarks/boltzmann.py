@@ -37,8 +37,9 @@ class BoltzmannWealth(mesa.Model):
     def __init__(self, n: int = 100, width: int = 10, height: int = 10, seed: int | None = None):
         super().__init__(seed=seed)
         self.grid = OrthogonalMooreGrid((width, height), random=self.random)
-        self.datacollector = mesa.DataCollector(model_reporters={"Gini": self.compute_gini},
-                                                agent_reporters={"Wealth": "wealth"})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"Gini": self.compute_gini}, agent_reporters={"Wealth": "wealth"}
+        )
         MoneyAgent.create_agents(self, n, self.random.choices(self.grid.all_cells.cells, k=n))
         self.datacollector.collect(self)
 

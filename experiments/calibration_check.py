@@ -74,24 +74,76 @@ class Check:
 
 
 TARGETS = (
-    Target("smi_trial", "employment_rate", 0.55, 0.61, "55-61% in competitive work",
-           "Bond, Drake & Becker 2008; Burns et al. 2007"),
-    Target("smi_trial_control", "employment_rate", 0.23, 0.28, "23-28% in competitive work",
-           "Bond, Drake & Becker 2008; Burns et al. 2007"),
-    Target("smi_trial", "weeks_worked_per_year_after_first_job", 20.0, 28.0,
-           "about 24 weeks a year after the first job", "Bond et al. 2008"),
-    Target("smi_trial", "full_time_job_share", 0.60, 0.73, "about two thirds work 20+ hours",
-           "Bond et al. 2008"),
-    Target("base", "wants_work_rate", 0.60, 0.70, "60-70% want to work",
-           "Bond 2004; Becker & Drake 2003"),
-    Target("justice_trial", "employment_rate", *wilson(0.31, 43), "31% (n=43 arm, Wilson 95%)",
-           "Bond et al. 2015"),
-    Target("justice_trial_control", "employment_rate", *wilson(0.07, 42),
-           "7% (n=42 arm, Wilson 95%)", "Bond et al. 2015"),
-    Target("prison_leavers_usual_care", "employed_at_12m_rate", 0.14, 0.20,
-           "17% in work a year after release (+/-3 points)", "Ministry of Justice"),
-    Target("prison_leavers_usual_care", "reoffending_rate_12m", 0.58, 0.64,
-           "61% proven reoffending within a year (+/-3 points)", "Ministry of Justice"),
+    Target(
+        "smi_trial",
+        "employment_rate",
+        0.55,
+        0.61,
+        "55-61% in competitive work",
+        "Bond, Drake & Becker 2008; Burns et al. 2007",
+    ),
+    Target(
+        "smi_trial_control",
+        "employment_rate",
+        0.23,
+        0.28,
+        "23-28% in competitive work",
+        "Bond, Drake & Becker 2008; Burns et al. 2007",
+    ),
+    Target(
+        "smi_trial",
+        "weeks_worked_per_year_after_first_job",
+        20.0,
+        28.0,
+        "about 24 weeks a year after the first job",
+        "Bond et al. 2008",
+    ),
+    Target(
+        "smi_trial",
+        "full_time_job_share",
+        0.60,
+        0.73,
+        "about two thirds work 20+ hours",
+        "Bond et al. 2008",
+    ),
+    Target(
+        "base",
+        "wants_work_rate",
+        0.60,
+        0.70,
+        "60-70% want to work",
+        "Bond 2004; Becker & Drake 2003",
+    ),
+    Target(
+        "justice_trial",
+        "employment_rate",
+        *wilson(0.31, 43),
+        "31% (n=43 arm, Wilson 95%)",
+        "Bond et al. 2015",
+    ),
+    Target(
+        "justice_trial_control",
+        "employment_rate",
+        *wilson(0.07, 42),
+        "7% (n=42 arm, Wilson 95%)",
+        "Bond et al. 2015",
+    ),
+    Target(
+        "prison_leavers_usual_care",
+        "employed_at_12m_rate",
+        0.14,
+        0.20,
+        "17% in work a year after release (+/-3 points)",
+        "Ministry of Justice",
+    ),
+    Target(
+        "prison_leavers_usual_care",
+        "reoffending_rate_12m",
+        0.58,
+        0.64,
+        "61% proven reoffending within a year (+/-3 points)",
+        "Ministry of Justice",
+    ),
 )
 EMPLOYER_TARGETS = (
     ("other", 0.50, "50% would not consider a conviction", "DWP/YouGov 2016"),
@@ -100,22 +152,35 @@ EMPLOYER_TARGETS = (
 )
 
 
-def scenario_runs(reps: int, seed: int, workers: int,
-                  overrides: list[str] | tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+def scenario_runs(
+    reps: int, seed: int, workers: int, overrides: list[str] | tuple[str, ...] = ()
+) -> dict[str, pd.DataFrame]:
     """Metrics of each replication of every scenario that a target names."""
-    return {name: runs_frame(replicate(load(name, overrides), reps, seed, workers, label=name))
-            for name in dict.fromkeys(t.scenario for t in TARGETS)}
+    return {
+        name: runs_frame(replicate(load(name, overrides), reps, seed, workers, label=name))
+        for name in dict.fromkeys(t.scenario for t in TARGETS)
+    }
 
 
 def target_checks(runs: dict[str, pd.DataFrame]) -> list[Check]:
     """Each target of ``TARGETS`` against the replications of its scenario."""
-    return [Check(t.scenario, t.metric, t.low, t.high,
-                  *interval(runs[t.scenario][t.metric].to_numpy()), t.figure, t.source)
-            for t in TARGETS]
+    return [
+        Check(
+            t.scenario,
+            t.metric,
+            t.low,
+            t.high,
+            *interval(runs[t.scenario][t.metric].to_numpy()),
+            t.figure,
+            t.source,
+        )
+        for t in TARGETS
+    ]
 
 
-def work_effect(reps: int, seed: int, workers: int,
-                overrides: list[str] | tuple[str, ...] = ()) -> tuple[float, float, float]:
+def work_effect(
+    reps: int, seed: int, workers: int, overrides: list[str] | tuple[str, ...] = ()
+) -> tuple[float, float, float]:
     """One-year reoffending lowered by work, among prison leavers who worked (points).
 
     Common random numbers make this exact rather than matched: the same people are run with
@@ -129,11 +194,18 @@ def work_effect(reps: int, seed: int, workers: int,
     return interval(effect.to_numpy())
 
 
-def work_effect_check(reps: int, seed: int, workers: int,
-                      overrides: list[str] | tuple[str, ...] = ()) -> Check:
-    return Check("prison_leavers_usual_care", "reoffending fall with work", 0.0, 0.09,
-                 *work_effect(reps, seed, workers, overrides),
-                 "work lowers one-year reoffending by up to 9 points", "Ministry of Justice 2013")
+def work_effect_check(
+    reps: int, seed: int, workers: int, overrides: list[str] | tuple[str, ...] = ()
+) -> Check:
+    return Check(
+        "prison_leavers_usual_care",
+        "reoffending fall with work",
+        0.0,
+        0.09,
+        *work_effect(reps, seed, workers, overrides),
+        "work lowers one-year reoffending by up to 9 points",
+        "Ministry of Justice 2013",
+    )
 
 
 def employer_survey(seed: int, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
@@ -146,9 +218,20 @@ def employer_survey(seed: int, overrides: list[str] | tuple[str, ...] = ()) -> d
 def employer_checks(seed: int, overrides: list[str] | tuple[str, ...] = ()) -> list[Check]:
     """The surveyed shares of averse employers, within 5 points (no interval: one draw)."""
     survey = employer_survey(seed, overrides)
-    return [Check("base (employers)", f"averse to {offence}", share - EMPLOYER_TOLERANCE,
-                  share + EMPLOYER_TOLERANCE, survey[offence], math.nan, math.nan, figure, source)
-            for offence, share, figure, source in EMPLOYER_TARGETS]
+    return [
+        Check(
+            "base (employers)",
+            f"averse to {offence}",
+            share - EMPLOYER_TOLERANCE,
+            share + EMPLOYER_TOLERANCE,
+            survey[offence],
+            math.nan,
+            math.nan,
+            figure,
+            source,
+        )
+        for offence, share, figure, source in EMPLOYER_TARGETS
+    ]
 
 
 def fidelity_reviews(scenario: scenarios.Scenario, results: list[RunResult]) -> pd.DataFrame:
@@ -156,24 +239,49 @@ def fidelity_reviews(scenario: scenarios.Scenario, results: list[RunResult]) -> 
     rows = []
     for r in results:
         done = review(r.events, scenario, r.weekly)
-        rows.append({"rep": r.rep, "fidelity_total": done.total,
-                     "zero_exclusion": done.items[ZERO_EXCLUSION_ITEM - 1].score})
+        rows.append(
+            {
+                "rep": r.rep,
+                "fidelity_total": done.total,
+                "zero_exclusion": done.items[ZERO_EXCLUSION_ITEM - 1].score,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def talbot_checks(reviews: pd.DataFrame) -> list[Check]:
     """The forensic implementation: 85 of 125 ("fair", 74-99) with zero exclusion at 3 of 5."""
     source = "Talbot et al. (community forensic services)"
-    return [Check(TALBOT, "fidelity_total", 74, 99, *interval(reviews["fidelity_total"].to_numpy()),
-                  "85 of 125, 'fair' (band 74-99)", source),
-            Check(TALBOT, "fidelity item 9: zero exclusion", 2.5, 3.5,
-                  *interval(reviews["zero_exclusion"].to_numpy()), "zero exclusion scored 3 of 5",
-                  source)]
+    return [
+        Check(
+            TALBOT,
+            "fidelity_total",
+            74,
+            99,
+            *interval(reviews["fidelity_total"].to_numpy()),
+            "85 of 125, 'fair' (band 74-99)",
+            source,
+        ),
+        Check(
+            TALBOT,
+            "fidelity item 9: zero exclusion",
+            2.5,
+            3.5,
+            *interval(reviews["zero_exclusion"].to_numpy()),
+            "zero exclusion scored 3 of 5",
+            source,
+        ),
+    ]
 
 
-def all_checks(runs: dict[str, pd.DataFrame], reps: int, seed: int, workers: int,
-               overrides: list[str] | tuple[str, ...] = (),
-               reviews: pd.DataFrame | None = None) -> list[Check]:
+def all_checks(
+    runs: dict[str, pd.DataFrame],
+    reps: int,
+    seed: int,
+    workers: int,
+    overrides: list[str] | tuple[str, ...] = (),
+    reviews: pd.DataFrame | None = None,
+) -> list[Check]:
     """Every calibration target of brief section 3 that the model can be checked against.
 
     ``reviews`` are ``fidelity_reviews`` of the ``TALBOT`` scenario, run here if not given.
@@ -181,19 +289,36 @@ def all_checks(runs: dict[str, pd.DataFrame], reps: int, seed: int, workers: int
     if reviews is None:
         talbot = load(TALBOT, overrides)
         reviews = fidelity_reviews(talbot, replicate(talbot, reps, seed, workers, label=TALBOT))
-    return [*target_checks(runs), work_effect_check(reps, seed, workers, overrides),
-            *employer_checks(seed, overrides), *talbot_checks(reviews)]
+    return [
+        *target_checks(runs),
+        work_effect_check(reps, seed, workers, overrides),
+        *employer_checks(seed, overrides),
+        *talbot_checks(reviews),
+    ]
 
 
 def print_checks(checks: list[Check], reps: int, seed: int) -> None:
-    rows = [(c.scenario, c.metric, f"{c.low:.3g}-{c.high:.3g}", f"{c.mean:.3g}",
-             "-" if math.isnan(c.ci_low) else f"{c.ci_low:.3g}-{c.ci_high:.3g}",
-             "inside" if c.inside else "MISS", c.figure, c.source) for c in checks]
+    rows = [
+        (
+            c.scenario,
+            c.metric,
+            f"{c.low:.3g}-{c.high:.3g}",
+            f"{c.mean:.3g}",
+            "-" if math.isnan(c.ci_low) else f"{c.ci_low:.3g}-{c.ci_high:.3g}",
+            "inside" if c.inside else "MISS",
+            c.figure,
+            c.source,
+        )
+        for c in checks
+    ]
     widths = [max(len(str(r[i])) for r in rows) for i in range(6)]
     head = ("scenario", "metric", "target", "mean", "95% interval", "result")
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)) + "  figure; source")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + "  figure; source")
     for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r[:6], widths)) + f"  {r[6]}; {r[7]}")
+        print(
+            "  ".join(str(c).ljust(w) for c, w in zip(r[:6], widths, strict=True))
+            + f"  {r[6]}; {r[7]}"
+        )
     inside = sum(c.inside for c in checks)
     print(f"\n{inside} of {len(rows)} targets inside ({reps} replications, seed {seed}).")
 
@@ -203,8 +328,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="SECTION.KEY=VALUE", help="change a parameter in every scenario")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="change a parameter in every scenario",
+    )
     args = parser.parse_args(argv)
     runs = scenario_runs(args.reps, args.seed, args.workers, args.overrides)
     checks = all_checks(runs, args.reps, args.seed, args.workers, args.overrides)

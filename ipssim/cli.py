@@ -23,7 +23,8 @@ EXIT_INTERRUPTED = 130
 def parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line, with the options of ``command`` (every command's if None)."""
     top = argparse.ArgumentParser(
-        prog="ipssim", description="Simulate Individual Placement and Support employment services.")
+        prog="ipssim", description="Simulate Individual Placement and Support employment services."
+    )
     top.add_argument("--version", action="version", version=f"ipssim {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
     for name, summary in COMMANDS.items():

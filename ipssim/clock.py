@@ -65,7 +65,9 @@ class Environment(simpy.Environment):
             if not isinstance(until, simpy.Event):
                 at = until if isinstance(until, int) else float(until)
                 if at <= self.now:
-                    raise ValueError(f"until ({at}) must be greater than the current simulation time")
+                    raise ValueError(
+                        f"until ({at}) must be greater than the current simulation time"
+                    )
                 until = simpy.Event(self)
                 until._ok, until._value = True, None
                 self.schedule(until, URGENT, at - self.now)  # before every other event at ``at``
@@ -78,8 +80,9 @@ class Environment(simpy.Environment):
             return exc.args[0]
         except EmptySchedule:
             if until is not None:
-                raise RuntimeError(f'No scheduled events left but "until" event was not '
-                                   f"triggered: {until}") from None
+                raise RuntimeError(
+                    f'No scheduled events left but "until" event was not triggered: {until}'
+                ) from None
         return None
 
     def _process(self, turns: Iterable[None]) -> None:
@@ -101,7 +104,7 @@ class Environment(simpy.Environment):
                 for callback in callbacks:
                     callback(event)
             except StopSimulation:  # as SimPy does: the rest run when the simulation resumes
-                event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                event.callbacks = callbacks[callbacks.index(callback) + 1 :]
                 self.schedule(event, URGENT - 1)
                 raise
             if not event._ok and not hasattr(event, "_defused"):

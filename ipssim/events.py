@@ -104,18 +104,30 @@ class EventLog:
         self._rows = 0  # in batches waiting to be merged
         self._merged = [np.zeros(0, dtype=np.int32) for _ in COLUMNS]
 
-    def add(self, day: int, client: int, event: Event, detail: int = 0, specialist: int = -1,
-            employer: int = -1) -> None:
+    def add(
+        self,
+        day: int,
+        client: int,
+        event: Event,
+        detail: int = 0,
+        specialist: int = -1,
+        employer: int = -1,
+    ) -> None:
         # packed as bytes: extending the array with a tuple converts each number by itself,
         # which took twice as long (0.36 us a row against 0.16 us)
         self._singles.frombytes(_ROW.pack(day, client, event, detail, specialist, employer))
 
     def extend(self, day: int, client, event: Event, detail=0, specialist=-1, employer=-1) -> None:
         """Add one row per element of the array arguments (scalars are repeated)."""
-        values = [v.astype(np.int32) if type(v) is np.ndarray else v
-                  for v in (day, client, event, detail, specialist, employer)]
-        n = len(client) if type(client) is np.ndarray else next(
-            (len(v) for v in values if type(v) is np.ndarray), 0)
+        values = [
+            v.astype(np.int32) if type(v) is np.ndarray else v
+            for v in (day, client, event, detail, specialist, employer)
+        ]
+        n = (
+            len(client)
+            if type(client) is np.ndarray
+            else next((len(v) for v in values if type(v) is np.ndarray), 0)
+        )
         if n:
             self._batches.append((len(self._singles) // len(COLUMNS), n, values))
             self._rows += n
@@ -131,8 +143,9 @@ class EventLog:
     def frame(self) -> pd.DataFrame:
         """The log as a DataFrame; ``event`` is categorical with the names of ``Event``."""
         self._merge()
-        df = pd.DataFrame({name: pd.array(self._merged[k], dtype="int32")
-                           for k, name in enumerate(COLUMNS)})
+        df = pd.DataFrame(
+            {name: pd.array(self._merged[k], dtype="int32") for k, name in enumerate(COLUMNS)}
+        )
         names = [e.name.lower() for e in Event]
         df["event"] = pd.Categorical.from_codes(df["event"].to_numpy(), categories=names)
         return df
@@ -154,11 +167,13 @@ class EventLog:
         for k in range(len(COLUMNS)):  # scalars repeated over their blocks, then arrays laid in
             parts = [values[k] for _, values in blocks]
             arrays = [v for v in parts if type(v) is np.ndarray]
-            column = np.repeat(np.array([0 if type(v) is np.ndarray else v for v in parts],
-                                        dtype=np.int32), sizes)
+            column = np.repeat(
+                np.array([0 if type(v) is np.ndarray else v for v in parts], dtype=np.int32), sizes
+            )
             if arrays:
-                column[np.repeat([type(v) is np.ndarray for v in parts], sizes)] = (
-                    np.concatenate(arrays))
+                column[np.repeat([type(v) is np.ndarray for v in parts], sizes)] = np.concatenate(
+                    arrays
+                )
             self._merged[k] = np.concatenate((self._merged[k], column))
         self._singles = array("i")
         self._batches, self._rows = [], 0

@@ -62,10 +62,18 @@ def run_batch(runs: list[RunSpec]) -> list[Row]:
     rows = []
     for point, scenario, seed, rep in runs:
         result = run_one(scenario, seed, rep)
-        rows.append({"point": point, "rep": rep, "seed": seed, "scenario_hash": scenario.hash(),
-                     **{k: float(v) for k, v in result.metrics.items()},
-                     "placements_per_year": float(result.metrics["placements"])
-                     * 52 / scenario.run.horizon_weeks})
+        rows.append(
+            {
+                "point": point,
+                "rep": rep,
+                "seed": seed,
+                "scenario_hash": scenario.hash(),
+                **{k: float(v) for k, v in result.metrics.items()},
+                "placements_per_year": float(result.metrics["placements"])
+                * 52
+                / scenario.run.horizon_weeks,
+            }
+        )
     return rows
 
 
@@ -75,9 +83,10 @@ def batches(runs: list[RunSpec], execution: Execution) -> list[list[RunSpec]]:
     per worker so that the last tasks do not leave a worker idle for long."""
     size = execution.batch
     if size is None:
-        size = (max(1, min(8, len(runs) // (16 * execution.parallelism)))
-                if execution.uses_dask else 1)
-    return [runs[i:i + size] for i in range(0, len(runs), size)]
+        size = (
+            max(1, min(8, len(runs) // (16 * execution.parallelism))) if execution.uses_dask else 1
+        )
+    return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
 def execute(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
@@ -100,8 +109,11 @@ def _local_pool(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]
     pending = dict(enumerate(tasks))
     restarts = 0
     while pending:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(pending), os.cpu_count() or 1),
-                                   mp_context=get_context("spawn"), initializer=_ignore_interrupt)
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(pending), os.cpu_count() or 1),
+            mp_context=get_context("spawn"),
+            initializer=_ignore_interrupt,
+        )
         try:
             futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
             while futures:
@@ -113,8 +125,10 @@ def _local_pool(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]
         except BrokenProcessPool:
             restarts += 1
             if restarts > POOL_RESTARTS:
-                raise ExecutionError(f"local worker processes died {restarts} times; giving up "
-                                     "(finished runs are saved)") from None
+                raise ExecutionError(
+                    f"local worker processes died {restarts} times; giving up "
+                    "(finished runs are saved)"
+                ) from None
         finally:
             _stop(pool)
 
@@ -141,18 +155,23 @@ def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row
             # it cost about 9% of a team-scale sweep's throughput on 2 cores. The scheduler's
             # HTTP routes take any free port, not 8787, which another Dask may hold.
             with dask.config.set({"distributed.worker.profile.enabled": False}):
-                cluster = LocalCluster(n_workers=execution.dask_local, threads_per_worker=1,
-                                       processes=True, dashboard_address=None,
-                                       scheduler_kwargs={"dashboard_address": ":0"},
-                                       silence_logs=logging.ERROR)
+                cluster = LocalCluster(
+                    n_workers=execution.dask_local,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    scheduler_kwargs={"dashboard_address": ":0"},
+                    silence_logs=logging.ERROR,
+                )
             address = cluster.scheduler_address
         else:
             address = execution.scheduler
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
-            raise ExecutionError(f"--scheduler {address}: cannot reach the Dask scheduler "
-                                 f"({exc})") from None
+            raise ExecutionError(
+                f"--scheduler {address}: cannot reach the Dask scheduler ({exc})"
+            ) from None
         futures = [client.submit(run_batch, task, pure=False, retries=2) for task in tasks]
         try:
             for future in as_completed(futures):

@@ -45,20 +45,40 @@ def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
     events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     horizon_day = 7 * scenario.run.horizon_weeks
-    return RunResult(rep, metrics(events, scenario), funnel(events, horizon_day),
-                     breakdowns(events, scenario), events, weekly)
+    return RunResult(
+        rep,
+        metrics(events, scenario),
+        funnel(events, horizon_day),
+        breakdowns(events, scenario),
+        events,
+        weekly,
+    )
 
 
 def _run_task(args: tuple[Scenario, int, int]) -> RunResult:
     return run_one(*args)
 
 
-def replicate(scenario: Scenario, reps: int, seed: int, workers: int = 1,
-              progress: bool = True, label: str = "") -> list[RunResult]:
+def replicate(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    progress: bool = True,
+    label: str = "",
+) -> list[RunResult]:
     """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep."""
     tasks = [(scenario, seed, rep) for rep in range(reps)]
-    results = list(tqdm(_map(tasks, workers), total=reps, disable=not progress,
-                        desc=label or scenario.name, unit="rep", leave=False))
+    results = list(
+        tqdm(
+            _map(tasks, workers),
+            total=reps,
+            disable=not progress,
+            desc=label or scenario.name,
+            unit="rep",
+            leave=False,
+        )
+    )
     return results
 
 
@@ -86,7 +106,9 @@ def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
         return (mean, mean, mean)
     from scipy import stats  # here, not at the top: worker processes start ~1 s faster
 
-    half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    half = (
+        stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    )
     return (mean, mean - half, mean + half)
 
 

@@ -61,12 +61,15 @@ def review(events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame | None
     run, for a review part way through a run; without it the run is taken to be complete.
     """
     if scenario.service.specialists == 0:
-        items = tuple(Item(i, name, 1, "no employment specialists", basis)
-                      for i, (name, basis, _) in enumerate(RULES, 1))
+        items = tuple(
+            Item(i, name, 1, "no employment specialists", basis)
+            for i, (name, basis, _) in enumerate(RULES, 1)
+        )
     else:
         log = ReviewLog(events, scenario, weekly)
-        items = tuple(Item(i, name, *rule(log), basis)
-                      for i, (name, basis, rule) in enumerate(RULES, 1))
+        items = tuple(
+            Item(i, name, *rule(log), basis) for i, (name, basis, rule) in enumerate(RULES, 1)
+        )
     total = sum(item.score for item in items)
     return Review(items, total, band(total))
 
@@ -101,27 +104,38 @@ def _pct(share: float) -> str:
 
 # --- the items, in the scale's order -----------------------------------------------------------
 
+
 def _caseload(f: ReviewLog) -> Scored:
     per_week = f.active.sum(axis=0) / f.service.specialists
     span = min(QUARTER_WEEKS, len(per_week))
     if span == 0:
         return 5, "no clients on any caseload yet"
     busiest = float(np.convolve(per_week, np.ones(span) / span, "valid").max())
-    return (_at_most(busiest, (40.5, 30.5, 25.5, 20.5)),
-            f"{busiest:.1f} active clients per specialist (busiest {span} weeks)")
+    return (
+        _at_most(busiest, (40.5, 30.5, 25.5, 20.5)),
+        f"{busiest:.1f} active clients per specialist (busiest {span} weeks)",
+    )
 
 
 def _employment_staff(f: ReviewLog) -> Scored:
     share = f.service.employment_time_share
-    return (_at_least(share, (0.60, 0.75, 0.90, 0.96)),
-            (f"{_pct(share)} of specialists' hours on employment work, {_pct(1 - share)} on "
-             "other duties"))
+    return (
+        _at_least(share, (0.60, 0.75, 0.90, 0.96)),
+        (
+            f"{_pct(share)} of specialists' hours on employment work, {_pct(1 - share)} on "
+            "other duties"
+        ),
+    )
 
 
 def _generalists(f: ReviewLog) -> Scored:
-    phases = {"intake": f.of(Event.ENGAGED), "job-search meetings": f.of(Event.MEETING),
-              "job development": f.contacts, "job placement": f.placements,
-              "follow-along": f.of(Event.FOLLOW_ALONG)}
+    phases = {
+        "intake": f.of(Event.ENGAGED),
+        "job-search meetings": f.of(Event.MEETING),
+        "job development": f.contacts,
+        "job placement": f.placements,
+        "follow-along": f.of(Event.FOLLOW_ALONG),
+    }
     missing = [name for name, rows in phases.items() if len(rows.day) == 0]
     done = len(phases) - len(missing)
     training = f.policy.prevocational_training_weeks
@@ -145,6 +159,7 @@ def _team_contact(f: ReviewLog) -> Scored:
 def _not_modelled(what: str) -> Callable[[ReviewLog], Scored]:
     def rule(_: ReviewLog) -> Scored:
         return MIDPOINT, f"not modelled ({what}): the scale's midpoint in every scenario"
+
     return rule
 
 
@@ -157,15 +172,19 @@ def _vocational_unit(f: ReviewLog) -> Scored:
 
 def _zero_exclusion(f: ReviewLog) -> Scored:
     wanted = np.unique(f.of(Event.WANTS_WORK).client)
-    decided = np.unique(np.concatenate([f.of(e).client for e in (
-        Event.REFERRED, Event.HELD_BACK, Event.SCREENED_OUT)]))
+    decided = np.unique(
+        np.concatenate(
+            [f.of(e).client for e in (Event.REFERRED, Event.HELD_BACK, Event.SCREENED_OUT)]
+        )
+    )
     referred = np.unique(f.of(Event.REFERRED).client)
     asked = np.intersect1d(wanted, decided)
     if len(asked) == 0:
         return (5 if f.policy.zero_exclusion else 1), "no referral decisions yet"
     never = len(np.setdiff1d(asked, referred)) / len(asked)
-    held = np.unique(np.concatenate([f.of(e).client for e in (Event.HELD_BACK,
-                                                               Event.SCREENED_OUT)]))
+    held = np.unique(
+        np.concatenate([f.of(e).client for e in (Event.HELD_BACK, Event.SCREENED_OUT)])
+    )
     late = len(np.intersect1d(np.intersect1d(asked, held), referred)) / len(asked)
     text = f"{_pct(never)} of {len(asked)} clients who wanted work were never referred"
     text += f", {_pct(late)} only after being held back" if late else ""
@@ -176,23 +195,31 @@ def _zero_exclusion(f: ReviewLog) -> Scored:
 
 def _agency_focus(f: ReviewLog) -> Scored:
     clinicians = f.scenario.clinicians
-    practices = {"zero exclusion policy": f.policy.zero_exclusion,
-                 "clinicians trained in IPS": clinicians.training,
-                 "no pre-vocational training": f.policy.prevocational_training_weeks == 0,
-                 "clinicians believe in work": clinicians.belief_in_work_mean >= 0.5,
-                 "job stories reach the team": f.service.integration >= 0.5}
+    practices = {
+        "zero exclusion policy": f.policy.zero_exclusion,
+        "clinicians trained in IPS": clinicians.training,
+        "no pre-vocational training": f.policy.prevocational_training_weeks == 0,
+        "clinicians believe in work": clinicians.belief_in_work_mean >= 0.5,
+        "job stories reach the team": f.service.integration >= 0.5,
+    }
     present = [name for name, yes in practices.items() if yes]
     return max(1, len(present)), f"{len(present)} of 5: {', '.join(present) or 'none'}"
 
 
 def _work_incentives(f: ReviewLog) -> Scored:
-    return _yes(f.policy.benefits_counselling, "personal benefits counselling for every client",
-                "no benefits counselling")
+    return _yes(
+        f.policy.benefits_counselling,
+        "personal benefits counselling for every client",
+        "no benefits counselling",
+    )
 
 
 def _disclosure(f: ReviewLog) -> Scored:
-    return _yes(f.policy.disclosure_support, "specialists help clients decide what to disclose",
-                "clients decide on disclosure alone")
+    return _yes(
+        f.policy.disclosure_support,
+        "specialists help clients decide what to disclose",
+        "clients decide on disclosure alone",
+    )
 
 
 def _work_based_assessment(f: ReviewLog) -> Scored:
@@ -210,36 +237,42 @@ def _rapid_search(f: ReviewLog) -> Scored:
     if len(days) == 0:
         return 1, "no client reached a first employer contact"
     median = float(np.median(days))
-    return (_at_most(median, (270, 150, 60, 30)),
-            (f"median {median:.0f} days from intake to first employer contact "
-             f"({len(days)} clients)"))
+    return (
+        _at_most(median, (270, 150, 60, 30)),
+        (f"median {median:.0f} days from intake to first employer contact ({len(days)} clients)"),
+    )
 
 
 def _individualised_search(f: ReviewLog) -> Scored:
     wants = f.of(Event.WANTS_WORK)
-    preferred = np.full(max(wants.client.max(initial=-1), f.placements.client.max(initial=-1))
-                        + 1, -1)
+    preferred = np.full(
+        max(wants.client.max(initial=-1), f.placements.client.max(initial=-1)) + 1, -1
+    )
     preferred[wants.client] = wants.detail
     sector, wanted = f.placement_sectors, preferred[f.placements.client]
     known = (sector >= 0) & (wanted >= 0)
     if not known.any():
         return 1, "no jobs found with the service"
     share = float((sector[known] == wanted[known]).mean())
-    return (_at_least(share, (0.25, 0.50, 0.75, 0.90)),
-            f"{_pct(share)} of {int(known.sum())} jobs found were in the client's preferred sector")
+    return (
+        _at_least(share, (0.25, 0.50, 0.75, 0.90)),
+        f"{_pct(share)} of {int(known.sum())} jobs found were in the client's preferred sector",
+    )
 
 
 def _frequent_contact(f: ReviewLog) -> Scored:
     rate = len(f.contacts.day) / f.active_weeks if f.active_weeks else 0.0
-    return (_at_least(rate, (1.5, 2.5, 3.5, 5.5)),
-            f"{rate:.1f} face-to-face employer contacts per specialist-week with clients")
+    return (
+        _at_least(rate, (1.5, 2.5, 3.5, 5.5)),
+        f"{rate:.1f} face-to-face employer contacts per specialist-week with clients",
+    )
 
 
 def _contact_quality(f: ReviewLog) -> Scored:
     n = len(f.contacts.day)
     if n == 0:
         return 1, "no employer contacts: specialists meet employers only through applications"
-    pairs = len(set(zip(f.contacts.specialist.tolist(), f.contacts.employer.tolist())))
+    pairs = len(set(zip(f.contacts.specialist.tolist(), f.contacts.employer.tolist(), strict=True)))
     repeat = 1.0 - pairs / n
     score = 5 if repeat >= 0.3 else 4 if repeat >= 0.1 else 3
     return score, f"{_pct(repeat)} of {n} employer contacts were return visits"
@@ -267,9 +300,13 @@ def _employers(f: ReviewLog) -> Scored:
     if n == 0:
         return 1, "no jobs found with the service"
     share = len(np.unique(f.placements.employer)) / n
-    return (_at_least(share, (0.50, 0.60, 0.70, 0.85)),
-            (f"{len(np.unique(f.placements.employer))} different employers for {n} jobs "
-             f"({_pct(share)})"))
+    return (
+        _at_least(share, (0.50, 0.60, 0.70, 0.85)),
+        (
+            f"{len(np.unique(f.placements.employer))} different employers for {n} jobs "
+            f"({_pct(share)})"
+        ),
+    )
 
 
 def _competitive_jobs(f: ReviewLog) -> Scored:
@@ -297,14 +334,19 @@ def _follow_along(f: ReviewLog) -> Scored:
         score = 5
     else:
         score = 4 if supported >= 0.75 else 3 if supported >= 0.5 else 2 if supported >= 0.25 else 1
-    return score, (f"{_pct(supported)} of {len(held)} jobs lasting {SETTLED_JOB_DAYS}+ days had "
-                   f"follow-along, median {gap:.0f} days apart")
+    return score, (
+        f"{_pct(supported)} of {len(held)} jobs lasting {SETTLED_JOB_DAYS}+ days had "
+        f"follow-along, median {gap:.0f} days apart"
+    )
 
 
 def _time_unlimited(f: ReviewLog) -> Scored:
     limited = not f.policy.time_unlimited_support
-    rule = (f"support ends after {f.policy.support_limit_months:g} months" if limited
-            else "support is time-unlimited")
+    rule = (
+        f"support ends after {f.policy.support_limit_months:g} months"
+        if limited
+        else "support is time-unlimited"
+    )
     spells = f.spells
     long = np.flatnonzero(spells.end - spells.start >= LONG_JOB_DAYS)
     if len(long) == 0:
@@ -316,19 +358,22 @@ def _time_unlimited(f: ReviewLog) -> Scored:
     left = f.spell_of(discharged.client[settled], discharged.day[settled])
     chose = left[(left >= 0) & (discharged.day[settled] < spells.start[left] + LONG_JOB_DAYS)]
     share = float(np.isin(long, np.concatenate([late, chose])).mean())
-    if limited:
-        score = 3 if share >= 0.5 else 2 if share > 0 else 1
-    else:
-        score = 5 if share >= 0.5 else 4
-    return score, (f"{rule}; {_pct(share)} of {len(long)} jobs lasting 4+ months were still "
-                   "supported after month 4 or stepped down by choice")
+    score = (3 if share >= 0.5 else 2 if share > 0 else 1) if limited else 5 if share >= 0.5 else 4
+    return score, (
+        f"{rule}; {_pct(share)} of {len(long)} jobs lasting 4+ months were still "
+        "supported after month 4 or stepped down by choice"
+    )
 
 
 def _community(f: ReviewLog) -> Scored:
     share, visits = f.community_share
-    return (_at_least(share, (0.30, 0.40, 0.50, 0.65)),
-            (f"{_pct(share)} of specialists' time out of the office ({_pct(visits)} visiting "
-             "employers)"))
+    return (
+        _at_least(share, (0.30, 0.40, 0.50, 0.65)),
+        (
+            f"{_pct(share)} of specialists' time out of the office ({_pct(visits)} visiting "
+            "employers)"
+        ),
+    )
 
 
 def _outreach(f: ReviewLog) -> Scored:
@@ -336,12 +381,13 @@ def _outreach(f: ReviewLog) -> Scored:
     engaged = np.unique(f.of(Event.ENGAGED).client)
     dropped = np.unique(discharged.client[discharged.detail == Discharge.DROPPED_OUT])
     dropout = len(dropped) / len(engaged) if len(engaged) else 0.0
-    practices = {"no case closed at a time limit": not (discharged.detail
-                                                        == Discharge.TIME_LIMIT).any(),
-                 "mostly in the community": f.community_share[0] >= 0.5,
-                 "outreach with the clinical team": f.service.integration >= 0.5,
-                 "peer workers": f.policy.peer_workers,
-                 f"{_pct(dropout)} of engaged clients dropped out": dropout < 0.5}
+    practices = {
+        "no case closed at a time limit": not (discharged.detail == Discharge.TIME_LIMIT).any(),
+        "mostly in the community": f.community_share[0] >= 0.5,
+        "outreach with the clinical team": f.service.integration >= 0.5,
+        "peer workers": f.policy.peer_workers,
+        f"{_pct(dropout)} of engaged clients dropped out": dropout < 0.5,
+    }
     present = [name for name, yes in practices.items() if yes]
     return max(1, len(present)), f"{len(present)} of 5: {', '.join(present) or 'none'}"
 
@@ -352,8 +398,11 @@ RULES: tuple[tuple[str, str, Callable[[ReviewLog], Scored]], ...] = (
     ("Vocational generalists", BEHAVIOUR, _generalists),
     ("Integration through team assignment", CONFIGURATION, _team_assignment),
     ("Integration through frequent team contact", CONFIGURATION, _team_contact),
-    ("Collaboration with vocational rehabilitation", CONFIGURATION,
-     _not_modelled("no vocational rehabilitation agency")),
+    (
+        "Collaboration with vocational rehabilitation",
+        CONFIGURATION,
+        _not_modelled("no vocational rehabilitation agency"),
+    ),
     ("Vocational unit", CONFIGURATION, _vocational_unit),
     ("Role of employment supervisor", CONFIGURATION, _not_modelled("no team leader")),
     ("Zero exclusion criteria", BEHAVIOUR, _zero_exclusion),

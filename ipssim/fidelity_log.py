@@ -43,8 +43,9 @@ def _keys(client: np.ndarray, day: np.ndarray) -> np.ndarray:
     return client.astype(np.int64) * KEY + day
 
 
-def latest(ref_client: np.ndarray, ref_day: np.ndarray, client: np.ndarray,
-           day: np.ndarray) -> np.ndarray:
+def latest(
+    ref_client: np.ndarray, ref_day: np.ndarray, client: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     """For each (client, day), the index of that client's latest reference row on or before the
     day, or -1; the reference rows are sorted by client, then day."""
     if len(ref_client) == 0:
@@ -57,14 +58,17 @@ def latest(ref_client: np.ndarray, ref_day: np.ndarray, client: np.ndarray,
 class ReviewLog:
     """The log indexed by event, and the quantities several items share, each computed once."""
 
-    def __init__(self, events: pd.DataFrame, scenario: Scenario,
-                 weekly: pd.DataFrame | None) -> None:
+    def __init__(
+        self, events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame | None
+    ) -> None:
         self.scenario = scenario
         self.service = scenario.service
         self.policy = scenario.policy
         column = events["event"]
-        if (isinstance(column.dtype, pd.CategoricalDtype)
-                and list(column.cat.categories) == EVENT_NAMES):
+        if (
+            isinstance(column.dtype, pd.CategoricalDtype)
+            and list(column.cat.categories) == EVENT_NAMES
+        ):
             codes = column.cat.codes.to_numpy()
         else:
             codes = pd.Categorical(column, categories=EVENT_NAMES).codes

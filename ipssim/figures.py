@@ -16,15 +16,27 @@ import matplotlib.pyplot as plt
 COLOURS = ("#1b1b1b", "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 LINESTYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P")
-STYLE = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13, "legend.fontsize": 11,
-         "lines.linewidth": 2.2, "lines.markersize": 7, "axes.grid": True, "grid.alpha": 0.3,
-         "figure.dpi": 110, "savefig.bbox": "tight"}
+STYLE = {
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 13,
+    "legend.fontsize": 11,
+    "lines.linewidth": 2.2,
+    "lines.markersize": 7,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 110,
+    "savefig.bbox": "tight",
+}
 
 
 def series_style(i: int) -> dict[str, Any]:
     """Colour, line style and marker of the ``i``-th series."""
-    return {"color": COLOURS[i % len(COLOURS)], "linestyle": LINESTYLES[i % len(LINESTYLES)],
-            "marker": MARKERS[i % len(MARKERS)]}
+    return {
+        "color": COLOURS[i % len(COLOURS)],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
 
 
 def new_figure(width: float = 8.0, height: float = 5.0):

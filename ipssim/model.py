@@ -79,15 +79,25 @@ class IPSModel(mesa.Model):
         self.employers = [Employer(self, i, pool) for i in range(len(pool))]
         n_employers = len(pool)  # the log names each employer's sector once
         self.log.extend(0, -1, Event.EMPLOYER, pool.sector, -1, np.arange(n_employers))
-        self.specialists = [Specialist(self, i, scenario.service.caseload_cap)
-                            for i in range(scenario.service.specialists)]
+        self.specialists = [
+            Specialist(self, i, scenario.service.caseload_cap)
+            for i in range(scenario.service.specialists)
+        ]
         self.team = Team(self.specialists, Streams(root, Stream.SPECIALIST), scenario)
         clinician_streams = Streams(root, Stream.CLINICIAN)
         clinician_streams.extend(scenario.clinicians.care_coordinators)
         self.beliefs = np.zeros(scenario.clinicians.care_coordinators)
-        self.clinicians = [Clinician(self, i, Draws(clinician_streams, i), scenario.clinicians,
-                                     self.beliefs, scenario.service.integration)
-                           for i in range(scenario.clinicians.care_coordinators)]
+        self.clinicians = [
+            Clinician(
+                self,
+                i,
+                Draws(clinician_streams, i),
+                scenario.clinicians,
+                self.beliefs,
+                scenario.service.integration,
+            )
+            for i in range(scenario.clinicians.care_coordinators)
+        ]
         self.clients: list[Client] = []
         self.roster = Roster(scenario)
         self.client_streams = Streams(root, Stream.CLIENT)
@@ -140,17 +150,25 @@ class IPSModel(mesa.Model):
 
     def _admit(self, days) -> None:
         first = len(self.clients)
-        profiles = draw_clients(self._population, first, len(days), self.scenario.population,
-                                self.scenario.offending.risk_12m, self.scenario.entry.wants_work_only)
+        profiles = draw_clients(
+            self._population,
+            first,
+            len(days),
+            self.scenario.population,
+            self.scenario.offending.risk_12m,
+            self.scenario.entry.wants_work_only,
+        )
         n_clin = len(self.clinicians)
-        self.roster.add(profiles, [State.PRISON if p.prison_leaver else State.COMMUNITY
-                                   for p in profiles])
+        self.roster.add(
+            profiles, [State.PRISON if p.prison_leaver else State.COMMUNITY for p in profiles]
+        )
         self.client_streams.extend(len(profiles))
         streams = self.client_streams
-        for profile, day in zip(profiles, days):
+        for profile, day in zip(profiles, days, strict=True):
             clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
-            self.clients.append(Client(self, profile, int(day), Draws(streams, profile.index),
-                                       clinician))
+            self.clients.append(
+                Client(self, profile, int(day), Draws(streams, profile.index), clinician)
+            )
 
     def _tally(self) -> list[int]:
         """Clients in each state, read off the roster, which each client keeps current."""
@@ -160,12 +178,14 @@ class IPSModel(mesa.Model):
         reporters = {"week": lambda m: m.week, "clients": lambda m: len(m.clients)}
         for state in State:
             reporters[state.name.lower()] = lambda m, s=state: m.state_counts[s]
-        reporters.update({
-            "placements": lambda m: m.placements,
-            "reoffences": lambda m: m.reoffences,
-            "employer_contacts": lambda m: int(m.team.contacts.sum()),
-            "caseload_max": lambda m: int(m.team.on_caseload().max(initial=0)),
-            "on_caseload": lambda m: int(m.team.on_caseload().sum()),
-            "team_climate": lambda m: m.team_climate,
-        })
+        reporters.update(
+            {
+                "placements": lambda m: m.placements,
+                "reoffences": lambda m: m.reoffences,
+                "employer_contacts": lambda m: int(m.team.contacts.sum()),
+                "caseload_max": lambda m: int(m.team.on_caseload().max(initial=0)),
+                "on_caseload": lambda m: int(m.team.on_caseload().sum()),
+                "team_climate": lambda m: m.team_climate,
+            }
+        )
         return reporters

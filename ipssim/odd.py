@@ -27,11 +27,19 @@ from ipssim.scenario import Scenario
 
 PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
-CONSTANT_MODULES = ("agents/client.py", "agents/roster.py", "agents/service_day.py",
-                    "agents/specialist.py", "agents/clinician.py",
-                    "agents/employer.py", "model.py", "population.py")
-MARKER = re.compile(r"(<!-- begin generated: (\w+) .*?-->\n)(.*?)(<!-- end generated: \2 -->)",
-                    re.DOTALL)
+CONSTANT_MODULES = (
+    "agents/client.py",
+    "agents/roster.py",
+    "agents/service_day.py",
+    "agents/specialist.py",
+    "agents/clinician.py",
+    "agents/employer.py",
+    "model.py",
+    "population.py",
+)
+MARKER = re.compile(
+    r"(<!-- begin generated: (\w+) .*?-->\n)(.*?)(<!-- end generated: \2 -->)", re.DOTALL
+)
 
 
 def _cell(text: str) -> str:
@@ -83,24 +91,42 @@ def parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict
         extra = field.json_schema_extra or {}
         if "source" not in extra:
             continue  # the scenario's name and description are labels, not parameters
-        rows.append({"name": prefix + name, "meaning": field.description or "",
-                     "unit": extra.get("unit", ""), "default": _show(field.default),
-                     "range": _allowed(field), "source": extra["source"],
-                     "basis": basis(extra["source"])})
+        rows.append(
+            {
+                "name": prefix + name,
+                "meaning": field.description or "",
+                "unit": extra.get("unit", ""),
+                "default": _show(field.default),
+                "range": _allowed(field),
+                "source": extra["source"],
+                "basis": basis(extra["source"]),
+            }
+        )
     return rows
 
 
 def parameter_table() -> str:
     """The parameter table in Markdown, with a count of what the parameters stand on."""
     rows = parameters()
-    counts = {b: sum(r["basis"] == b for r in rows)
-              for b in ("evidence or design", "calibrated", "assumption")}
-    lines = [f"{len(rows)} parameters: " + ", ".join(f"{n} {b}" for b, n in counts.items()) + ".",
-             "", "| parameter | meaning | unit | default | range | source | basis |",
-             "|---|---|---|---|---|---|---|"]
+    counts = {
+        b: sum(r["basis"] == b for r in rows)
+        for b in ("evidence or design", "calibrated", "assumption")
+    }
+    lines = [
+        f"{len(rows)} parameters: " + ", ".join(f"{n} {b}" for b, n in counts.items()) + ".",
+        "",
+        "| parameter | meaning | unit | default | range | source | basis |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append("| " + " | ".join(_cell(r[k]) for k in ("name", "meaning", "unit", "default",
-                                                               "range", "source", "basis")) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(r[k])
+                for k in ("name", "meaning", "unit", "default", "range", "source", "basis")
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -128,16 +154,26 @@ def constants(modules: tuple[str, ...] = CONSTANT_MODULES) -> list[dict[str, str
             except ValueError:
                 continue  # computed from other names: not a free number
             targets = node.targets[0]
-            names = [t.id for t in (targets.elts if isinstance(targets, ast.Tuple) else [targets])
-                     if isinstance(t, ast.Name)]
+            names = [
+                t.id
+                for t in (targets.elts if isinstance(targets, ast.Tuple) else [targets])
+                if isinstance(t, ast.Name)
+            ]
             values = list(value) if isinstance(targets, ast.Tuple) else [value]
             note = trailing.get(node.lineno) or _comment_above(alone, node.lineno)
-            for name, v in zip(names, values):
+            for name, v in zip(names, values, strict=True):
                 if name.isupper() and not name.startswith("_"):
-                    rows.append({"name": name, "module": str(Path("ipssim") / module),
-                                 "value": _constant(v), "comment": note,
-                                 "status": "assumption" if "assumption" in note.lower()
-                                 else "no source given"})
+                    rows.append(
+                        {
+                            "name": name,
+                            "module": str(Path("ipssim") / module),
+                            "value": _constant(v),
+                            "comment": note,
+                            "status": "assumption"
+                            if "assumption" in note.lower()
+                            else "no source given",
+                        }
+                    )
     return rows
 
 
@@ -162,8 +198,11 @@ def constants_table() -> str:
     rows = sorted(constants(), key=lambda r: r["status"] != "assumption")
     lines = ["| constant | module | value | what the code says | status |", "|---|---|---|---|---|"]
     for r in rows:
-        lines.append("| " + " | ".join(_cell(r[k]) for k in ("name", "module", "value", "comment",
-                                                               "status")) + " |")
+        lines.append(
+            "| "
+            + " | ".join(_cell(r[k]) for k in ("name", "module", "value", "comment", "status"))
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -172,6 +211,7 @@ TABLES = {"parameters": parameter_table, "constants": constants_table}
 
 def render(text: str) -> str:
     """``text`` with every generated block rewritten from the code."""
+
     def fill(match: re.Match) -> str:
         return match.group(1) + TABLES[match.group(2)]() + match.group(4)
 
@@ -197,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     if check:
         stale = [name for name, body in blocks(new).items() if blocks(text)[name] != body]
         if stale:
-            print(f"{path}: out of date ({', '.join(stale)}); run python -m ipssim.odd",
-                  file=sys.stderr)
+            print(
+                f"{path}: out of date ({', '.join(stale)}); run python -m ipssim.odd",
+                file=sys.stderr,
+            )
             return 1
         return 0
     path.write_text(new, encoding="utf-8")

@@ -16,13 +16,32 @@ from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
 SUSTAINED_DAYS = (91, 182)  # a job sustained 13 weeks, 26 weeks
 
-HEADLINE = ("employment_rate", "days_to_first_job_median", "weeks_worked_mean",
-            "sustained_13wk_rate", "reoffending_rate_12m", "referral_rate", "waiting_weeks_mean",
-            "employer_contacts_per_specialist_week", "cost_per_placement")
-EXTRA = ("wants_work_rate", "employment_rate_12m", "employed_at_12m_rate",
-         "weeks_worked_per_year_after_first_job", "full_time_job_share", "sustained_26wk_rate",
-         "job_tenure_weeks_mean", "placements", "reoffences_per_client", "custody_days_mean",
-         "caseload_use", "staff_cost", "fidelity_total")
+HEADLINE = (
+    "employment_rate",
+    "days_to_first_job_median",
+    "weeks_worked_mean",
+    "sustained_13wk_rate",
+    "reoffending_rate_12m",
+    "referral_rate",
+    "waiting_weeks_mean",
+    "employer_contacts_per_specialist_week",
+    "cost_per_placement",
+)
+EXTRA = (
+    "wants_work_rate",
+    "employment_rate_12m",
+    "employed_at_12m_rate",
+    "weeks_worked_per_year_after_first_job",
+    "full_time_job_share",
+    "sustained_26wk_rate",
+    "job_tenure_weeks_mean",
+    "placements",
+    "reoffences_per_client",
+    "custody_days_mean",
+    "caseload_use",
+    "staff_cost",
+    "fidelity_total",
+)
 METRICS = HEADLINE + EXTRA
 # client traits outcomes are broken down by: the table's name and how to title it
 BREAKDOWNS = {"offence": ("offences", "index offence"), "diagnosis": ("diagnoses", "diagnosis")}
@@ -66,19 +85,27 @@ def clients(log: pd.DataFrame) -> pd.DataFrame:
     """One row per client: entry day, offence, diagnosis, follow-up start day."""
     entry = _of(log, Event.ENTRY).set_index("client")
     diagnosis = _of(log, Event.DIAGNOSIS).set_index("client")["detail"].reindex(entry.index)
-    out = pd.DataFrame({"entry": entry["day"],
-                        "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES),
-                        "diagnosis": pd.Categorical.from_codes(diagnosis.fillna(-1).astype(int),
-                                                               categories=DIAGNOSES)})
+    out = pd.DataFrame(
+        {
+            "entry": entry["day"],
+            "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES),
+            "diagnosis": pd.Categorical.from_codes(
+                diagnosis.fillna(-1).astype(int), categories=DIAGNOSES
+            ),
+        }
+    )
     prison = _of(log, Event.IN_PRISON)["client"]
     release = _first(log[log["client"].isin(prison)], Event.RELEASE)
     out["start"] = release.reindex(out.index).fillna(out["entry"]).astype(int)
-    out.loc[out.index.isin(prison) & ~out.index.isin(release.index), "start"] = np.iinfo(np.int32).max
+    out.loc[out.index.isin(prison) & ~out.index.isin(release.index), "start"] = np.iinfo(
+        np.int32
+    ).max
     return out
 
 
-def spells_between(log: pd.DataFrame, begin: Event, end: tuple[Event, ...],
-                   horizon_day: int) -> pd.DataFrame:
+def spells_between(
+    log: pd.DataFrame, begin: Event, end: tuple[Event, ...], horizon_day: int
+) -> pd.DataFrame:
     """Each ``begin`` event as client, start, its detail and end: the day of the client's next
     ``end`` event in the log (which is in the order things happened, within a day too), or the
     horizon."""
@@ -86,12 +113,22 @@ def spells_between(log: pd.DataFrame, begin: Event, end: tuple[Event, ...],
 
     def rows(events: tuple[Event, ...], columns: dict[str, str]) -> pd.DataFrame:
         mask = event.isin([e.name.lower() for e in events]).to_numpy()
-        return pd.DataFrame({"row": row[mask], "client": log["client"].to_numpy()[mask],
-                             **{new: log[old].to_numpy()[mask] for old, new in columns.items()}})
+        return pd.DataFrame(
+            {
+                "row": row[mask],
+                "client": log["client"].to_numpy()[mask],
+                **{new: log[old].to_numpy()[mask] for old, new in columns.items()},
+            }
+        )
 
-    spells = pd.merge_asof(rows((begin,), {"day": "start", "detail": "detail"}),
-                           rows(end, {"day": "end"}), on="row", by="client",
-                           direction="forward", allow_exact_matches=False)
+    spells = pd.merge_asof(
+        rows((begin,), {"day": "start", "detail": "detail"}),
+        rows(end, {"day": "end"}),
+        on="row",
+        by="client",
+        direction="forward",
+        allow_exact_matches=False,
+    )
     spells["end"] = spells["end"].fillna(horizon_day).astype(int)
     return spells.drop(columns="row")
 
@@ -104,8 +141,7 @@ def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
 
 def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
     """Length in days of each stay on a waiting list (open stays end at the horizon)."""
-    waits = spells_between(log, Event.WAITLISTED, (Event.ENGAGED, Event.LEFT_WAITLIST),
-                           horizon_day)
+    waits = spells_between(log, Event.WAITLISTED, (Event.ENGAGED, Event.LEFT_WAITLIST), horizon_day)
     return waits["end"] - waits["start"]
 
 
@@ -117,16 +153,21 @@ def _longest_job(spells: pd.DataFrame) -> pd.Series:
 def funnel(log: pd.DataFrame, horizon_day: int) -> dict[str, int]:
     """Clients reaching each stage: wants work, referred, waiting, engaged, contact, job, and a
     job sustained 13 weeks (jobs still held at ``horizon_day`` counted to it)."""
+
     def count(event: Event) -> int:
         return int(_of(log, event)["client"].nunique())
 
     longest = _longest_job(job_spells(log, horizon_day))
-    return {"clients": count(Event.ENTRY), "wants_work": count(Event.WANTS_WORK),
-            "referred": count(Event.REFERRED), "waitlisted": count(Event.WAITLISTED),
-            "engaged": count(Event.ENGAGED),
-            "first_employer_contact": count(Event.FIRST_EMPLOYER_CONTACT),
-            "job": count(Event.JOB_START),
-            "sustained_13wk": int((longest >= SUSTAINED_DAYS[0]).sum())}
+    return {
+        "clients": count(Event.ENTRY),
+        "wants_work": count(Event.WANTS_WORK),
+        "referred": count(Event.REFERRED),
+        "waitlisted": count(Event.WAITLISTED),
+        "engaged": count(Event.ENGAGED),
+        "first_employer_contact": count(Event.FIRST_EMPLOYER_CONTACT),
+        "job": count(Event.JOB_START),
+        "sustained_13wk": int((longest >= SUSTAINED_DAYS[0]).sum()),
+    }
 
 
 def _rate(numerator: int, denominator: int) -> float:
@@ -146,16 +187,21 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     followed = people[people["start"] + YEAR <= horizon_day]
     reoffences = _of(log, Event.REOFFENCE)
     reoffended = _within_year(reoffences[["client", "day"]], followed)
-    employed_12m = _within_year(spells[["client", "start"]].rename(columns={"start": "day"}), followed)
+    employed_12m = _within_year(
+        spells[["client", "start"]].rename(columns={"start": "day"}), followed
+    )
     at_12m = followed["start"] + YEAR
     working_then = spells.merge(at_12m.rename("t"), left_on="client", right_index=True)
-    working_then = working_then[(working_then["start"] <= working_then["t"])
-                                & (working_then["end"] > working_then["t"])]["client"].nunique()
+    working_then = working_then[
+        (working_then["start"] <= working_then["t"]) & (working_then["end"] > working_then["t"])
+    ]["client"].nunique()
     wants = set(_of(log, Event.WANTS_WORK)["client"])
     referred = set(_of(log, Event.REFERRED)["client"]) & wants
     service = scenario.service
     placements = int((_of(log, Event.JOB_START)["specialist"] >= 0).sum())
-    staff_cost = service.specialists * service.annual_cost_per_specialist * scenario.run.horizon_weeks / 52
+    staff_cost = (
+        service.specialists * service.annual_cost_per_specialist * scenario.run.horizon_weeks / 52
+    )
     years_after_first = (horizon_day - first_job).sum() / YEAR
     waits = waiting_spells(log, horizon_day)
     contacts = len(_of(log, Event.EMPLOYER_CONTACT))
@@ -164,23 +210,29 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     held = spells_between(log, Event.ENGAGED, (Event.DISCHARGED,), horizon_day)
     return {
         "employment_rate": _rate(len(first_job), n),
-        "days_to_first_job_median": float((first_job - people["entry"].reindex(first_job.index))
-                                          .median()) if len(first_job) else float("nan"),
+        "days_to_first_job_median": float(
+            (first_job - people["entry"].reindex(first_job.index)).median()
+        )
+        if len(first_job)
+        else float("nan"),
         "weeks_worked_mean": worked_days.sum() / 7 / n if n else float("nan"),
         "sustained_13wk_rate": _rate(int((longest >= SUSTAINED_DAYS[0]).sum()), n),
         "reoffending_rate_12m": _rate(reoffended, len(followed)),
         "referral_rate": _rate(len(referred), len(wants)),
         "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
         "employer_contacts_per_specialist_week": _rate(
-            contacts, service.specialists * scenario.run.horizon_weeks),
+            contacts, service.specialists * scenario.run.horizon_weeks
+        ),
         "cost_per_placement": staff_cost / placements if placements else float("nan"),
         "wants_work_rate": _rate(len(wants), n),
         "employment_rate_12m": _rate(employed_12m, len(followed)),
         "employed_at_12m_rate": _rate(working_then, len(followed)),
-        "weeks_worked_per_year_after_first_job": (worked_days.sum() / 7 / years_after_first
-                                                  if years_after_first > 0 else float("nan")),
+        "weeks_worked_per_year_after_first_job": (
+            worked_days.sum() / 7 / years_after_first if years_after_first > 0 else float("nan")
+        ),
         "full_time_job_share": float((spells["hours"] >= FULL_TIME_HOURS).mean())
-        if len(spells) else float("nan"),
+        if len(spells)
+        else float("nan"),
         "sustained_26wk_rate": _rate(int((longest >= SUSTAINED_DAYS[1]).sum()), n),
         "job_tenure_weeks_mean": float(spells["days"].mean() / 7) if len(spells) else float("nan"),
         "placements": float(placements),
@@ -217,7 +269,11 @@ def breakdowns(log: pd.DataFrame, scenario: Scenario) -> dict[str, pd.DataFrame]
     out = {}
     for trait in BREAKDOWNS:
         grouped = people.groupby(trait, observed=False)
-        out[trait] = pd.DataFrame({"clients": grouped.size(),
-                                   "employment_rate": grouped["employed"].mean(),
-                                   "reoffending_rate_12m": grouped["reoffended"].mean()})
+        out[trait] = pd.DataFrame(
+            {
+                "clients": grouped.size(),
+                "employment_rate": grouped["employed"].mean(),
+                "reoffending_rate_12m": grouped["reoffended"].mean(),
+            }
+        )
     return out

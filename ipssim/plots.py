@@ -33,10 +33,12 @@ INTERVAL_NOTE = "bars: 95% intervals"
 def styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
     """Draw the whole figure in the house style (font sizes and line widths apply when each
     element is drawn, not only when the figure is made)."""
+
     @functools.wraps(draw)
     def wrapper(*args, **kwargs) -> Figure:
         with plt.rc_context(STYLE):
             return draw(*args, **kwargs)
+
     return wrapper
 
 
@@ -57,8 +59,13 @@ def _format_axis(ax, metric: str) -> None:
 
 
 @styled
-def sweep_lines(summary: pd.DataFrame, levers: Sequence[str], metric: str, reps: int,
-                targets: Sequence[Target] = ()) -> Figure:
+def sweep_lines(
+    summary: pd.DataFrame,
+    levers: Sequence[str],
+    metric: str,
+    reps: int,
+    targets: Sequence[Target] = (),
+) -> Figure:
     """``metric`` against the first lever, one line per combination of the others (dodged
     sideways a little so that their error bars do not hide each other)."""
     x, others = levers[0], list(levers[1:])
@@ -70,24 +77,41 @@ def sweep_lines(summary: pd.DataFrame, levers: Sequence[str], metric: str, reps:
     for i, (keys, group) in enumerate(groups):
         keys = keys if isinstance(keys, tuple) else (keys,)
         group = group.sort_values(x)
-        label = ", ".join(f"{lever_label(k)} {v}" for k, v in zip(others, keys)) or None
+        label = (
+            ", ".join(f"{lever_label(k)} {v}" for k, v in zip(others, keys, strict=True)) or None
+        )
         err = np.vstack([group["mean"] - group["ci_low"], group["ci_high"] - group["mean"]])
         dodge = (i - (len(groups) - 1) / 2) * 0.3 * step / max(1, len(groups) - 1)
-        ax.errorbar(group[x].astype(float) + dodge, group["mean"], yerr=np.nan_to_num(err),
-                    capsize=3, label=label, **series_style(i))
+        ax.errorbar(
+            group[x].astype(float) + dodge,
+            group["mean"],
+            yerr=np.nan_to_num(err),
+            capsize=3,
+            label=label,
+            **series_style(i),
+        )
     for target in targets:
         if target.metric == metric:
             shown = f"{100 * target.value:g}%" if is_share(metric) else f"{target.value:g}"
             ax.axhline(target.value, color="#555555", linestyle=(0, (6, 3)), linewidth=1.6)
-            ax.annotate(f"target {target.op} {shown}", (0.99, target.value),
-                        xycoords=("axes fraction", "data"), ha="right", va="bottom",
-                        fontsize=11, color="#333333", backgroundcolor="white")
+            ax.annotate(
+                f"target {target.op} {shown}",
+                (0.99, target.value),
+                xycoords=("axes fraction", "data"),
+                ha="right",
+                va="bottom",
+                fontsize=11,
+                color="#333333",
+                backgroundcolor="white",
+            )
     if all(float(v).is_integer() for v in xs):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(lever_label(x))
     ax.set_ylabel(metric.replace("_", " "))
-    ax.set_title(f"{_sentence(metric_label(metric))}\n({INTERVAL_NOTE}, {reps} replications "
-                 "per point)", fontsize=12)
+    ax.set_title(
+        f"{_sentence(metric_label(metric))}\n({INTERVAL_NOTE}, {reps} replications per point)",
+        fontsize=12,
+    )
     _format_axis(ax, metric)
     if others:
         ax.legend(loc="best", frameon=True, fontsize=10)
@@ -101,9 +125,9 @@ def sample_scatter(summary: pd.DataFrame, levers: Sequence[str], metric: str) ->
     cols = min(3, len(levers))
     rows = -(-len(levers) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
-    for ax in axes.flat[len(levers):]:
+    for ax in axes.flat[len(levers) :]:
         ax.set_visible(False)
-    for ax, lever in zip(axes.flat, levers):
+    for ax, lever in zip(axes.flat, levers, strict=True):
         values = data[lever].astype(float)
         ax.scatter(values, data["mean"], s=14, color="#1b1b1b", alpha=0.6)
         ax.set_xlabel(lever_label(lever))
@@ -118,8 +142,11 @@ def sensitivity_bars(indices: pd.DataFrame, metric: str, method: str) -> Figure:
     """Levers ranked by their index for ``metric``, with SALib's 95% confidence intervals."""
     data = indices[indices["metric"] == metric]
     shown = ("mu_star",) if method == "morris" else ("ST", "S1")
-    names = {"mu_star": "Morris mu* (effect over the lever's range)",
-             "ST": "total-order Sobol index", "S1": "first-order Sobol index"}
+    names = {
+        "mu_star": "Morris mu* (effect over the lever's range)",
+        "ST": "total-order Sobol index",
+        "S1": "first-order Sobol index",
+    }
     first = data[data["index"] == shown[0]].sort_values("value")
     order = list(first["lever"])
     fig, ax = new_figure(8.5, max(3.5, 0.55 * len(order) + 1.5))
@@ -128,14 +155,24 @@ def sensitivity_bars(indices: pd.DataFrame, metric: str, method: str) -> Figure:
         rows = data[data["index"] == index].set_index("lever").reindex(order)
         y = np.arange(len(order)) + (j - (len(shown) - 1) / 2) * height
         style = series_style(j + 1)
-        ax.barh(y, rows["value"], height=height, xerr=rows["conf"].fillna(0), capsize=3,
-                color=style["color"], hatch=HATCHES[j], edgecolor="black", label=names[index],
-                error_kw={"ecolor": "black", "elinewidth": 1.4})
+        ax.barh(
+            y,
+            rows["value"],
+            height=height,
+            xerr=rows["conf"].fillna(0),
+            capsize=3,
+            color=style["color"],
+            hatch=HATCHES[j],
+            edgecolor="black",
+            label=names[index],
+            error_kw={"ecolor": "black", "elinewidth": 1.4},
+        )
     ax.set_yticks(np.arange(len(order)), [lever_label(lv) for lv in order])
     ax.set_xlabel(names[shown[0]] if len(shown) == 1 else "Sobol index")
-    ax.set_title(f"What moves the {metric.replace('_', ' ')}\n({method}; whiskers: 95% "
-                 "intervals)",
-                 fontsize=12)
+    ax.set_title(
+        f"What moves the {metric.replace('_', ' ')}\n({method}; whiskers: 95% intervals)",
+        fontsize=12,
+    )
     if len(shown) > 1:
         ax.legend(loc="lower right")
     ax.grid(axis="y", alpha=0)
@@ -153,8 +190,9 @@ def funnel_bars(funnel: pd.DataFrame) -> Figure:
     means = [m for m, _, _ in stats]
     err = np.array([[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]])
     ax.bar(range(len(stages)), means, yerr=err, capsize=5, color="#0072b2", edgecolor="black")
-    ax.set_xticks(range(len(stages)), [s.replace("_", " ") for s in stages], rotation=30,
-                  ha="right")
+    ax.set_xticks(
+        range(len(stages)), [s.replace("_", " ") for s in stages], rotation=30, ha="right"
+    )
     ax.set_ylabel("clients per run")
     ax.set_title(f"Referral funnel ({INTERVAL_NOTE}, {len(funnel)} replications)", fontsize=12)
     return fig
@@ -170,14 +208,21 @@ def breakdown_bars(table: pd.DataFrame, trait: str) -> Figure:
     fig, ax = new_figure()
     width = 0.38
     for j, metric in enumerate(("employment_rate", "reoffending_rate_12m")):
-        stats = [interval(table.loc[table[trait] == g, metric].to_numpy())
-                 for g in groups]
+        stats = [interval(table.loc[table[trait] == g, metric].to_numpy()) for g in groups]
         means = np.array([m for m, _, _ in stats])
         err = np.array([[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]])
         style = series_style(j + 1)
-        ax.bar(np.arange(len(groups)) + (j - 0.5) * width, means, width, yerr=np.nan_to_num(err),
-               capsize=4, color=style["color"], hatch=HATCHES[j + 1], edgecolor="black",
-               label=metric_label(metric))
+        ax.bar(
+            np.arange(len(groups)) + (j - 0.5) * width,
+            means,
+            width,
+            yerr=np.nan_to_num(err),
+            capsize=4,
+            color=style["color"],
+            hatch=HATCHES[j + 1],
+            edgecolor="black",
+            label=metric_label(metric),
+        )
     ax.set_xticks(range(len(groups)), groups)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_title(f"By {BREAKDOWNS[trait][1]} ({INTERVAL_NOTE})", fontsize=12)
@@ -197,8 +242,16 @@ def compare_forest(table: pd.DataFrame) -> Figure:
         low = 100 * table.loc[rates, f"{diff} ci_low"].to_numpy(dtype=float)
         high = 100 * table.loc[rates, f"{diff} ci_high"].to_numpy(dtype=float)
         style = series_style(j)
-        ax.errorbar(mean, y, xerr=np.nan_to_num([mean - low, high - mean]), fmt=style["marker"],
-                    color=style["color"], capsize=4, label=diff, linestyle="none")
+        ax.errorbar(
+            mean,
+            y,
+            xerr=np.nan_to_num([mean - low, high - mean]),
+            fmt=style["marker"],
+            color=style["color"],
+            capsize=4,
+            label=diff,
+            linestyle="none",
+        )
     ax.axvline(0, color="#555555", linewidth=1.2)
     ax.set_yticks(np.arange(len(rates)), [m.replace("_", " ") for m in rates])
     ax.invert_yaxis()
@@ -212,26 +265,34 @@ def figures(folder: ResultFolder, targets: Sequence[Target] = ()) -> list[tuple[
     """The figures that suit a result folder, each with a file stem."""
     if folder.kind == "run":
         out = [("funnel", funnel_bars(folder.table("funnel.csv")))]
-        out += [(name, breakdown_bars(folder.table(f"{name}.csv"), trait))
-                for trait, (name, _) in BREAKDOWNS.items() if folder.has(f"{name}.csv")]
+        out += [
+            (name, breakdown_bars(folder.table(f"{name}.csv"), trait))
+            for trait, (name, _) in BREAKDOWNS.items()
+            if folder.has(f"{name}.csv")
+        ]
         return out
     if folder.kind == "compare":
         return [("differences", compare_forest(folder.table("compare.csv").set_index("metric")))]
     if folder.kind == "sensitivity":
         indices = folder.table("indices.csv")
         method = folder.manifest["sensitivity"]["method"]
-        return [(f"sensitivity_{m}", sensitivity_bars(indices, m, method))
-                for m in dict.fromkeys(indices["metric"])]
+        return [
+            (f"sensitivity_{m}", sensitivity_bars(indices, m, method))
+            for m in dict.fromkeys(indices["metric"])
+        ]
     summary = folder.table("summary.parquet")
     if folder.manifest["sweep"]["design"] == "sample":
         return [(f"sample_{m}", sample_scatter(summary, folder.levers, m)) for m in folder.metrics]
     reps = folder.manifest["reps"]
-    return [(f"sweep_{m}", sweep_lines(summary, folder.levers, m, reps, targets))
-            for m in folder.metrics]
+    return [
+        (f"sweep_{m}", sweep_lines(summary, folder.levers, m, reps, targets))
+        for m in folder.metrics
+    ]
 
 
-def save_all(folder: ResultFolder, out: Path, suffix: str = ".png",
-             targets: Sequence[Target] = ()) -> list[Path]:
+def save_all(
+    folder: ResultFolder, out: Path, suffix: str = ".png", targets: Sequence[Target] = ()
+) -> list[Path]:
     """Save every figure of ``folder`` into ``out``, each replaced whole (temporary file, then
     rename) and carrying the folder's manifest."""
     out.mkdir(parents=True, exist_ok=True)

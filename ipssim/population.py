@@ -16,8 +16,15 @@ from ipssim.streams import integers
 
 # Relative one-year reoffending risk by index offence (assumption: Ministry of Justice proven
 # reoffending tables rank acquisitive and drug offences highest and sexual offences lowest).
-OFFENCE_RISK = {"violent": 1.0, "sexual": 0.45, "arson": 0.8, "acquisitive": 1.4, "drugs": 1.25,
-                "other": 1.0, "none": 0.15}
+OFFENCE_RISK = {
+    "violent": 1.0,
+    "sexual": 0.45,
+    "arson": 0.8,
+    "acquisitive": 1.4,
+    "drugs": 1.25,
+    "other": 1.0,
+    "none": 0.15,
+}
 MAX_SCREENING_ROUNDS = 100  # a trial screens at most 100 people per place before giving up
 RECIDIVISM_DRAWS = 4  # reoffence thresholds drawn up front (more are drawn if needed)
 _COLUMNS = 18 + RECIDIVISM_DRAWS
@@ -61,8 +68,14 @@ def _pick(u: np.ndarray, shares: list[float]) -> np.ndarray:
     return np.minimum(np.searchsorted(np.cumsum(shares), u, side="right"), len(shares) - 1)
 
 
-def draw_clients(rng: np.random.Generator, first: int, n: int, pop: Population, risk_12m: float,
-                 wanting_only: bool = False) -> list[Profile]:
+def draw_clients(
+    rng: np.random.Generator,
+    first: int,
+    n: int,
+    pop: Population,
+    risk_12m: float,
+    wanting_only: bool = False,
+) -> list[Profile]:
     """Draw ``n`` clients numbered from ``first``, one row of the stream each.
 
     With ``wanting_only`` (trial eligibility) people are drawn until ``n`` of them want work,
@@ -76,14 +89,17 @@ def draw_clients(rng: np.random.Generator, first: int, n: int, pop: Population, 
         if len(enrolled) >= n:
             break
     else:
-        raise ScenarioError(f"entry.wants_work_only: fewer than 1 in {MAX_SCREENING_ROUNDS} people "
-                            "want work in this population, so no trial cohort can be enrolled; "
-                            "raise population.work_interest")
+        raise ScenarioError(
+            f"entry.wants_work_only: fewer than 1 in {MAX_SCREENING_ROUNDS} people "
+            "want work in this population, so no trial cohort can be enrolled; "
+            "raise population.work_interest"
+        )
     return [p._replace(index=first + i) for i, p in enumerate(enrolled[:n])]
 
 
-def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
-          risk_12m: float) -> list[Profile]:
+def _draw(
+    rng: np.random.Generator, first: int, n: int, pop: Population, risk_12m: float
+) -> list[Profile]:
     u = rng.random((n, _COLUMNS))
     offence = _pick(u[:, 3], [getattr(pop.offences, k) for k in OFFENCES])
     diagnosis = _pick(u[:, 4], [getattr(pop.diagnoses, k) for k in DIAGNOSES])
@@ -96,15 +112,28 @@ def _draw(rng: np.random.Generator, first: int, n: int, pop: Population,
     offence_risk = np.array([OFFENCE_RISK[k] for k in OFFENCES])[offence]
     risk = np.minimum(0.95, risk_12m * offence_risk * (0.4 + 1.2 * u[:, 13]))
     thresholds = -np.log1p(-u[:, 18:])
-    rows = zip(range(first, first + n), wants.tolist(), (u[:, 1] < pop.prison_leaver_share).tolist(),
-               np.floor(u[:, 2] * (pop.release_weeks_max + 1)).astype(int).tolist(),
-               offence.tolist(), diagnosis.tolist(), severity.tolist(),
-               (u[:, 6] < pop.substance_use_share).tolist(),
-               (u[:, 7] < pop.work_history_share).tolist(),
-               (u[:, 8] < pop.qualifications_share).tolist(), on_benefits.tolist(), worry.tolist(),
-               confidence.tolist(), (u[:, 12] < pop.housing_unstable_share).tolist(), risk.tolist(),
-               integers(u[:, 14], len(SECTORS)).tolist(),
-               u[:, 15].tolist(), u[:, 17].tolist(), map(tuple, thresholds.tolist()))
+    rows = zip(
+        range(first, first + n),
+        wants.tolist(),
+        (u[:, 1] < pop.prison_leaver_share).tolist(),
+        np.floor(u[:, 2] * (pop.release_weeks_max + 1)).astype(int).tolist(),
+        offence.tolist(),
+        diagnosis.tolist(),
+        severity.tolist(),
+        (u[:, 6] < pop.substance_use_share).tolist(),
+        (u[:, 7] < pop.work_history_share).tolist(),
+        (u[:, 8] < pop.qualifications_share).tolist(),
+        on_benefits.tolist(),
+        worry.tolist(),
+        confidence.tolist(),
+        (u[:, 12] < pop.housing_unstable_share).tolist(),
+        risk.tolist(),
+        integers(u[:, 14], len(SECTORS)).tolist(),
+        u[:, 15].tolist(),
+        u[:, 17].tolist(),
+        map(tuple, thresholds.tolist()),
+        strict=True,
+    )
     return list(map(Profile._make, rows))
 
 

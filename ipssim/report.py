@@ -43,8 +43,9 @@ figure{margin:1.2em 0}figcaption{color:#333;font-size:.95em}
 """
 
 
-def write(folder: ResultFolder, out: Path, targets: Sequence[Target] = (),
-          minimise: str | None = None) -> Path:
+def write(
+    folder: ResultFolder, out: Path, targets: Sequence[Target] = (), minimise: str | None = None
+) -> Path:
     """Write the report of ``folder`` to ``out`` (replaced whole, never half-written)."""
     page = build(folder, targets, minimise)
     return atomic_write(out, lambda p: p.write_text(page, encoding="utf-8"))
@@ -61,24 +62,32 @@ def build(folder: ResultFolder, targets: Sequence[Target] = (), minimise: str | 
     else:
         parts += _sweep_tables(folder, targets, minimise)
     parts.append("<h2>Figures</h2>")
-    parts.append('<p class="note">Error bars and bands are 95% intervals across replications. '
-                 "Each PNG carries the run manifest in its metadata.</p>")
+    parts.append(
+        '<p class="note">Error bars and bands are 95% intervals across replications. '
+        "Each PNG carries the run manifest in its metadata.</p>"
+    )
     for stem, fig in figures(folder, targets):
         parts.append(_figure(save_png(fig, folder.manifest), stem.replace("_", " ")))
     for path in folder.extra_files((".png",)):
         parts.append(_figure(path.read_bytes(), path.stem.replace("_", " ")))
     for path in folder.extra_files((".csv",)):
         if path.name.startswith("timecourse_"):
-            parts.append(f"<details><summary>Table {html.escape(path.name)}</summary>"
-                         f"{_html_table(pd.read_csv(path))}</details>")
-    parts.append("<h2>Manifest</h2><details><summary>Full manifest (JSON)</summary><pre>"
-                 f"{html.escape(json.dumps(folder.manifest, indent=2, default=str))}</pre>"
-                 "</details>")
+            parts.append(
+                f"<details><summary>Table {html.escape(path.name)}</summary>"
+                f"{_html_table(pd.read_csv(path))}</details>"
+            )
+    parts.append(
+        "<h2>Manifest</h2><details><summary>Full manifest (JSON)</summary><pre>"
+        f"{html.escape(json.dumps(folder.manifest, indent=2, default=str))}</pre>"
+        "</details>"
+    )
     body = "\n".join(parts)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>\n{body}\n"
-            f"<p class=\"note\">Written by ipssim {__version__} on "
-            f"{time.strftime('%Y-%m-%d %H:%M')}.</p></body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>\n{body}\n"
+        f'<p class="note">Written by ipssim {__version__} on '
+        f"{time.strftime('%Y-%m-%d %H:%M')}.</p></body></html>\n"
+    )
 
 
 def save_png(fig, manifest: dict) -> bytes:
@@ -100,38 +109,61 @@ def _facts(folder: ResultFolder) -> str:
     rows += [(f"scenario {s['name']}", f"hash {s['hash']}") for s in m.get("scenarios", [])]
     if "sweep" in m:
         sweep = m["sweep"]
-        rows.append(("sweep", f"{sweep['points']} points; levers: "
-                     + ", ".join(lv["name"] for lv in sweep["levers"])))
+        rows.append(
+            (
+                "sweep",
+                f"{sweep['points']} points; levers: "
+                + ", ".join(lv["name"] for lv in sweep["levers"]),
+            )
+        )
         rows.append(("base scenario", "the scenario above, with each point's lever values"))
-    rows += [("replications", m.get("reps")),
-             ("seed", (f"{m.get('seed')} (replication r uses seed tree ({m.get('seed')}, r) at "
-                       "every point and scenario: common random numbers)")),
-             ("ipssim version", m.get("version")), ("command", m.get("command")),
-             ("created", m.get("created")), ("wall time", f"{m.get('wall_time_s')} s")]
+    rows += [
+        ("replications", m.get("reps")),
+        (
+            "seed",
+            (
+                f"{m.get('seed')} (replication r uses seed tree ({m.get('seed')}, r) at "
+                "every point and scenario: common random numbers)"
+            ),
+        ),
+        ("ipssim version", m.get("version")),
+        ("command", m.get("command")),
+        ("created", m.get("created")),
+        ("wall time", f"{m.get('wall_time_s')} s"),
+    ]
     if "execution" in m:
         rows.append(("executed on", m["execution"]))
-    cells = "".join(f"<tr><td class=\"key\">{html.escape(str(k))}</td>"
-                    f"<td style=\"text-align:left\">{html.escape(str(v))}</td></tr>"
-                    for k, v in rows)
+    cells = "".join(
+        f'<tr><td class="key">{html.escape(str(k))}</td>'
+        f'<td style="text-align:left">{html.escape(str(v))}</td></tr>'
+        for k, v in rows
+    )
     return f"<h2>What this is</h2><table>{cells}</table>"
 
 
 def _run_tables(folder: ResultFolder) -> list[str]:
     summary = folder.table("summary.csv").set_index("metric")
-    rows = [{"metric": name, "mean": fmt(name, r["mean"]),
-             "95% interval": f"{fmt(name, r['ci_low'])} to {fmt(name, r['ci_high'])}",
-             "meaning": DESCRIPTIONS.get(name, "")} for name, r in summary.iterrows()]
+    rows = [
+        {
+            "metric": name,
+            "mean": fmt(name, r["mean"]),
+            "95% interval": f"{fmt(name, r['ci_low'])} to {fmt(name, r['ci_high'])}",
+            "meaning": DESCRIPTIONS.get(name, ""),
+        }
+        for name, r in summary.iterrows()
+    ]
     out = ["<h2>Outcomes</h2>", _html_table(pd.DataFrame(rows))]
     if folder.has("funnel.csv"):
         funnel = folder.table("funnel.csv").drop(columns="rep").mean().to_frame("mean clients")
-        out += ["<h2>Referral funnel</h2>",
-                _html_table(funnel.reset_index(names="stage").round(1))]
+        out += ["<h2>Referral funnel</h2>", _html_table(funnel.reset_index(names="stage").round(1))]
     for trait, (name, title) in BREAKDOWNS.items():
         if folder.has(f"{name}.csv"):
             rows = folder.table(f"{name}.csv")
             table = rows[rows["clients"] > 0].groupby(trait, sort=False).mean()
-            out += [f"<h2>By {title} (mean over replications)</h2>",
-                    _html_table(table.drop(columns="rep").reset_index().round(3))]
+            out += [
+                f"<h2>By {title} (mean over replications)</h2>",
+                _html_table(table.drop(columns="rep").reset_index().round(3)),
+            ]
     return out
 
 
@@ -146,13 +178,16 @@ def _compare_tables(folder: ResultFolder) -> list[str]:
         for d in diffs:
             row[d] = fmt_diff(name, r[d], r[f"{d} ci_low"], r[f"{d} ci_high"])
         rows.append(row)
-    note = ('<p class="note">Differences are paired by replication (common random numbers), '
-            "with 95% intervals.</p>")
+    note = (
+        '<p class="note">Differences are paired by replication (common random numbers), '
+        "with 95% intervals.</p>"
+    )
     return ["<h2>Comparison</h2>", note, _html_table(pd.DataFrame(rows))]
 
 
-def _sweep_tables(folder: ResultFolder, targets: Sequence[Target],
-                  minimise: str | None) -> list[str]:
+def _sweep_tables(
+    folder: ResultFolder, targets: Sequence[Target], minimise: str | None
+) -> list[str]:
     summary = folder.table("summary.parquet")
     levers = folder.levers
     out = []
@@ -163,22 +198,34 @@ def _sweep_tables(folder: ResultFolder, targets: Sequence[Target],
     if folder.has("discovery.json"):
         found = json.loads((folder.path / "discovery.json").read_text(encoding="utf-8"))
         out.append("<h2>Scenario discovery (PRIM)</h2>")
-        out.append(f"<p>{html.escape(found['question'])}</p><ul>"
-                   + "".join(f"<li>{html.escape(b['sentence'])}</li>" for b in found["boxes"])
-                   + "</ul>" if found["boxes"] else "<p>No box found.</p>")
-    wide = summary.assign(cell=[f"{fmt(m, a)} ({fmt(m, lo)} to {fmt(m, hi)})" for m, a, lo, hi in
-                                summary[["metric", "mean", "ci_low", "ci_high"]].itertuples(
-                                    index=False)])
+        out.append(
+            f"<p>{html.escape(found['question'])}</p><ul>"
+            + "".join(f"<li>{html.escape(b['sentence'])}</li>" for b in found["boxes"])
+            + "</ul>"
+            if found["boxes"]
+            else "<p>No box found.</p>"
+        )
+    wide = summary.assign(
+        cell=[
+            f"{fmt(m, a)} ({fmt(m, lo)} to {fmt(m, hi)})"
+            for m, a, lo, hi in summary[["metric", "mean", "ci_low", "ci_high"]].itertuples(
+                index=False
+            )
+        ]
+    )
     wide = wide.pivot(index=["point", *levers], columns="metric", values="cell")
     wide = wide[[m for m in folder.metrics if m in wide.columns]].reset_index()
     wide.columns.name = None
-    out += ["<h2>Every point: mean (95% interval)</h2>",
-            _details(f"{len(wide)} points", _html_table(wide), opened=len(wide) <= 100)]
+    out += [
+        "<h2>Every point: mean (95% interval)</h2>",
+        _details(f"{len(wide)} points", _html_table(wide), opened=len(wide) <= 100),
+    ]
     return out
 
 
-def _target_tables(summary: pd.DataFrame, levers: list[str], targets: Sequence[Target],
-                   minimise: str) -> list[str]:
+def _target_tables(
+    summary: pd.DataFrame, levers: list[str], targets: Sequence[Target], minimise: str
+) -> list[str]:
     shown = tuple(m for m in PLANNING if m in set(summary["metric"]))
     assessed = target_tools.assess(summary, levers, list(targets), shown)
     best = target_tools.smallest(assessed, minimise, levers)
@@ -186,11 +233,17 @@ def _target_tables(summary: pd.DataFrame, levers: list[str], targets: Sequence[T
     label = lever_label(minimise)
     mean_col = f"smallest {minimise} (on the mean)"
     sure_col = f"smallest {minimise} (with confidence)"
-    out = [f"<h2>Smallest {html.escape(label)} meeting the targets</h2>",
-           (f"<p>Targets: <b>{html.escape(wanted)}</b>. "
-            f"{html.escape(target_tools.headline(best, minimise, levers))}</p>"),
-           ('<p class="note">"On the mean": the mean over replications meets every target. '
-            '"With confidence": the whole 95% interval does.</p>')]
+    out = [
+        f"<h2>Smallest {html.escape(label)} meeting the targets</h2>",
+        (
+            f"<p>Targets: <b>{html.escape(wanted)}</b>. "
+            f"{html.escape(target_tools.headline(best, minimise, levers))}</p>"
+        ),
+        (
+            '<p class="note">"On the mean": the mean over replications meets every target. '
+            '"With confidence": the whole 95% interval does.</p>'
+        ),
+    ]
     rows = []
     for _, row in best.iterrows():
         cells = {lever_label(lv): row[lv] for lv in levers if lv != minimise}
@@ -199,7 +252,10 @@ def _target_tables(summary: pd.DataFrame, levers: list[str], targets: Sequence[T
         for metric in dict.fromkeys([*(t.metric for t in targets), *shown]):
             cells[metric] = (
                 f"{fmt(metric, row[metric])} ({fmt(metric, row[metric + ' ci_low'])} to "
-                f"{fmt(metric, row[metric + ' ci_high'])})" if pd.notna(row[mean_col]) else "-")
+                f"{fmt(metric, row[metric + ' ci_high'])})"
+                if pd.notna(row[mean_col])
+                else "-"
+            )
         rows.append(cells)
     out.append(_html_table(pd.DataFrame(rows)))
     return out
@@ -211,10 +267,12 @@ def _sensitivity_tables(folder: ResultFolder) -> list[str]:
     info = folder.manifest["sensitivity"]
     ranked = ranking(folder.table("indices.csv"), info["method"])
     ranked = ranked.assign(lever=[lever_label(lv) for lv in ranked["lever"]])
-    out = [f"<h2>Sensitivity ({html.escape(info['method'])})</h2>",
-           f"<p class=\"note\">{html.escape(info['explanation'])}</p>"]
+    out = [
+        f"<h2>Sensitivity ({html.escape(info['method'])})</h2>",
+        f'<p class="note">{html.escape(info["explanation"])}</p>',
+    ]
     for note in info.get("notes", []):
-        out.append(f"<p class=\"note\">{html.escape(note)}</p>")
+        out.append(f'<p class="note">{html.escape(note)}</p>')
     for metric, group in ranked.groupby("metric", sort=False):
         out.append(f"<h3>{html.escape(metric_label(metric))}</h3>")
         out.append(_html_table(group.drop(columns="metric").round(4)))
@@ -227,8 +285,10 @@ def _whole(value: object) -> str:
 
 def _figure(png: bytes, caption: str) -> str:
     data = base64.b64encode(png).decode("ascii")
-    return (f"<figure><img alt=\"{html.escape(caption)}\" src=\"data:image/png;base64,{data}\">"
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def _details(summary: str, inner: str, opened: bool) -> str:

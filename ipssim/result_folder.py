@@ -54,11 +54,21 @@ class ResultFolder:
 
     def extra_files(self, suffixes: tuple[str, ...]) -> list[Path]:
         """Files other commands added beside the result (time courses, figures), by name."""
-        own = {"summary.csv", "funnel.csv", "compare.csv", "indices.csv",
-               *(f"{name}.csv" for name, _ in BREAKDOWNS.values())}
-        return sorted(p for p in self.path.iterdir()
-                      if p.is_file() and p.suffix in suffixes and p.name not in own
-                      and not p.name.startswith("."))
+        own = {
+            "summary.csv",
+            "funnel.csv",
+            "compare.csv",
+            "indices.csv",
+            *(f"{name}.csv" for name, _ in BREAKDOWNS.values()),
+        }
+        return sorted(
+            p
+            for p in self.path.iterdir()
+            if p.is_file()
+            and p.suffix in suffixes
+            and p.name not in own
+            and not p.name.startswith(".")
+        )
 
 
 def open_folder(path: Path) -> ResultFolder:
@@ -69,10 +79,14 @@ def open_folder(path: Path) -> ResultFolder:
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         if (path / "store").is_dir():
-            raise FolderError(f"{path}: the sweep has not finished (no manifest.json yet); run "
-                              "the sweep command again to complete it")
-        raise FolderError(f"{path}: not an ipssim result folder (no manifest.json); expected the "
-                          "--out folder of ipssim run, compare, sweep or sensitivity")
+            raise FolderError(
+                f"{path}: the sweep has not finished (no manifest.json yet); run "
+                "the sweep command again to complete it"
+            )
+        raise FolderError(
+            f"{path}: not an ipssim result folder (no manifest.json); expected the "
+            "--out folder of ipssim run, compare, sweep or sensitivity"
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -84,7 +98,9 @@ def open_folder(path: Path) -> ResultFolder:
         elif (path / "summary.csv").is_file() and (path / "runs.parquet").is_file():
             kind = "run"
         else:
-            raise FolderError(f"{path}: cannot tell what this result is: expected compare.csv "
-                              "(a comparison), summary.csv and runs.parquet (a run) or a sweep's "
-                              "manifest")
+            raise FolderError(
+                f"{path}: cannot tell what this result is: expected compare.csv "
+                "(a comparison), summary.csv and runs.parquet (a run) or a sweep's "
+                "manifest"
+            )
     return ResultFolder(path, kind, manifest)

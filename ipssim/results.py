@@ -35,12 +35,15 @@ def versions() -> dict[str, str]:
     return out
 
 
-def manifest(scenarios: list[Scenario], seed: int, reps: int, wall_time_s: float,
-             **extra: Any) -> dict[str, Any]:
+def manifest(
+    scenarios: list[Scenario], seed: int, reps: int, wall_time_s: float, **extra: Any
+) -> dict[str, Any]:
     """What a result came from: scenarios with their hashes, seed, versions, platform, time."""
     return {
-        "scenarios": [{"name": s.name, "hash": s.hash(), "scenario": s.model_dump(mode="json")}
-                      for s in scenarios],
+        "scenarios": [
+            {"name": s.name, "hash": s.hash(), "scenario": s.model_dump(mode="json")}
+            for s in scenarios
+        ],
         "seed": seed,
         "reps": reps,
         "version": __version__,
@@ -56,8 +59,10 @@ def manifest(scenarios: list[Scenario], seed: int, reps: int, wall_time_s: float
 def check_free(out: Path) -> None:
     """Refuse a folder that already holds results, before any work is done."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise OutputError(f"--out {out}: already exists and is not empty; choose a new folder so "
-                          "that no earlier result is overwritten")
+        raise OutputError(
+            f"--out {out}: already exists and is not empty; choose a new folder so "
+            "that no earlier result is overwritten"
+        )
 
 
 def write_folder(out: Path, write: Callable[[Path], None]) -> None:

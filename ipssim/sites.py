@@ -78,8 +78,15 @@ CONTEXT = (
     Lever("population.severity_mean", 0.4, 0.6, None, "assumption: case mix around the base"),
     Lever("population.substance_use_share", 0.2, 0.5, None, "assumption: case mix"),
 )
-OUTCOMES = ("employment_rate", "employment_rate_12m", "reoffending_rate_12m", "referral_rate",
-            "waiting_weeks_mean", "placements", "cost_per_placement")
+OUTCOMES = (
+    "employment_rate",
+    "employment_rate_12m",
+    "reoffending_rate_12m",
+    "referral_rate",
+    "waiting_weeks_mean",
+    "placements",
+    "cost_per_placement",
+)
 
 
 def draw_site(base: Scenario, seed: int, site: int) -> tuple[Scenario, float]:
@@ -88,10 +95,14 @@ def draw_site(base: Scenario, seed: int, site: int) -> tuple[Scenario, float]:
     commitment = float(rng.random())
     quantiles = np.clip(commitment + SPREAD * rng.standard_normal(len(LEVERS)), 0.0, 1.0)
     changes: dict[str, object] = {"name": f"site_{site}"}
-    changes |= {lever.field: lever.value(q, _kind(base, lever.field))
-                for lever, q in zip(LEVERS, quantiles)}
-    changes |= {lever.field: lever.value(u, _kind(base, lever.field))
-                for lever, u in zip(CONTEXT, rng.random(len(CONTEXT)))}
+    changes |= {
+        lever.field: lever.value(q, _kind(base, lever.field))
+        for lever, q in zip(LEVERS, quantiles, strict=True)
+    }
+    changes |= {
+        lever.field: lever.value(u, _kind(base, lever.field))
+        for lever, u in zip(CONTEXT, rng.random(len(CONTEXT)), strict=True)
+    }
     return base.with_changes(changes), commitment
 
 
@@ -115,14 +126,15 @@ def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
     return row
 
 
-def simulate(base: Scenario, n: int, seed: int, workers: int = 1,
-             progress: bool = True) -> pd.DataFrame:
+def simulate(
+    base: Scenario, n: int, seed: int, workers: int = 1, progress: bool = True
+) -> pd.DataFrame:
     """One row per site: levers, context, fidelity total, band, items and outcomes."""
     drawn = [draw_site(base, seed, site) for site in range(n)]
-    tasks = [(scenario, seed, site, commitment)
-             for site, (scenario, commitment) in enumerate(drawn)]
-    return pd.DataFrame(list(run_tasks(_site, tasks, workers, "sites", "site",
-                                       progress=progress)))
+    tasks = [
+        (scenario, seed, site, commitment) for site, (scenario, commitment) in enumerate(drawn)
+    ]
+    return pd.DataFrame(list(run_tasks(_site, tasks, workers, "sites", "site", progress=progress)))
 
 
 def correlation(sites: pd.DataFrame, outcome: str) -> dict[str, float]:
@@ -138,5 +150,10 @@ def correlation(sites: pd.DataFrame, outcome: str) -> dict[str, float]:
     from scipy import stats  # here, not at the top: a command checks its input before SciPy loads
 
     rho = float(stats.spearmanr(pairs["fidelity_total"], pairs[outcome]).statistic)
-    return {"n": float(n), "r": r, "ci_low": float(np.tanh(z - half)),
-            "ci_high": float(np.tanh(z + half)), "rho": rho}
+    return {
+        "n": float(n),
+        "r": r,
+        "ci_low": float(np.tanh(z - half)),
+        "ci_high": float(np.tanh(z + half)),
+        "rho": rho,
+    }

@@ -58,8 +58,10 @@ class RunStore:
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(f"{self.folder}: is a file, not a result folder")
         if self.folder.is_dir() and any(self.folder.iterdir()) and not self.dir.is_dir():
-            raise StoreError(f"{self.folder}: already holds other results (no store/ folder); "
-                             "choose a new folder")
+            raise StoreError(
+                f"{self.folder}: already holds other results (no store/ folder); "
+                "choose a new folder"
+            )
         self.dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
@@ -110,8 +112,7 @@ class RunStore:
         if len(parts) <= 1:
             return
         merged = self.frame()
-        atomic_write(self.dir / _name("runs"),
-                     lambda tmp: merged.to_parquet(tmp, index=False))
+        atomic_write(self.dir / _name("runs"), lambda tmp: merged.to_parquet(tmp, index=False))
         for part in parts:
             part.unlink()
 

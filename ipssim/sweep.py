@@ -53,8 +53,9 @@ class SensitivitySpec(Strict):
 
     trajectories: int = Field(10, ge=2, le=10_000, description="Morris trajectories")
     levels: int = Field(4, ge=2, le=20, description="Morris grid levels (even)")
-    base_samples: int = Field(64, ge=4, le=1_000_000,
-                              description="Sobol base samples N (a power of 2)")
+    base_samples: int = Field(
+        64, ge=4, le=1_000_000, description="Sobol base samples N (a power of 2)"
+    )
 
     @field_validator("levels")
     @classmethod
@@ -93,8 +94,9 @@ class SweepFile(Strict):
             if name not in SWEEP_METRICS:
                 near = difflib.get_close_matches(name, SWEEP_METRICS, n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                raise ValueError(f"unknown metric {name!r}{hint}; allowed: "
-                                 + ", ".join(SWEEP_METRICS))
+                raise ValueError(
+                    f"unknown metric {name!r}{hint}; allowed: " + ", ".join(SWEEP_METRICS)
+                )
         return names
 
 
@@ -141,10 +143,14 @@ class Sweep:
             try:
                 out.append(self.scenario(point))
             except scenarios.ScenarioError as exc:
-                values = ", ".join(f"{lv.name}={_plain(self.points.iloc[point][lv.name])!r}"
-                                   for lv in self.levers)
-                raise SweepError(f"{self.path}: point {point} ({values}) is not a valid "
-                                 f"scenario: {exc}".replace("changes: ", "")) from None
+                values = ", ".join(
+                    f"{lv.name}={_plain(self.points.iloc[point][lv.name])!r}" for lv in self.levers
+                )
+                raise SweepError(
+                    f"{self.path}: point {point} ({values}) is not a valid scenario: {exc}".replace(
+                        "changes: ", ""
+                    )
+                ) from None
         return out
 
     def ranges(self) -> dict[str, Any]:
@@ -158,8 +164,12 @@ class Sweep:
         return Sweep(self.path, self.spec, self.base, self.levers, points)
 
 
-def load(path: str | Path, overrides: list[str] | tuple[str, ...] = (), reps: int | None = None,
-         seed: int | None = None) -> Sweep:
+def load(
+    path: str | Path,
+    overrides: list[str] | tuple[str, ...] = (),
+    reps: int | None = None,
+    seed: int | None = None,
+) -> Sweep:
     """Read and validate a sweep file; ``overrides`` (``section.key=value``) change the base,
     ``reps`` and ``seed`` (when given) replace the file's."""
     path = Path(path)
@@ -168,8 +178,10 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = (), reps: in
     spec = spec.model_copy(update=changes)
     base_path = path.parent / spec.base
     if not base_path.is_file():
-        raise SweepError(f"{path}: base: no scenario file {str(base_path)!r} (the path is "
-                         "relative to the sweep file)")
+        raise SweepError(
+            f"{path}: base: no scenario file {str(base_path)!r} (the path is "
+            "relative to the sweep file)"
+        )
     base = scenarios.load(base_path, overrides)
     fixed = flatten(spec.set)
     for name in fixed:
@@ -200,8 +212,9 @@ def design(spec: SweepFile, path: Path) -> tuple[pd.DataFrame, tuple[Lever, ...]
     zipped = flatten(spec.zip)
     ranges = flatten(spec.sample.ranges) if spec.sample else {}
     if spec.sample and (grid or zipped):
-        raise SweepError(f"{path}: [sample] cannot be combined with [grid] or [zip]; use one or "
-                         "the other")
+        raise SweepError(
+            f"{path}: [sample] cannot be combined with [grid] or [zip]; use one or the other"
+        )
     if not (grid or zipped or ranges):
         raise SweepError(f"{path}: no levers to vary; add a [grid], [zip] or [sample] table")
     names = [*grid, *zipped, *ranges]
@@ -209,16 +222,20 @@ def design(spec: SweepFile, path: Path) -> tuple[pd.DataFrame, tuple[Lever, ...]
     for name in names:
         if name in fixed:
             raise SweepError(f"{path}: {name} is both fixed in [set] and varied; keep one")
-    levers = tuple(lever(name, path, section) for section, table in
-                   (("grid", grid), ("zip", zipped), ("sample.ranges", ranges)) for name in table)
+    levers = tuple(
+        lever(name, path, section)
+        for section, table in (("grid", grid), ("zip", zipped), ("sample.ranges", ranges))
+        for name in table
+    )
     if ranges:
         assert spec.sample is not None
         return sample(levers, ranges, spec.sample.method, spec.sample.n, spec.seed, path), levers
     return _grid_points(grid, zipped, path), levers
 
 
-def sample(levers: tuple[Lever, ...], ranges: dict[str, list], method: str, n: int, seed: int,
-           path: Path) -> pd.DataFrame:
+def sample(
+    levers: tuple[Lever, ...], ranges: dict[str, list], method: str, n: int, seed: int, path: Path
+) -> pd.DataFrame:
     """``n`` points within ``ranges`` by Latin hypercube or a scrambled Sobol sequence."""
     from scipy.stats import qmc  # here, not at the top: input is checked before SciPy loads
 
@@ -230,15 +247,17 @@ def sample(levers: tuple[Lever, ...], ranges: dict[str, list], method: str, n: i
     return decode(levers, bounds, unit)
 
 
-def decode(levers: tuple[Lever, ...], bounds: list[tuple[Any, Any]],
-           unit: np.ndarray) -> pd.DataFrame:
+def decode(
+    levers: tuple[Lever, ...], bounds: list[tuple[Any, Any]], unit: np.ndarray
+) -> pd.DataFrame:
     """Points from a design in the unit cube (one column per lever)."""
     columns = {lv.name: lv.decode(unit[:, i], *bounds[i]) for i, lv in enumerate(levers)}
     return pd.DataFrame({"point": np.arange(len(unit)), **columns})
 
 
-def check_ranges(levers: tuple[Lever, ...], ranges: dict[str, Any],
-                 path: Path) -> list[tuple[Any, Any]]:
+def check_ranges(
+    levers: tuple[Lever, ...], ranges: dict[str, Any], path: Path
+) -> list[tuple[Any, Any]]:
     """Each lever's (low, high), checked against its type."""
     bounds = []
     for lv in levers:
@@ -253,8 +272,9 @@ def check_ranges(levers: tuple[Lever, ...], ranges: dict[str, Any],
         elif not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             raise SweepError(f"{where}: expected two numbers [low, high], got {value!r}")
         elif lv.kind is int and not all(float(v).is_integer() for v in value):
-            raise SweepError(f"{where}: a whole-number lever needs whole-number bounds, got "
-                             f"{value!r}")
+            raise SweepError(
+                f"{where}: a whole-number lever needs whole-number bounds, got {value!r}"
+            )
         elif not low < high:
             raise SweepError(f"{where}: low must be below high, got {value!r}")
         bounds.append((low, high))
@@ -271,17 +291,22 @@ def lever(name: str, path: Path, section: str) -> Lever:
             allowed = list(model.model_fields)
             near = difflib.get_close_matches(part, allowed, n=1)
             hint = f" Did you mean {near[0]!r}?" if near else ""
-            raise SweepError(f"{path}: {section}.{name}: not a scenario field.{hint} Allowed "
-                             f"here: {', '.join(allowed)}")
+            raise SweepError(
+                f"{path}: {section}.{name}: not a scenario field.{hint} Allowed "
+                f"here: {', '.join(allowed)}"
+            )
         kind = field.annotation
         if isinstance(kind, type) and issubclass(kind, BaseModel):
             if i == len(parts) - 1:
-                raise SweepError(f"{path}: {section}.{name}: a section, not a lever; name one of "
-                                 f"its keys: {', '.join(kind.model_fields)}")
+                raise SweepError(
+                    f"{path}: {section}.{name}: a section, not a lever; name one of "
+                    f"its keys: {', '.join(kind.model_fields)}"
+                )
             model = kind
         elif i < len(parts) - 1 or kind not in (bool, int, float):
-            raise SweepError(f"{path}: {section}.{name}: not a number or switch that a sweep can "
-                             "vary")
+            raise SweepError(
+                f"{path}: {section}.{name}: not a number or switch that a sweep can vary"
+            )
         else:
             return Lever(name, kind)
     raise SweepError(f"{path}: {section}.{name}: not a scenario field")
@@ -291,13 +316,14 @@ def _grid_points(grid: dict[str, list], zipped: dict[str, list], path: Path) -> 
     for section, table in (("grid", grid), ("zip", zipped)):
         for name, values in table.items():
             if not isinstance(values, list) or not values:
-                raise SweepError(f"{path}: {section}.{name}: expected a list of values, got "
-                                 f"{values!r}")
+                raise SweepError(
+                    f"{path}: {section}.{name}: expected a list of values, got {values!r}"
+                )
     lengths = {name: len(values) for name, values in zipped.items()}
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{k} has {v}" for k, v in lengths.items())
         raise SweepError(f"{path}: zip: every list must have the same length ({listed})")
-    rows_zip = list(zip(*zipped.values())) if zipped else [()]
+    rows_zip = list(zip(*zipped.values(), strict=True)) if zipped else [()]
     rows = [(*g, *z) for g in itertools.product(*grid.values()) for z in rows_zip]
     frame = pd.DataFrame(rows, columns=[*grid, *zipped])
     frame.insert(0, "point", np.arange(len(frame)))
@@ -327,8 +353,11 @@ def _describe(err: dict[str, Any], path: Path) -> str:
         model = SweepFile
         for part in err["loc"][:-1]:
             sub = model.model_fields[str(part)].annotation
-            model = next(a for a in (*getattr(sub, "__args__", ()), sub)
-                         if isinstance(a, type) and issubclass(a, BaseModel))
+            model = next(
+                a
+                for a in (*getattr(sub, "__args__", ()), sub)
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            )
         allowed = list(model.model_fields)
         near = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""

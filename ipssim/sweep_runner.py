@@ -39,8 +39,14 @@ class SweepOutcome:
     reused: int
 
 
-def run_sweep(sweep: Sweep, folder: Path, execution: Execution, progress: bool = True,
-              kind: str = "sweep", **extra: Any) -> SweepOutcome:
+def run_sweep(
+    sweep: Sweep,
+    folder: Path,
+    execution: Execution,
+    progress: bool = True,
+    kind: str = "sweep",
+    **extra: Any,
+) -> SweepOutcome:
     """Compute the sweep's missing runs into ``folder`` and write its tables there.
 
     ``kind`` and ``extra`` go into the manifest (a sensitivity analysis records its method).
@@ -51,19 +57,38 @@ def run_sweep(sweep: Sweep, folder: Path, execution: Execution, progress: bool =
     start = time.perf_counter()
     with RunStore(folder) as store:
         done = store.keys(required=SWEEP_METRICS)
-        todo = [(point, scenario, seed, rep) for point, scenario in enumerate(scenarios)
-                for rep in range(reps) if (hashes[point], seed, rep) not in done]
+        todo = [
+            (point, scenario, seed, rep)
+            for point, scenario in enumerate(scenarios)
+            for rep in range(reps)
+            if (hashes[point], seed, rep) not in done
+        ]
         total = len(scenarios) * reps
-        with tqdm(total=total, initial=total - len(todo), unit="run", desc=sweep.name,
-                  disable=not progress, dynamic_ncols=True) as bar:
+        with tqdm(
+            total=total,
+            initial=total - len(todo),
+            unit="run",
+            desc=sweep.name,
+            disable=not progress,
+            dynamic_ncols=True,
+        ) as bar:
             for rows in execute(batches(todo, execution), execution):
                 store.save(rows)
                 bar.update(len(rows))
         runs = tidy(sweep, hashes, store.frame())
         summary = summarise_points(runs, sweep)
-        info = manifest([sweep.base], seed, reps, time.perf_counter() - start, kind=kind,
-                        sweep=describe(sweep), execution=execution.describe(),
-                        runs_computed=len(todo), runs_reused=total - len(todo), **extra)
+        info = manifest(
+            [sweep.base],
+            seed,
+            reps,
+            time.perf_counter() - start,
+            kind=kind,
+            sweep=describe(sweep),
+            execution=execution.describe(),
+            runs_computed=len(todo),
+            runs_reused=total - len(todo),
+            **extra,
+        )
         write_tables(folder, sweep.points, runs, summary, info)
         store.compact()
     return SweepOutcome(runs, summary, len(todo), total - len(todo))
@@ -88,25 +113,38 @@ def summarise_points(runs: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
             values = group[metric].to_numpy(dtype=float)
             mean, low, high = interval(values)
             rows.append((*keys, metric, mean, low, high, int((~np.isnan(values)).sum())))
-    return pd.DataFrame(rows, columns=["point", *levers, "metric", "mean", "ci_low", "ci_high",
-                                       "n"])
+    return pd.DataFrame(
+        rows, columns=["point", *levers, "metric", "mean", "ci_low", "ci_high", "n"]
+    )
 
 
 def describe(sweep: Sweep) -> dict[str, Any]:
     """The sweep's definition for the manifest."""
-    return {"name": sweep.name, "file": str(sweep.path), "description": sweep.spec.description,
-            "levers": [{"name": lv.name, "type": lv.kind.__name__} for lv in sweep.levers],
-            "points": len(sweep.points), "metrics": list(sweep.spec.metrics),
-            "design": "sample" if sweep.spec.sample else "grid",
-            "sample": sweep.spec.sample.model_dump() if sweep.spec.sample else None}
+    return {
+        "name": sweep.name,
+        "file": str(sweep.path),
+        "description": sweep.spec.description,
+        "levers": [{"name": lv.name, "type": lv.kind.__name__} for lv in sweep.levers],
+        "points": len(sweep.points),
+        "metrics": list(sweep.spec.metrics),
+        "design": "sample" if sweep.spec.sample else "grid",
+        "sample": sweep.spec.sample.model_dump() if sweep.spec.sample else None,
+    }
 
 
-def write_tables(folder: Path, points: pd.DataFrame, runs: pd.DataFrame, summary: pd.DataFrame,
-                 info: dict[str, Any]) -> None:
+def write_tables(
+    folder: Path,
+    points: pd.DataFrame,
+    runs: pd.DataFrame,
+    summary: pd.DataFrame,
+    info: dict[str, Any],
+) -> None:
     """Each table replaced whole; the manifest last, so it always describes complete tables."""
     atomic_write(folder / "points.parquet", lambda p: points.to_parquet(p, index=False))
     atomic_write(folder / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
     atomic_write(folder / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     atomic_write(folder / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    atomic_write(folder / "manifest.json",
-                 lambda p: p.write_text(json.dumps(info, indent=2, default=str) + "\n"))
+    atomic_write(
+        folder / "manifest.json",
+        lambda p: p.write_text(json.dumps(info, indent=2, default=str) + "\n"),
+    )

@@ -36,17 +36,17 @@ CURVES = ("first_job", "retention", "weeks_worked", "first_reoffence", "waiting_
 
 DESCRIPTIONS = {
     "first_job": "share with a first competitive job, by weeks since entry or release "
-                 "(Kaplan-Meier, censored at the horizon)",
+    "(Kaplan-Meier, censored at the horizon)",
     "first_reoffence": "share with a proven reoffence, by weeks since entry or release "
-                       "(Kaplan-Meier, censored at the horizon)",
+    "(Kaplan-Meier, censored at the horizon)",
     "at_risk": "clients still at risk (no event yet, still followed) at the week mark",
     "followed": "clients (or workers) followed to the week mark, event or not",
     "in_first_job": "share of workers still in their first job, by weeks since it started "
-                    "(Kaplan-Meier, censored at the horizon)",
+    "(Kaplan-Meier, censored at the horizon)",
     "in_work": "share of workers in any competitive job, by weeks since their first job started "
-               "(workers followed that long)",
+    "(workers followed that long)",
     "weeks_worked": "mean weeks in competitive work since the first job started "
-                    "(workers followed that long)",
+    "(workers followed that long)",
     "weeks_worked_per_year": "weeks worked since the first job, as weeks per year",
     "waiting": "clients on a waiting list at the end of the week",
 }
@@ -86,8 +86,9 @@ def followed(followup: np.ndarray, weeks: int) -> np.ndarray:
     return len(followup) - np.searchsorted(np.sort(followup), marks, side="left")
 
 
-def _time_to_first(log: pd.DataFrame, event: Event,
-                   horizon_day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _time_to_first(
+    log: pd.DataFrame, event: Event, horizon_day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Days from follow-up start to each client's first ``event`` after it (or days followed),
     whether it happened, and days followed."""
     people = clients(log)
@@ -106,8 +107,14 @@ def _ever(log: pd.DataFrame, event: Event, name: str, horizon_day: int) -> pd.Da
     weeks = horizon_day // DAYS_PER_WEEK
     time, happened, followup = _time_to_first(log, event, horizon_day)
     share, at_risk = kaplan_meier(time, happened, weeks)
-    return pd.DataFrame({"week": np.arange(weeks + 1), name: share, "at_risk": at_risk,
-                         "followed": followed(followup, weeks)})
+    return pd.DataFrame(
+        {
+            "week": np.arange(weeks + 1),
+            name: share,
+            "at_risk": at_risk,
+            "followed": followed(followup, weeks),
+        }
+    )
 
 
 def first_job(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
@@ -126,8 +133,12 @@ def _spells_from_first_job(log: pd.DataFrame, horizon_day: int) -> tuple[np.ndar
     spells = job_spells(log, horizon_day)
     first = spells.groupby("client")["start"].min()
     own_first = spells["client"].map(first)
-    return (spells["start"].to_numpy(), spells["end"].to_numpy(), own_first.to_numpy(),
-            first.to_numpy())
+    return (
+        spells["start"].to_numpy(),
+        spells["end"].to_numpy(),
+        own_first.to_numpy(),
+        first.to_numpy(),
+    )
 
 
 def retention(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
@@ -143,8 +154,15 @@ def retention(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
     seen = np.array([(first + m < horizon_day).sum() for m in marks])
     working = np.array([((start <= own_first + m) & (own_first + m < end)).sum() for m in marks])
     in_work = np.divide(working, seen, out=np.full(weeks + 1, np.nan), where=seen > 0)
-    return pd.DataFrame({"week": np.arange(weeks + 1), "in_first_job": 1.0 - share_ended,
-                         "at_risk": at_risk, "in_work": in_work, "followed": seen})
+    return pd.DataFrame(
+        {
+            "week": np.arange(weeks + 1),
+            "in_first_job": 1.0 - share_ended,
+            "at_risk": at_risk,
+            "in_work": in_work,
+            "followed": seen,
+        }
+    )
 
 
 def weeks_worked(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
@@ -159,14 +177,21 @@ def weeks_worked(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
         worked[w] = days[window_end <= horizon_day].sum() / DAYS_PER_WEEK / seen[w]
     per_year = np.full(weeks + 1, np.nan)
     per_year[1:] = worked[1:] / np.arange(1, weeks + 1) * WEEKS_PER_YEAR
-    return pd.DataFrame({"week": np.arange(weeks + 1), "weeks_worked": worked,
-                         "weeks_worked_per_year": per_year, "followed": seen})
+    return pd.DataFrame(
+        {
+            "week": np.arange(weeks + 1),
+            "weeks_worked": worked,
+            "weeks_worked_per_year": per_year,
+            "followed": seen,
+        }
+    )
 
 
 def waiting_list(weekly: pd.DataFrame) -> pd.DataFrame:
     """Clients on a waiting list at the end of each week (from the weekly series)."""
-    return pd.DataFrame({"week": weekly["week"].to_numpy(),
-                         "waiting": weekly["waiting"].to_numpy()})
+    return pd.DataFrame(
+        {"week": weekly["week"].to_numpy(), "waiting": weekly["waiting"].to_numpy()}
+    )
 
 
 def _drop_thin_weeks(curve: pd.DataFrame) -> pd.DataFrame:
@@ -194,16 +219,16 @@ def pool(curves: pd.DataFrame) -> pd.DataFrame:
 
     half = np.zeros(len(out))
     many = n >= 2
-    half[many] = (stats.t.ppf(0.975, n[many] - 1) * out["std"].to_numpy()[many]
-                  / np.sqrt(n[many]))
+    half[many] = stats.t.ppf(0.975, n[many] - 1) * out["std"].to_numpy()[many] / np.sqrt(n[many])
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     out = out.rename(columns={"count": "reps"})
     return out[["week", "measure", "mean", "ci_low", "ci_high", "reps"]]
 
 
-def tables(events: pd.DataFrame, weekly: pd.DataFrame,
-           scenario: Scenario) -> dict[str, pd.DataFrame]:
+def tables(
+    events: pd.DataFrame, weekly: pd.DataFrame, scenario: Scenario
+) -> dict[str, pd.DataFrame]:
     """Every curve of ``CURVES``, pooled across replications.
 
     ``events`` and ``weekly`` hold one or more replications told apart by a ``rep`` column (as
@@ -214,8 +239,12 @@ def tables(events: pd.DataFrame, weekly: pd.DataFrame,
     weekly = weekly if "rep" in weekly else weekly.assign(rep=0)
     per_run = {name: [] for name in CURVES}
     for rep, log in events.groupby("rep", sort=True):
-        for name, curve in (("first_job", first_job), ("retention", retention),
-                            ("weeks_worked", weeks_worked), ("first_reoffence", first_reoffence)):
+        for name, curve in (
+            ("first_job", first_job),
+            ("retention", retention),
+            ("weeks_worked", weeks_worked),
+            ("first_reoffence", first_reoffence),
+        ):
             per_run[name].append(_drop_thin_weeks(curve(log, horizon_day)).assign(rep=rep))
     for rep, series in weekly.groupby("rep", sort=True):
         per_run["waiting_list"].append(waiting_list(series).assign(rep=rep))

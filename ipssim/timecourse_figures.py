@@ -33,18 +33,37 @@ class Layout:
 
 
 LAYOUTS = {
-    "first_job": Layout("First competitive job", "weeks since entry (or release)",
-                        "clients with a first job", {"first_job": "first job"}, True),
-    "retention": Layout("Job retention after the first job", "weeks since the first job began",
-                        "workers", {"in_first_job": "still in first job",
-                                    "in_work": "in any job"}, True),
-    "weeks_worked": Layout("Weeks worked after the first job", "weeks since the first job began",
-                           "weeks worked per year", {"weeks_worked_per_year": "weeks worked"},
-                           False),
-    "first_reoffence": Layout("First proven reoffence", "weeks since entry (or release)",
-                              "clients who reoffended", {"first_reoffence": "reoffended"}, True),
-    "waiting_list": Layout("Waiting list", "week", "clients waiting for a place",
-                           {"waiting": "waiting"}, False),
+    "first_job": Layout(
+        "First competitive job",
+        "weeks since entry (or release)",
+        "clients with a first job",
+        {"first_job": "first job"},
+        True,
+    ),
+    "retention": Layout(
+        "Job retention after the first job",
+        "weeks since the first job began",
+        "workers",
+        {"in_first_job": "still in first job", "in_work": "in any job"},
+        True,
+    ),
+    "weeks_worked": Layout(
+        "Weeks worked after the first job",
+        "weeks since the first job began",
+        "weeks worked per year",
+        {"weeks_worked_per_year": "weeks worked"},
+        False,
+    ),
+    "first_reoffence": Layout(
+        "First proven reoffence",
+        "weeks since entry (or release)",
+        "clients who reoffended",
+        {"first_reoffence": "reoffended"},
+        True,
+    ),
+    "waiting_list": Layout(
+        "Waiting list", "week", "clients waiting for a place", {"waiting": "waiting"}, False
+    ),
 }
 
 
@@ -54,17 +73,29 @@ def plot(curve: str, tables: Mapping[str, pd.DataFrame]) -> tuple[Figure, Axes]:
     layout = LAYOUTS[curve]
     fig, ax = new_figure()
     scale = 100.0 if layout.share else 1.0
-    series = [(label, measure, name) for label in tables
-              for measure, name in layout.measures.items()]
+    series = [
+        (label, measure, name) for label in tables for measure, name in layout.measures.items()
+    ]
     for i, (label, measure, name) in enumerate(series):
         table = tables[label]
         rows = table[table["measure"] == measure].dropna(subset=["mean"])
         style = series_style(i)
         legend = label if len(layout.measures) == 1 else f"{label}: {name}"
-        ax.plot(rows["week"], scale * rows["mean"], label=legend,
-                markevery=max(1, len(rows) // MARKS_PER_LINE), **style)
-        ax.fill_between(rows["week"], scale * rows["ci_low"], scale * rows["ci_high"],
-                        color=style["color"], alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(
+            rows["week"],
+            scale * rows["mean"],
+            label=legend,
+            markevery=max(1, len(rows) // MARKS_PER_LINE),
+            **style,
+        )
+        ax.fill_between(
+            rows["week"],
+            scale * rows["ci_low"],
+            scale * rows["ci_high"],
+            color=style["color"],
+            alpha=BAND_ALPHA,
+            linewidth=0,
+        )
     ax.set_title(layout.title)
     ax.set_xlabel(layout.xlabel)
     ax.set_ylabel(layout.ylabel)
@@ -77,15 +108,17 @@ def plot(curve: str, tables: Mapping[str, pd.DataFrame]) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def draw(curve: str, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any],
-         path: Path) -> Path:
+def draw(
+    curve: str, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any], path: Path
+) -> Path:
     """Save one curve of several scenarios as a figure carrying the manifest."""
     fig, _ = plot(curve, tables)
     return save_figure(fig, path, manifest)
 
 
-def write(folder: Path, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any],
-          label: str) -> None:
+def write(
+    folder: Path, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any], label: str
+) -> None:
     """Write ``timecourse_<curve>.csv`` and ``timecourse_<curve>.png`` for each curve."""
     for curve, table in tables.items():
         table.to_csv(folder / f"timecourse_{curve}.csv", index=False)

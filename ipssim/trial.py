@@ -45,17 +45,25 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
 
     A trial randomises one population: the arms must draw clients alike.
     """
-    same = (arm_a.population == arm_b.population
-            and arm_a.offending.risk_12m == arm_b.offending.risk_12m
-            and arm_a.entry.wants_work_only == arm_b.entry.wants_work_only)
+    same = (
+        arm_a.population == arm_b.population
+        and arm_a.offending.risk_12m == arm_b.offending.risk_12m
+        and arm_a.entry.wants_work_only == arm_b.entry.wants_work_only
+    )
     if not same:
-        raise ScenarioError(f"trial: {arm_a.name} and {arm_b.name} draw clients from different "
-                            "populations; a trial randomises one population, so give both arms "
-                            "the same [population], offending.risk_12m and entry.wants_work_only")
+        raise ScenarioError(
+            f"trial: {arm_a.name} and {arm_b.name} draw clients from different "
+            "populations; a trial randomises one population, so give both arms "
+            "the same [population], offending.risk_12m and entry.wants_work_only"
+        )
     weeks = round(follow_up_months * 52 / 12)
     cut = {"entry.mode": "cohort", "run.horizon_weeks": weeks}
-    return Design(arm_a.with_changes({**cut, "entry.cohort_size": math.ceil(n / 2)}),
-                  arm_b.with_changes({**cut, "entry.cohort_size": n // 2}), n, weeks)
+    return Design(
+        arm_a.with_changes({**cut, "entry.cohort_size": math.ceil(n / 2)}),
+        arm_b.with_changes({**cut, "entry.cohort_size": n // 2}),
+        n,
+        weeks,
+    )
 
 
 def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
@@ -73,18 +81,29 @@ def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
 def _trials(task: tuple[Design, int, list[int]]) -> list[list[int]]:
     """Run some trials of a design: per trial, each arm's clients and outcome counts."""
     plan, seed, trials = task
-    return [[t, *_arm(plan.arm_a, seed, 2 * t), *_arm(plan.arm_b, seed, 2 * t + 1)]
-            for t in trials]
+    return [[t, *_arm(plan.arm_a, seed, 2 * t), *_arm(plan.arm_b, seed, 2 * t + 1)] for t in trials]
 
 
-def simulate(plan: Design, trials: int, seed: int, workers: int = 1,
-             progress: bool = True) -> pd.DataFrame:
+def simulate(
+    plan: Design, trials: int, seed: int, workers: int = 1, progress: bool = True
+) -> pd.DataFrame:
     """One row per trial: each arm's allocated clients and clients with each outcome."""
-    chunks = [list(range(i, min(i + TRIALS_PER_TASK, trials)))
-              for i in range(0, trials, TRIALS_PER_TASK)]
-    rows = [row for chunk in run_tasks(_trials, [(plan, seed, c) for c in chunks], workers,
-                                       "trials", "trial", [len(c) for c in chunks], progress)
-            for row in chunk]
+    chunks = [
+        list(range(i, min(i + TRIALS_PER_TASK, trials))) for i in range(0, trials, TRIALS_PER_TASK)
+    ]
+    rows = [
+        row
+        for chunk in run_tasks(
+            _trials,
+            [(plan, seed, c) for c in chunks],
+            workers,
+            "trials",
+            "trial",
+            [len(c) for c in chunks],
+            progress,
+        )
+        for row in chunk
+    ]
     names = ["trial"] + [f"{arm}_{what}" for arm in ("a", "b") for what in ("n", *OUTCOMES)]
     return pd.DataFrame(rows, columns=names)
 
@@ -96,9 +115,16 @@ def estimates(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
     rate_a, rate_b = a / na, b / nb
     with np.errstate(divide="ignore", invalid="ignore"):
         rr = rate_a / rate_b
-    p = [_fisher(int(x), int(m), int(y), int(k)) for x, m, y, k in zip(a, na, b, nb)]
-    return pd.DataFrame({"rate_a": rate_a, "rate_b": rate_b, "risk_difference": rate_a - rate_b,
-                         "relative_risk": rr, "p_value": p})
+    p = [_fisher(int(x), int(m), int(y), int(k)) for x, m, y, k in zip(a, na, b, nb, strict=True)]
+    return pd.DataFrame(
+        {
+            "rate_a": rate_a,
+            "rate_b": rate_b,
+            "risk_difference": rate_a - rate_b,
+            "relative_risk": rr,
+            "p_value": p,
+        }
+    )
 
 
 @cache
@@ -106,8 +132,9 @@ def _fisher(events_a: int, n_a: int, events_b: int, n_b: int) -> float:
     """Two-sided p-value of Fisher's exact test (trials repeat the same tables often)."""
     from scipy import stats  # here, not at the top: a command checks its input before SciPy loads
 
-    return float(stats.fisher_exact([[events_a, n_a - events_a], [events_b, n_b - events_b]])
-                 .pvalue)
+    return float(
+        stats.fisher_exact([[events_a, n_a - events_a], [events_b, n_b - events_b]]).pvalue
+    )
 
 
 def summary(runs: pd.DataFrame) -> dict[str, dict[str, object]]:
@@ -125,9 +152,11 @@ def summary(runs: pd.DataFrame) -> dict[str, dict[str, object]]:
         for name in ("rate_a", "rate_b", "risk_difference", "relative_risk"):
             values = est[name].to_numpy()
             values = values[~np.isnan(values)]
-            row[name] = ([float(v) for v in np.percentile(values, PERCENTILES,
-                                                           method="inverted_cdf")]
-                         if len(values) else [math.nan] * 3)
+            row[name] = (
+                [float(v) for v in np.percentile(values, PERCENTILES, method="inverted_cdf")]
+                if len(values)
+                else [math.nan] * 3
+            )
         row["power"] = float(significant.mean())
         row["significant_favouring_a"] = float((significant & (est["risk_difference"] > 0)).mean())
         row["significant_favouring_b"] = float((significant & (est["risk_difference"] < 0)).mean())

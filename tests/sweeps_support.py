@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,18 +13,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "base.toml"
-QUICK = {"entry.arrivals_per_week": 2.0, "run.horizon_weeks": 16, "entry.intake_weeks": 8,
-         "employers.count": 50}
+QUICK = {
+    "entry.arrivals_per_week": 2.0,
+    "run.horizon_weeks": 16,
+    "entry.intake_weeks": 8,
+    "employers.count": 50,
+}
 
 
-def write_sweep(folder: Path, body: str, name: str = "tiny", reps: int = 2, seed: int = 3,
-                quick: dict | None = None) -> Path:
+def write_sweep(
+    folder: Path,
+    body: str,
+    name: str = "tiny",
+    reps: int = 2,
+    seed: int = 3,
+    quick: dict | None = None,
+) -> Path:
     """A sweep file on the base scenario cut down to runs of about a tenth of a second."""
     fixed = "\n".join(f'"{k}" = {v}' for k, v in (quick or QUICK).items())
     path = folder / f"{name}.toml"
-    path.write_text(f'name = "{name}"\nbase = "{BASE}"\nreps = {reps}\nseed = {seed}\n'
-                    f'metrics = ["employment_rate", "waiting_weeks_mean", "placements_per_year"]\n'
-                    f"{body}\n[set]\n{fixed}\n", encoding="utf-8")
+    path.write_text(
+        f'name = "{name}"\nbase = "{BASE}"\nreps = {reps}\nseed = {seed}\n'
+        f'metrics = ["employment_rate", "waiting_weeks_mean", "placements_per_year"]\n'
+        f"{body}\n[set]\n{fixed}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -37,8 +51,13 @@ GRID = """
 def start(args: list[str], log: Path) -> subprocess.Popen:
     """Start ``python -m ipssim.cli ARGS`` in its own process group, output to ``log``."""
     with open(log, "wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "ipssim.cli", *args], stdout=out,
-                                stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "ipssim.cli", *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -63,8 +82,6 @@ def group_alive(pgid: int) -> bool:
 
 def kill_group(process: subprocess.Popen) -> None:
     """End a test's process and everything it started (its own process group)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=30)

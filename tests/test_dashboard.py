@@ -28,9 +28,16 @@ def test_each_lever_explains_itself_with_the_schema() -> None:
         assert lever.explanation == field.description and lever.explanation
         assert lever.kind in (bool, int, float)
     assert {lever.key for lever in LEVERS} >= {
-        "policy.zero_exclusion", "policy.referral_gatekeeping", "service.caseload_cap",
-        "employers.offence_aversion", "service.specialists", "service.employer_contacts_per_week",
-        "policy.benefits_counselling", "service.integration", "policy.time_unlimited_support"}
+        "policy.zero_exclusion",
+        "policy.referral_gatekeeping",
+        "service.caseload_cap",
+        "employers.offence_aversion",
+        "service.specialists",
+        "service.employer_contacts_per_week",
+        "policy.benefits_counselling",
+        "service.integration",
+        "policy.time_unlimited_support",
+    }
 
 
 def test_out_of_range_values_are_refused_with_the_schema_message() -> None:
@@ -62,8 +69,9 @@ def test_side_by_side_runs_share_their_random_numbers() -> None:
         same.step()
     first, second = same.view().services
     assert first.figures == second.figures and first.funnel == second.funnel
-    gatekept = base.with_changes({"policy.zero_exclusion": False,
-                                  "policy.referral_gatekeeping": 0.6})
+    gatekept = base.with_changes(
+        {"policy.zero_exclusion": False, "policy.referral_gatekeeping": 0.6}
+    )
     pair = SideBySide(base, gatekept, seed=3)
     for _ in range(20):
         pair.step()
@@ -90,7 +98,8 @@ def test_cards_and_charts_show_the_view() -> None:
     assert "Week 12 of 52" in html and "Referral gatekeeping: 0 \u2192 0.8" in html
     funnel = charts.funnel_chart(shown)
     assert [s["data"] for s in funnel["series"]] == [
-        [s.funnel[stage] for stage in view.FUNNEL] for s in shown.services]
+        [s.funnel[stage] for stage in view.FUNNEL] for s in shown.services
+    ]
     in_work = charts.in_work_chart(shown)
     assert in_work["series"][0]["data"][-1] == [12, shown.services[0].figures["in_work"]]
 
@@ -121,8 +130,11 @@ def _under(root: ipywidgets.Widget) -> Iterator[ipywidgets.Widget]:
 
 def caseload_slider(box: ipywidgets.Widget) -> v.Slider:
     """The caseload cap's slider as rendered now (a re-render may replace the widget)."""
-    lever = next(w for w in _under(box)
-                 if "lever-service-caseload_cap" in (getattr(w, "class_", None) or "").split())
+    lever = next(
+        w
+        for w in _under(box)
+        if "lever-service-caseload_cap" in (getattr(w, "class_", None) or "").split()
+    )
     return next(w for w in _under(lever) if isinstance(w, v.Slider))
 
 
@@ -138,7 +150,8 @@ def test_page_refuses_an_out_of_range_value_and_keeps_running(monkeypatch) -> No
     caseload_slider(box).v_model = 0  # what a client could send, though the slider stops at 5
     alert = rc.find(v.Alert).widget
     assert "service.caseload_cap" in str(alert.children) and "Allowed: 1 to 200" in str(
-        alert.children)
+        alert.children
+    )
     rc.find(children=["Step: 2"]).assert_single()  # the run was not restarted
     step.click()
     rc.find(children=["Step: 3"]).assert_single()  # and it still runs

@@ -24,16 +24,25 @@ import pytest
 from .conftest import ROOT, SCENARIOS
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOT = ROOT / "tests" / "artifacts" / "dashboard.png"
 WEEKS = 52  # with seed 1 on base, the gatekept service trails in job starts from week 15 on
 START_TIMEOUT = 90.0
 
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright's Python package is missing (the test extra)")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is missing: apt-get install chromium")
+    "playwright.sync_api", reason="Playwright's Python package is missing (the test extra)"
+)
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is missing: apt-get install chromium"
+)
 
 
 def free_port() -> int:
@@ -63,9 +72,21 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     log = tmp_path / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "ipssim.cli", "dashboard", str(SCENARIOS / "base.toml"),
-             "--port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "ipssim.cli",
+                "dashboard",
+                str(SCENARIOS / "base.toml"),
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
+        )
     try:
         url = f"http://127.0.0.1:{port}/"
         print(f"\nserver ready in {wait_until_serving(server, url, log):.1f} s")
@@ -82,8 +103,11 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
 def listening_addresses(pid: int, port: int) -> set[str]:
     import psutil  # installed with the dashboard's Jupyter widget stack
 
-    return {c.laddr.ip for c in psutil.Process(pid).net_connections(kind="inet")
-            if c.status == psutil.CONN_LISTEN and c.laddr.port == port}
+    return {
+        c.laddr.ip
+        for c in psutil.Process(pid).net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN and c.laddr.port == port
+    }
 
 
 def shown(page, key: str) -> dict[str, int]:
@@ -91,9 +115,16 @@ def shown(page, key: str) -> dict[str, int]:
     once so that all three come from the same week."""
     cells = page.evaluate(
         """key => ['baseline', 'changed', 'difference'].map(
-               s => document.getElementById(`fig-${key}-${s}`).textContent)""", key)
-    return dict(zip(("baseline", "changed", "difference"),
-                    (int(text.replace("\u2212", "-")) for text in cells), strict=True))
+               s => document.getElementById(`fig-${key}-${s}`).textContent)""",
+        key,
+    )
+    return dict(
+        zip(
+            ("baseline", "changed", "difference"),
+            (int(text.replace("\u2212", "-")) for text in cells),
+            strict=True,
+        )
+    )
 
 
 def week(page) -> int:
@@ -110,8 +141,14 @@ def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) 
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             failed, elsewhere = [], []
             page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
-            page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
-                    and not r.url.startswith(("data:", "blob:")) and elsewhere.append(r.url))
+            page.on(
+                "request",
+                lambda r: (
+                    urlparse(r.url).hostname not in ("127.0.0.1", None)
+                    and not r.url.startswith(("data:", "blob:"))
+                    and elsewhere.append(r.url)
+                ),
+            )
             start = time.perf_counter()
             page.goto(url)
             page.locator("#fig-week").wait_for(timeout=60_000)
@@ -146,8 +183,10 @@ def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) 
             page.set_viewport_size({"width": 1920, "height": 1900})  # every card in the picture
             page.wait_for_timeout(500)
             page.screenshot(path=SCREENSHOT)
-            print(f"week {week(page)}: referred {referred}, job starts {placements}; "
-                  f"screenshot {SCREENSHOT}")
+            print(
+                f"week {week(page)}: referred {referred}, job starts {placements}; "
+                f"screenshot {SCREENSHOT}"
+            )
         finally:
             browser.close()
     assert want_work["difference"] == 0  # the same people, from the same seed

@@ -31,8 +31,9 @@ def free_port() -> int:
 
 def spawn(args: list[str], log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen([DASK, *args], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            [DASK, *args], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +41,38 @@ def cluster(tmp_path_factory):
     """The scheduler's address and the two worker processes; all torn down at the end."""
     logs = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{free_port()}"
-    processes = [spawn(["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                        "--no-dashboard"], logs / "scheduler.log")]
+    processes = [
+        spawn(
+            [
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                address.rsplit(":", 1)[1],
+                "--no-dashboard",
+            ],
+            logs / "scheduler.log",
+        )
+    ]
     try:
         for i in range(2):
-            processes.append(spawn(["worker", address, "--nthreads", "1", "--no-nanny",
-                                    "--no-dashboard", "--death-timeout", "60", "--name",
-                                    f"w{i}"], logs / f"worker{i}.log"))
+            processes.append(
+                spawn(
+                    [
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--no-nanny",
+                        "--no-dashboard",
+                        "--death-timeout",
+                        "60",
+                        "--name",
+                        f"w{i}",
+                    ],
+                    logs / f"worker{i}.log",
+                )
+            )
         with distributed.Client(address, timeout="60s") as client:
             client.wait_for_workers(2, timeout=120)
         yield address, processes[1:]
@@ -59,36 +85,42 @@ def cluster(tmp_path_factory):
 def reference(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     folder = tmp_path_factory.mktemp("dask-sweep")
     path = write_sweep(folder, MANY, reps=3)
-    return path, run_sweep(sweeps.load(path), folder / "local", Execution(),
-                           progress=False).runs
+    return path, run_sweep(sweeps.load(path), folder / "local", Execution(), progress=False).runs
 
 
 def test_dask_cluster_gives_the_same_numbers(cluster, reference, tmp_path: Path) -> None:
     address, _ = cluster
     path, expected = reference
-    done = run_sweep(sweeps.load(path), tmp_path / "dask", Execution(scheduler=address),
-                     progress=False)
+    done = run_sweep(
+        sweeps.load(path), tmp_path / "dask", Execution(scheduler=address), progress=False
+    )
     pd.testing.assert_frame_equal(done.runs, expected)
     manifest = (tmp_path / "dask" / "manifest.json").read_text()
     assert f"dask scheduler {address}" in manifest
 
 
-def test_local_dask_cluster_gives_the_same_numbers(cluster, reference, recwarn,
-                                                   tmp_path: Path) -> None:
+def test_local_dask_cluster_gives_the_same_numbers(
+    cluster, reference, recwarn, tmp_path: Path
+) -> None:
     path, expected = reference  # the other cluster is up, holding Dask's usual ports
-    done = run_sweep(sweeps.load(path), tmp_path / "dask-local", Execution(dask_local=2),
-                     progress=False)
+    done = run_sweep(
+        sweeps.load(path), tmp_path / "dask-local", Execution(dask_local=2), progress=False
+    )
     pd.testing.assert_frame_equal(done.runs, expected)
     assert not [w for w in recwarn if "already in use" in str(w.message)]
-    assert "local dask cluster of 2 workers" in (tmp_path / "dask-local" / "manifest.json").read_text()
+    assert (
+        "local dask cluster of 2 workers" in (tmp_path / "dask-local" / "manifest.json").read_text()
+    )
 
 
 def test_worker_killed_mid_sweep_changes_nothing(cluster, reference, tmp_path: Path) -> None:
     address, workers = cluster
     path, expected = reference
     folder = tmp_path / "killed-worker"
-    process = start(["sweep", str(path), "--out", str(folder), "--scheduler", address,
-                     "--batch", "2"], tmp_path / "log.txt")
+    process = start(
+        ["sweep", str(path), "--out", str(folder), "--scheduler", address, "--batch", "2"],
+        tmp_path / "log.txt",
+    )
     try:
         wait_for(lambda: len(parts(folder)) >= 2, 120, "two finished batches")
         assert process.poll() is None  # the sweep is still running when the worker dies
@@ -99,13 +131,22 @@ def test_worker_killed_mid_sweep_changes_nothing(cluster, reference, tmp_path: P
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"), expected)
 
 
-def test_unreachable_scheduler_is_a_clear_error(capsys, monkeypatch, reference,
-                                                tmp_path: Path) -> None:
+def test_unreachable_scheduler_is_a_clear_error(
+    capsys, monkeypatch, reference, tmp_path: Path
+) -> None:
     from ipssim import cli, executors
 
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     path, _ = reference
-    code = cli.main(["sweep", str(path), "--out", str(tmp_path / "o"), "--scheduler",
-                     f"tcp://127.0.0.1:{free_port()}"])
+    code = cli.main(
+        [
+            "sweep",
+            str(path),
+            "--out",
+            str(tmp_path / "o"),
+            "--scheduler",
+            f"tcp://127.0.0.1:{free_port()}",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and "Traceback" not in err

@@ -12,11 +12,16 @@ NUMBER, EVENT = st.integers(-1, 10**6), st.sampled_from(list(Event))
 VALUES = [EVENT if name == "event" else NUMBER for name in COLUMNS]
 ROW = st.tuples(*VALUES)
 # a batch: per column either one value for every row, or one value per row
-BATCH = st.integers(0, 5).flatmap(lambda n: st.tuples(*[
-    st.one_of(v, st.lists(v, min_size=n, max_size=n)) for v in VALUES]))
+BATCH = st.integers(0, 5).flatmap(
+    lambda n: st.tuples(*[st.one_of(v, st.lists(v, min_size=n, max_size=n)) for v in VALUES])
+)
 # read the log (merging what is pending) now and then as it grows
-STEPS = st.lists(st.one_of(st.tuples(st.just("add"), ROW), st.tuples(st.just("extend"), BATCH),
-                           st.just(("read", None))), max_size=30)
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), ROW), st.tuples(st.just("extend"), BATCH), st.just(("read", None))
+    ),
+    max_size=30,
+)
 
 
 def expected_rows(batch: tuple) -> list[tuple]:
@@ -44,7 +49,9 @@ def test_rows_come_out_in_logging_order(steps) -> None:
             assert len(log.frame()) == len(rows)
         assert len(log) == len(rows)
     df = log.frame()
-    got = list(zip(*[df[name].cat.codes if name == "event" else df[name] for name in COLUMNS]))
+    got = list(
+        zip(*[df[name].cat.codes if name == "event" else df[name] for name in COLUMNS], strict=True)
+    )
     assert [tuple(int(v) for v in row) for row in got] == rows
     for k, name in enumerate(COLUMNS):
         assert log.column(name).tolist() == [row[k] for row in rows]

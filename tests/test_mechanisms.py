@@ -34,15 +34,20 @@ def test_streams_are_uniform_and_independent_across_agents() -> None:
     s = Streams(replication_seed(1, 0), Stream.CLIENT)
     s.extend(20_000)
     u = s.uniforms(np.arange(20_000), 2)
-    assert abs(u.mean() - 0.5) < 0.005 and 0.0 <= u.min() and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.005 and u.min() >= 0.0 and u.max() < 1.0
     assert abs(np.corrcoef(u[0], u[1])[0, 1]) < 0.03
     counts, _ = np.histogram(u[0], bins=10, range=(0, 1))
     assert counts.min() > 1_800
 
 
 def _pool(sectors: list[int], regulated_sector: int | None = None) -> EmployerPool:
-    traits = np.column_stack([(np.array(sectors) + 0.5) / len(SECTORS),
-                              np.full(len(sectors), 0.9), np.full(len(sectors), 0.99)])
+    traits = np.column_stack(
+        [
+            (np.array(sectors) + 0.5) / len(SECTORS),
+            np.full(len(sectors), 0.9),
+            np.full(len(sectors), 0.99),
+        ]
+    )
     return EmployerPool(traits, Scenario().employers)
 
 
@@ -81,7 +86,9 @@ def test_offers_fill_leads_as_if_one_after_another(seed: int) -> None:
     leads = np.where(rng.random((3, 6)) < 0.7, rng.integers(0, 4, (3, 6)), -1)
     specialist, employer = rng.integers(0, 3, 12), rng.integers(0, 4, 12)
     expected, table = [], leads.tolist()
-    for s, e in zip(specialist.tolist(), employer.tolist()):  # the rule, one offer at a time
+    for s, e in zip(
+        specialist.tolist(), employer.tolist(), strict=True
+    ):  # the rule, one offer at a time
         expected.append(e in table[s])
         if expected[-1]:
             table[s][table[s].index(e)] = -1
@@ -94,8 +101,7 @@ def test_offers_fill_leads_as_if_one_after_another(seed: int) -> None:
 def _oldest_usable_lead(leads, recent, preferred, barred, pool) -> int:
     """Plain Python statement of the rule: the oldest usable lead in the preferred sector, else
     the oldest usable lead, else -1."""
-    usable = [e for e in leads if e >= 0 and e not in recent
-              and not (barred and pool.regulated[e])]
+    usable = [e for e in leads if e >= 0 and e not in recent and not (barred and pool.regulated[e])]
     liked = [e for e in usable if pool.sector[e] == preferred]
     return (liked or usable or [-1])[0]
 
@@ -107,23 +113,30 @@ def test_leads_follow_the_rule_for_every_seeker(seed: int) -> None:
     pool = _pool(rng.integers(0, len(SECTORS), 12).tolist(), SECTORS.index("care"))
     team = Team([], Streams(replication_seed(0, 0), Stream.SPECIALIST), Scenario())
     n_spec, width = 4, 8
-    team.lead_employer = np.where(rng.random((n_spec, width)) < 0.6,
-                                  rng.integers(0, 12, (n_spec, width)), -1)
+    team.lead_employer = np.where(
+        rng.random((n_spec, width)) < 0.6, rng.integers(0, 12, (n_spec, width)), -1
+    )
     team.lead_closes = rng.integers(0, 3, (n_spec, width))
     team._close_leads(1)
     team.lead_employer[rng.random((n_spec, width)) < 0.2] = -1  # some filled since
     seekers = 30
     specialist = rng.integers(0, n_spec, seekers)
-    recent = np.where(rng.random((seekers, RECENT_APPLICATIONS)) < 0.3,
-                      rng.integers(0, 12, (seekers, RECENT_APPLICATIONS)), -1)
+    recent = np.where(
+        rng.random((seekers, RECENT_APPLICATIONS)) < 0.3,
+        rng.integers(0, 12, (seekers, RECENT_APPLICATIONS)),
+        -1,
+    )
     preferred = rng.integers(-1, len(SECTORS), seekers)
     barred = rng.random(seekers) < 0.3
     lead = team.leads_for(specialist, recent, preferred, barred, pool)
-    open_ = [[int(e) if c > day else -1 for e, c in zip(row, closes)]
-             for row, closes, day in zip(team.lead_employer, team.lead_closes, [1] * n_spec)]
-    assert lead.tolist() == [_oldest_usable_lead(open_[s], recent[k].tolist(), preferred[k],
-                                                 barred[k], pool)
-                             for k, s in enumerate(specialist)]
+    open_ = [
+        [int(e) if c > day else -1 for e, c in zip(row, closes, strict=True)]
+        for row, closes, day in zip(team.lead_employer, team.lead_closes, [1] * n_spec, strict=True)
+    ]
+    assert lead.tolist() == [
+        _oldest_usable_lead(open_[s], recent[k].tolist(), preferred[k], barred[k], pool)
+        for k, s in enumerate(specialist)
+    ]
 
 
 def test_ragged_tables_take_appended_values_in_order_and_widen() -> None:
@@ -138,8 +151,9 @@ def test_ragged_tables_take_appended_values_in_order_and_widen() -> None:
 
 
 @given(st.integers(0, 5), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2**32 - 1))
-def test_any_last_reads_eight_bytes_at_a_time_like_any(rows: int, cols: int, words: int,
-                                                       seed: int) -> None:
+def test_any_last_reads_eight_bytes_at_a_time_like_any(
+    rows: int, cols: int, words: int, seed: int
+) -> None:
     mask = np.random.default_rng(seed).random((rows, cols, 8 * words)) < 0.05
     assert (_any_last(mask) == mask.any(axis=-1)).all()
 
@@ -159,11 +173,15 @@ def test_hiring_decisions_follow_the_rules() -> None:
     pool = _pool([care, 0, 0])
     pool.averse[:] = True
     n = 3
-    apps = Applications(employer=np.array([0, 1, 2]),
-                        introduced=np.zeros(n, bool), disclosed=np.array([True, True, False]),
-                        supported=np.zeros(n, bool), merit=np.ones(n),
-                        offence=np.array([sexual, acquisitive, acquisitive]),
-                        sexual=np.array([True, False, False]))
+    apps = Applications(
+        employer=np.array([0, 1, 2]),
+        introduced=np.zeros(n, bool),
+        disclosed=np.array([True, True, False]),
+        supported=np.zeros(n, bool),
+        merit=np.ones(n),
+        offence=np.array([sexual, acquisitive, acquisitive]),
+        sexual=np.array([True, False, False]),
+    )
     scenario = Scenario()
     always = np.zeros((3, n))  # every chance succeeds, leniency (0 without relationship) fails
     outcome, known = pool.consider(apps, 0, always, scenario.labour_market, scenario.employers)
@@ -200,18 +218,24 @@ def test_the_next_own_application_day_is_the_same_for_one_client_or_many(day, wa
     batch = own_application_day(day, np.array(waits))
     alone = [own_application_day(day, w) for w in waits]
     assert batch.tolist() == alone
-    assert all(d >= day + 1 and d >= day + w for d, w in zip(alone, waits))
+    assert all(d >= day + 1 and d >= day + w for d, w in zip(alone, waits, strict=True))
 
 
 def test_diagnosis_scales_the_relapse_hazard() -> None:
-    scenario = Scenario().with_changes({
-        "entry.mode": "cohort", "entry.cohort_size": 400, "clients.relapse_by_diagnosis.bipolar": 2.0,
-        "clients.relapse_by_diagnosis.depression": 0.5})
+    scenario = Scenario().with_changes(
+        {
+            "entry.mode": "cohort",
+            "entry.cohort_size": 400,
+            "clients.relapse_by_diagnosis.bipolar": 2.0,
+            "clients.relapse_by_diagnosis.depression": 0.5,
+        }
+    )
     model = IPSModel(scenario, seed=1)
     roster = model.roster
     profiles = [c.profile for c in model.clients]
-    plain = np.array([p.severity * (SUBSTANCE_RELAPSE if p.substance_use else 1.0)
-                      for p in profiles])
+    plain = np.array(
+        [p.severity * (SUBSTANCE_RELAPSE if p.substance_use else 1.0) for p in profiles]
+    )
     multiplier = roster.relapse_rate / plain / (scenario.clients.relapse_per_year / 365.0)
     diagnosis = np.array([p.diagnosis for p in profiles])
     by_diagnosis = scenario.clients.relapse_by_diagnosis

@@ -12,10 +12,29 @@ from ipssim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 REFRESH = "python -m ipssim.odd"
-CFF_KEYS = {"abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi",
-            "identifiers", "keywords", "license", "license-url", "message", "preferred-citation",
-            "references", "repository", "repository-artifact", "repository-code", "title", "type",
-            "url", "version"}  # the top-level keys the CFF 1.2.0 schema allows
+CFF_KEYS = {
+    "abstract",
+    "authors",
+    "cff-version",
+    "commit",
+    "contact",
+    "date-released",
+    "doi",
+    "identifiers",
+    "keywords",
+    "license",
+    "license-url",
+    "message",
+    "preferred-citation",
+    "references",
+    "repository",
+    "repository-artifact",
+    "repository-code",
+    "title",
+    "type",
+    "url",
+    "version",
+}  # the top-level keys the CFF 1.2.0 schema allows
 
 
 def test_odd_tables_match_the_code():
@@ -29,8 +48,9 @@ def test_odd_tables_match_the_code():
 def test_drift_is_caught(tmp_path):
     text = odd.DOCUMENT.read_text(encoding="utf-8")
     stale = tmp_path / "odd.md"
-    stale.write_text(text.replace("| service.caseload_cap |", "| service.caseload_limit |"),
-                     encoding="utf-8")
+    stale.write_text(
+        text.replace("| service.caseload_cap |", "| service.caseload_limit |"), encoding="utf-8"
+    )
     assert odd.main(["--check", str(stale)]) == 1
     assert odd.main([str(stale)]) == 0  # rewriting restores the table
     assert stale.read_text(encoding="utf-8") == text
@@ -57,21 +77,29 @@ def test_every_scenario_parameter_is_in_the_table_with_unit_and_source():
 
 def test_constants_table_reads_the_codes_comments(tmp_path):
     module = tmp_path / "agent.py"
-    module.write_text("import math\n\n"
-                      "NEVER = math.inf\n"
-                      "GAIN = 0.2  # assumption: a guess\n"
-                      "# Risk by offence (assumption: ranked as in the tables).\n"
-                      "RISK = {'violent': 1.0, 'drugs': 1.25}\n"
-                      "FULL, PART = 30, 12\n"
-                      "_PRIVATE = 3\n", encoding="utf-8")
+    module.write_text(
+        "import math\n\n"
+        "NEVER = math.inf\n"
+        "GAIN = 0.2  # assumption: a guess\n"
+        "# Risk by offence (assumption: ranked as in the tables).\n"
+        "RISK = {'violent': 1.0, 'drugs': 1.25}\n"
+        "FULL, PART = 30, 12\n"
+        "_PRIVATE = 3\n",
+        encoding="utf-8",
+    )
     rows = {r["name"]: r for r in odd.constants((str(module),))}
     assert set(rows) == {"GAIN", "RISK", "FULL", "PART"}  # computed and private names left out
     assert rows["GAIN"]["status"] == "assumption"
     assert rows["GAIN"]["comment"] == "assumption: a guess"
     assert rows["RISK"]["status"] == "assumption"
     assert rows["RISK"]["value"] == "violent: 1, drugs: 1.25"
-    assert rows["PART"] == {"name": "PART", "module": str(module), "value": "12",
-                            "comment": "", "status": "no source given"}
+    assert rows["PART"] == {
+        "name": "PART",
+        "module": str(module),
+        "value": "12",
+        "comment": "",
+        "status": "no source given",
+    }
     assert any(r["status"] == "assumption" for r in odd.constants())
 
 

@@ -20,21 +20,36 @@ def log_of(rows: list[tuple]) -> pd.DataFrame:
     return log.frame()
 
 
-SCENARIO = Scenario().with_changes({"run.horizon_weeks": 104, "service.specialists": 2,
-                                    "service.annual_cost_per_specialist": 52000.0})
+SCENARIO = Scenario().with_changes(
+    {
+        "run.horizon_weeks": 104,
+        "service.specialists": 2,
+        "service.annual_cost_per_specialist": 52000.0,
+    }
+)
 E = Event
 
 
 def test_employment_tenure_and_reoffending_from_a_small_log() -> None:
-    df = log_of([
-        (0, 0, E.ENTRY, 0), (0, 0, E.WANTS_WORK, 0), (7, 0, E.REFERRED, 0),
-        (7, 0, E.WAITLISTED, 0, 0), (21, 0, E.ENGAGED, 0, 0), (100, 0, E.JOB_START, 30, 0, 5),
-        (200, 0, E.JOB_END, 0, -1, 5),
-        (0, 1, E.ENTRY, 3), (0, 1, E.WANTS_WORK, 0), (50, 1, E.REOFFENCE, 0),
-        (400, 1, E.REOFFENCE, 1),
-        (0, 2, E.ENTRY, 1), (300, 2, E.JOB_START, 12, -1, 7),
-        (3, -1, E.EMPLOYER_CONTACT, 1, 0, 5), (4, -1, E.EMPLOYER_CONTACT, 0, 1, 6),
-    ])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (0, 0, E.WANTS_WORK, 0),
+            (7, 0, E.REFERRED, 0),
+            (7, 0, E.WAITLISTED, 0, 0),
+            (21, 0, E.ENGAGED, 0, 0),
+            (100, 0, E.JOB_START, 30, 0, 5),
+            (200, 0, E.JOB_END, 0, -1, 5),
+            (0, 1, E.ENTRY, 3),
+            (0, 1, E.WANTS_WORK, 0),
+            (50, 1, E.REOFFENCE, 0),
+            (400, 1, E.REOFFENCE, 1),
+            (0, 2, E.ENTRY, 1),
+            (300, 2, E.JOB_START, 12, -1, 7),
+            (3, -1, E.EMPLOYER_CONTACT, 1, 0, 5),
+            (4, -1, E.EMPLOYER_CONTACT, 0, 1, 6),
+        ]
+    )
     m = metrics(df, SCENARIO)
     assert set(m) == set(METRICS)
     assert m["employment_rate"] == pytest.approx(2 / 3)
@@ -52,12 +67,24 @@ def test_employment_tenure_and_reoffending_from_a_small_log() -> None:
 
 
 def test_prison_leavers_are_followed_from_release() -> None:
-    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.IN_PRISON, 8), (56, 0, E.RELEASE, 0),
-                 (30, 0, E.REOFFENCE, 0),  # impossible in the model, but before the follow-up
-                 (400, 0, E.REOFFENCE, 0)])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (0, 0, E.IN_PRISON, 8),
+            (56, 0, E.RELEASE, 0),
+            (30, 0, E.REOFFENCE, 0),  # impossible in the model, but before the follow-up
+            (400, 0, E.REOFFENCE, 0),
+        ]
+    )
     assert metrics(df, SCENARIO)["reoffending_rate_12m"] == pytest.approx(1.0)
-    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.IN_PRISON, 8), (56, 0, E.RELEASE, 0),
-                 (500, 0, E.REOFFENCE, 0)])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (0, 0, E.IN_PRISON, 8),
+            (56, 0, E.RELEASE, 0),
+            (500, 0, E.REOFFENCE, 0),
+        ]
+    )
     assert metrics(df, SCENARIO)["reoffending_rate_12m"] == 0.0
 
 
@@ -70,16 +97,30 @@ def test_clients_not_followed_for_a_year_are_left_out_of_12_month_rates() -> Non
 
 
 def test_open_spells_end_at_the_horizon() -> None:
-    df = log_of([(0, 0, E.ENTRY, 0), (10, 0, E.JOB_START, 30), (20, 0, E.JOB_END, 0),
-                 (30, 0, E.JOB_START, 30), (5, 0, E.WAITLISTED, 0)])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (10, 0, E.JOB_START, 30),
+            (20, 0, E.JOB_END, 0),
+            (30, 0, E.JOB_START, 30),
+            (5, 0, E.WAITLISTED, 0),
+        ]
+    )
     spells = job_spells(df, horizon_day=100)
     assert spells["end"].tolist() == [20, 100]
     assert waiting_spells(df, horizon_day=100).tolist() == [95]
 
 
 def test_funnel_counts_each_client_once_per_stage() -> None:
-    df = log_of([(0, 0, E.ENTRY, 0), (0, 0, E.WANTS_WORK, 0), (5, 0, E.REFERRED, 0),
-                 (50, 0, E.REFERRED, 0), (0, 1, E.ENTRY, 0)])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (0, 0, E.WANTS_WORK, 0),
+            (5, 0, E.REFERRED, 0),
+            (50, 0, E.REFERRED, 0),
+            (0, 1, E.ENTRY, 0),
+        ]
+    )
     f = funnel(df, horizon_day=100)
     assert (f["clients"], f["wants_work"], f["referred"], f["job"]) == (2, 1, 1, 0)
 
@@ -87,9 +128,19 @@ def test_funnel_counts_each_client_once_per_stage() -> None:
 def test_breakdowns_by_offence_and_diagnosis() -> None:
     violent, arson = 0, 2
     psychosis, bipolar = 0, 1
-    df = log_of([(0, 0, E.ENTRY, violent), (0, 0, E.DIAGNOSIS, bipolar), (30, 0, E.JOB_START, 30),
-                 (0, 1, E.ENTRY, violent), (0, 1, E.DIAGNOSIS, psychosis), (40, 1, E.REOFFENCE, 0),
-                 (0, 2, E.ENTRY, arson), (0, 2, E.DIAGNOSIS, bipolar), (400, 2, E.REOFFENCE, 0)])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, violent),
+            (0, 0, E.DIAGNOSIS, bipolar),
+            (30, 0, E.JOB_START, 30),
+            (0, 1, E.ENTRY, violent),
+            (0, 1, E.DIAGNOSIS, psychosis),
+            (40, 1, E.REOFFENCE, 0),
+            (0, 2, E.ENTRY, arson),
+            (0, 2, E.DIAGNOSIS, bipolar),
+            (400, 2, E.REOFFENCE, 0),
+        ]
+    )
     by_offence = breakdowns(df, SCENARIO)["offence"]
     assert by_offence.loc["violent"].tolist() == [2, 0.5, 0.5]
     assert by_offence.loc["arson"].tolist() == [1, 0.0, 0.0]  # reoffended after its first year
@@ -101,15 +152,29 @@ def test_breakdowns_by_offence_and_diagnosis() -> None:
 
 def test_tenure_custody_caseload_use_and_staff_cost_from_a_small_log() -> None:
     horizon = 7 * 104
-    df = log_of([
-        (0, 0, E.ENTRY, 0), (10, 0, E.ENGAGED, 0, 0), (20, 0, E.JOB_START, 30, 0, 5),
-        (220, 0, E.JOB_END, 0, -1, 5), (300, 0, E.DISCHARGED, 0, 0),  # a 200-day job
-        (0, 1, E.ENTRY, 0), (0, 1, E.IN_PRISON, 8), (56, 1, E.RELEASE, 0),  # prison is not custody
-        (100, 1, E.REOFFENCE, 1), (100, 1, E.CUSTODY, 0), (184, 1, E.RELEASE, 0),
-        (600, 1, E.REOFFENCE, 1), (600, 1, E.CUSTODY, 0), (640, 1, E.RELEASE, 0),
-        (640, 1, E.REOFFENCE, 1), (640, 1, E.CUSTODY, 0),  # back the day of release, still there
-        (0, 2, E.ENTRY, 0), (700, 2, E.ENGAGED, 0, 1), (708, 2, E.JOB_START, 12, 1, 6),
-    ])
+    df = log_of(
+        [
+            (0, 0, E.ENTRY, 0),
+            (10, 0, E.ENGAGED, 0, 0),
+            (20, 0, E.JOB_START, 30, 0, 5),
+            (220, 0, E.JOB_END, 0, -1, 5),
+            (300, 0, E.DISCHARGED, 0, 0),  # a 200-day job
+            (0, 1, E.ENTRY, 0),
+            (0, 1, E.IN_PRISON, 8),
+            (56, 1, E.RELEASE, 0),  # prison is not custody
+            (100, 1, E.REOFFENCE, 1),
+            (100, 1, E.CUSTODY, 0),
+            (184, 1, E.RELEASE, 0),
+            (600, 1, E.REOFFENCE, 1),
+            (600, 1, E.CUSTODY, 0),
+            (640, 1, E.RELEASE, 0),
+            (640, 1, E.REOFFENCE, 1),
+            (640, 1, E.CUSTODY, 0),  # back the day of release, still there
+            (0, 2, E.ENTRY, 0),
+            (700, 2, E.ENGAGED, 0, 1),
+            (708, 2, E.JOB_START, 12, 1, 6),
+        ]
+    )
     m = metrics(df, SCENARIO)
     assert m["sustained_13wk_rate"] == m["sustained_26wk_rate"] == pytest.approx(1 / 3)
     assert m["job_tenure_weeks_mean"] == pytest.approx((200 + 20) / 2 / 7)

@@ -11,8 +11,10 @@ from tests.conftest import small
 
 
 def paired(a, b, reps: int = 4, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return (runs_frame(replicate(a, reps, seed, progress=False)),
-            runs_frame(replicate(b, reps, seed, progress=False)))
+    return (
+        runs_frame(replicate(a, reps, seed, progress=False)),
+        runs_frame(replicate(b, reps, seed, progress=False)),
+    )
 
 
 def test_zero_exclusion_off_with_gatekeeping_lowers_referrals_and_placements() -> None:
@@ -48,17 +50,31 @@ def test_larger_caseload_cap_lowers_employer_contacts_per_client() -> None:
 def job_starts_per_client(result) -> tuple[pd.Series, pd.Series]:
     """Job starts and clients by index offence."""
     ev = result.events
-    offence = ev[ev["event"] == "entry"].set_index("client")["detail"].map(dict(enumerate(OFFENCES)))
+    offence = (
+        ev[ev["event"] == "entry"].set_index("client")["detail"].map(dict(enumerate(OFFENCES)))
+    )
     starts = ev[ev["event"] == "job_start"]["client"].map(offence).value_counts()
     return starts.reindex(offence.value_counts().index, fill_value=0), offence.value_counts()
 
 
 def test_offence_aversion_lowers_placements_most_for_arson_and_sexual_offences() -> None:
-    mix = {f"population.offences.{k}": (0.2 if k in ("arson", "sexual") else 0.15)
-           for k in OFFENCES if k != "none"} | {"population.offences.none": 0.0}
-    surveyed = small("base", **mix, **{"entry.mode": "cohort", "entry.cohort_size": 2000,
-                                       "entry.wants_work_only": True, "service.specialists": 80,
-                                       "employers.count": 2000, "run.horizon_weeks": 40})
+    mix = {
+        f"population.offences.{k}": (0.2 if k in ("arson", "sexual") else 0.15)
+        for k in OFFENCES
+        if k != "none"
+    } | {"population.offences.none": 0.0}
+    surveyed = small(
+        "base",
+        **mix,
+        **{
+            "entry.mode": "cohort",
+            "entry.cohort_size": 2000,
+            "entry.wants_work_only": True,
+            "service.specialists": 80,
+            "employers.count": 2000,
+            "run.horizon_weeks": 40,
+        },
+    )
     averse = surveyed.with_changes({"employers.offence_aversion": 1.4})
     totals = {}
     for label, s in (("surveyed", surveyed), ("averse", averse)):
@@ -88,8 +104,11 @@ def test_more_specialists_never_lengthen_waits() -> None:
     busy = {"entry.arrivals_per_week": 10.0}
     waits = []
     for specialists in (2, 4, 8):
-        runs = runs_frame(replicate(small("base", **busy, **{"service.specialists": specialists}),
-                                    3, 4, progress=False))
+        runs = runs_frame(
+            replicate(
+                small("base", **busy, **{"service.specialists": specialists}), 3, 4, progress=False
+            )
+        )
         waits.append(runs["waiting_weeks_mean"].to_numpy())
     assert np.all(waits[1] <= waits[0]) and np.all(waits[2] <= waits[1])
     assert waits[2].mean() < waits[0].mean()
@@ -107,10 +126,17 @@ def test_extremes_no_employers_no_jobs_and_ample_places_no_waiting() -> None:
 def test_small_firms_shorten_unsupported_jobs_only() -> None:
     """Same people and employers, only which firms count as small changes: with time-limited
     support more workers go unsupported, and small firms then lose them sooner."""
-    limited = small("base", **{"policy.time_unlimited_support": False,
-                               "policy.support_limit_months": 3.0, "run.horizon_weeks": 78})
-    large, smallest = (limited.with_changes({"employers.small_firm_share": share})
-                       for share in (0.0, 1.0))
+    limited = small(
+        "base",
+        **{
+            "policy.time_unlimited_support": False,
+            "policy.support_limit_months": 3.0,
+            "run.horizon_weeks": 78,
+        },
+    )
+    large, smallest = (
+        limited.with_changes({"employers.small_firm_share": share}) for share in (0.0, 1.0)
+    )
     a, b = paired(large, smallest, reps=4)
     assert b["weeks_worked_mean"].mean() < a["weeks_worked_mean"].mean()
     a, b = paired(large, smallest.with_changes({"work.small_firm_job_loss": 1.0}), reps=2)

@@ -16,8 +16,18 @@ from ipssim.analysis.discovery import DiscoveryError, load_prim
 from ipssim.figures import read_manifest
 from tests.sweeps_support import GRID, ROOT, write_sweep
 
-QUICK = ["--reps", "2", "--set", "run.horizon_weeks=16", "--set", "entry.intake_weeks=8",
-         "--set", "entry.arrivals_per_week=2", "--set", "employers.count=50"]
+QUICK = [
+    "--reps",
+    "2",
+    "--set",
+    "run.horizon_weeks=16",
+    "--set",
+    "entry.intake_weeks=8",
+    "--set",
+    "entry.arrivals_per_week=2",
+    "--set",
+    "employers.count=50",
+]
 SAMPLE = """
 [sample]
 n = 24
@@ -47,8 +57,11 @@ def test_sweep_plot_and_report_with_targets(capsys, sweep_folder: Path) -> None:
     targets = ["--target", "waiting_weeks_mean<4", "--target", "employment_rate>=0.05"]
     assert cli.main(["plot", str(sweep_folder), *targets]) == 0
     figures = sorted((sweep_folder / "figures").glob("*.png"))
-    assert [f.stem for f in figures] == ["sweep_employment_rate", "sweep_placements_per_year",
-                                         "sweep_waiting_weeks_mean"]
+    assert [f.stem for f in figures] == [
+        "sweep_employment_rate",
+        "sweep_placements_per_year",
+        "sweep_waiting_weeks_mean",
+    ]
     manifest = json.loads((sweep_folder / "manifest.json").read_text())
     assert read_manifest(figures[0])["scenarios"][0]["hash"] == manifest["scenarios"][0]["hash"]
     assert cli.main(["report", str(sweep_folder), *targets]) == 0
@@ -68,8 +81,9 @@ def test_smallest_staffing_meets_targets_on_the_mean(sweep_folder: Path) -> None
     folder = open_folder(sweep_folder)
     summary = folder.table("summary.parquet")
     wanted = [targets.parse("employment_rate>=0.05", folder.metrics)]
-    best = targets.smallest(targets.assess(summary, folder.levers, wanted),
-                            "service.specialists", folder.levers)
+    best = targets.smallest(
+        targets.assess(summary, folder.levers, wanted), "service.specialists", folder.levers
+    )
     means = summary[summary["metric"] == "employment_rate"]
     for _, row in best.iterrows():
         cap = means[means["service.caseload_cap"] == row["service.caseload_cap"]]
@@ -78,21 +92,29 @@ def test_smallest_staffing_meets_targets_on_the_mean(sweep_folder: Path) -> None
         assert (chosen == meeting.min()) if len(meeting) else pd.isna(chosen)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--target", "employment_rate=0.4"], "expected METRIC<VALUE"),
-    (["--target", "jobs>3"], "not a metric of this result"),
-    (["--minimise", "service.nothing"], "not a lever of this sweep"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target", "employment_rate=0.4"], "expected METRIC<VALUE"),
+        (["--target", "jobs>3"], "not a metric of this result"),
+        (["--minimise", "service.nothing"], "not a lever of this sweep"),
+    ],
+)
 def test_bad_targets_exit_2(capsys, sweep_folder: Path, args: list[str], message: str) -> None:
-    assert cli.main(["report", str(sweep_folder), "--out",
-                     str(sweep_folder.parent / "r.html"), *args]) == 2
+    assert (
+        cli.main(["report", str(sweep_folder), "--out", str(sweep_folder.parent / "r.html"), *args])
+        == 2
+    )
     assert message in capsys.readouterr().err
     assert not (sweep_folder.parent / "r.html").exists()
 
 
 def test_run_and_compare_reports(capsys, tmp_path: Path) -> None:
     run_dir, compare_dir = tmp_path / "run", tmp_path / "compare"
-    base, gatekept = str(ROOT / "scenarios" / "base.toml"), str(ROOT / "scenarios" / "gatekept.toml")
+    base, gatekept = (
+        str(ROOT / "scenarios" / "base.toml"),
+        str(ROOT / "scenarios" / "gatekept.toml"),
+    )
     assert cli.main(["run", base, "--out", str(run_dir), *QUICK]) == 0
     assert cli.main(["compare", base, gatekept, "--out", str(compare_dir), *QUICK]) == 0
     assert cli.main(["report", str(run_dir)]) == 0
@@ -111,20 +133,27 @@ def test_report_of_a_folder_that_is_not_a_result(capsys, tmp_path: Path) -> None
     assert "not an ipssim result folder" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("method", "points", "index"), [
-    ("morris", 12, "mu_star"),  # 3 trajectories x (3 levers + 1)
-    ("sobol", 20, "ST"),  # 4 base samples x (3 levers + 2)
-])
-def test_sensitivity_indices_and_bar_charts(capsys, tmp_path: Path, method: str, points: int,
-                                            index: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "points", "index"),
+    [
+        ("morris", 12, "mu_star"),  # 3 trajectories x (3 levers + 1)
+        ("sobol", 20, "ST"),  # 4 base samples x (3 levers + 2)
+    ],
+)
+def test_sensitivity_indices_and_bar_charts(
+    capsys, tmp_path: Path, method: str, points: int, index: str
+) -> None:
     path = write_sweep(tmp_path, SAMPLE, reps=1)
     folder = tmp_path / method
     assert cli.main(["sensitivity", str(path), "--method", method, "--out", str(folder)]) == 0
     assert f"{method}, {points} points x 1 replications" in capsys.readouterr().out
     indices = pd.read_csv(folder / "indices.csv")
     main = indices[(indices["metric"] == "employment_rate") & (indices["index"] == index)]
-    assert set(main["lever"]) == {"policy.referral_gatekeeping", "employers.offence_aversion",
-                                  "clinicians.training"}
+    assert set(main["lever"]) == {
+        "policy.referral_gatekeeping",
+        "employers.offence_aversion",
+        "clinicians.training",
+    }
     assert main["conf"].notna().all()
     if method == "morris":
         assert (main["value"] >= 0).all()
@@ -153,8 +182,7 @@ def test_discovery_reports_boxes_in_plain_words(capsys, tmp_path: Path) -> None:
     summary = pd.read_parquet(folder / "summary.parquet")
     employment = summary[summary["metric"] == "employment_rate"]["mean"]
     threshold = float(employment.median())
-    assert cli.main(["discover", str(folder), "--below", str(threshold), "--density",
-                     "0.6"]) == 0
+    assert cli.main(["discover", str(folder), "--below", str(threshold), "--density", "0.6"]) == 0
     found = json.loads((folder / "discovery.json").read_text())
     assert found["side"] == "below" and re.match(r"\d+ of 40 sampled points", found["question"])
     for box in found["boxes"]:

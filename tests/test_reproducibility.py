@@ -14,7 +14,7 @@ def test_same_seed_same_output_for_one_and_two_workers() -> None:
     one = replicate(s, 3, 42, workers=1, progress=False)
     two = replicate(s, 3, 42, workers=2, progress=False)
     assert_frame_equal(runs_frame(one), runs_frame(two))
-    for a, b in zip(one, two):
+    for a, b in zip(one, two, strict=True):
         assert_frame_equal(a.events, b.events)
         assert_frame_equal(a.weekly, b.weekly)
 
@@ -43,10 +43,14 @@ def test_common_random_numbers_keep_the_same_people() -> None:
     """Two scenarios run with one seed hold the same clients wherever distributions agree."""
     a = run_one(small("base"), 5)
     b = run_one(small("gatekept"), 5)
+
     def entries(r):
         return r.events[r.events["event"] == "entry"][["day", "client", "detail"]]
+
     assert_frame_equal(entries(a).reset_index(drop=True), entries(b).reset_index(drop=True))
+
     def wants(r):
         return set(r.events[r.events["event"] == "wants_work"]["client"])
+
     assert wants(a) == wants(b)
     assert isinstance(a.events, pd.DataFrame)

@@ -67,8 +67,9 @@ def test_kill_9_mid_sweep_loses_nothing_and_resumes(reference, tmp_path: Path, c
 def test_ctrl_c_stops_workers_keeps_runs_and_resumes(reference, tmp_path: Path, capsys) -> None:
     path, expected = reference
     folder = tmp_path / "interrupted"
-    process = start(["sweep", str(path), "--out", str(folder), "--workers", "2"],
-                    tmp_path / "log.txt")
+    process = start(
+        ["sweep", str(path), "--out", str(folder), "--workers", "2"], tmp_path / "log.txt"
+    )
     try:
         wait_for(lambda: len(parts(folder)) >= 2, 120, "two finished runs")
         process.send_signal(signal.SIGINT)

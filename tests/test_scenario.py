@@ -10,9 +10,19 @@ from pydantic import ValidationError
 from ipssim import scenario as scenarios
 from ipssim.scenario import Scenario, ScenarioError
 
-NAMED = ("base", "traditional_vr", "gatekept", "large_caseloads", "offence_averse_employers",
-         "prison_leavers", "smi_trial", "smi_trial_control", "justice_trial",
-         "justice_trial_control", "forensic_site")
+NAMED = (
+    "base",
+    "traditional_vr",
+    "gatekept",
+    "large_caseloads",
+    "offence_averse_employers",
+    "prison_leavers",
+    "smi_trial",
+    "smi_trial_control",
+    "justice_trial",
+    "justice_trial_control",
+    "forensic_site",
+)
 
 
 @pytest.mark.parametrize("name", NAMED)
@@ -48,11 +58,21 @@ def test_extends_states_only_what_differs(tmp_path: Path, scenario_dir: Path) ->
 
 
 def test_the_four_named_policies_have_their_exact_keys(scenario_dir: Path) -> None:
-    s = scenarios.load(scenario_dir / "base.toml", [
-        "policy.zero_exclusion=false", "policy.referral_gatekeeping=0.5",
-        "service.caseload_cap=30", "employers.offence_aversion=1.5"])
-    assert (s.policy.zero_exclusion, s.policy.referral_gatekeeping, s.service.caseload_cap,
-            s.employers.offence_aversion) == (False, 0.5, 30, 1.5)
+    s = scenarios.load(
+        scenario_dir / "base.toml",
+        [
+            "policy.zero_exclusion=false",
+            "policy.referral_gatekeeping=0.5",
+            "service.caseload_cap=30",
+            "employers.offence_aversion=1.5",
+        ],
+    )
+    assert (
+        s.policy.zero_exclusion,
+        s.policy.referral_gatekeeping,
+        s.service.caseload_cap,
+        s.employers.offence_aversion,
+    ) == (False, 0.5, 30, 1.5)
 
 
 def test_hash_depends_on_content_not_file(tmp_path: Path, scenario_dir: Path) -> None:
@@ -69,19 +89,25 @@ def test_frozen_after_loading(scenario_dir: Path) -> None:
         s.service.caseload_cap = 99  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("[service]\ncaseload = 20\n", ["service.caseload", "unknown key", "caseload_cap"]),
-    ("[servce]\nspecialists = 2\n", ["servce", "unknown key", "service"]),
-    ("[service]\ncaseload_cap = 0\n", ["service.caseload_cap", "greater than or equal to 1",
-                                      "Allowed: 1 to 200"]),
-    ("[service]\ncaseload_cap = \"lots\"\n", ["service.caseload_cap", "integer", "lots"]),
-    ("[policy]\nzero_exclusion = 3\n", ["policy.zero_exclusion", "Allowed: true or false"]),
-    ("[entry]\nmode = \"trickle\"\n", ["entry.mode", "'stream', 'cohort'"]),
-    ("[population.offences]\nviolent = 0.9\n", ["offences", "add up to 1"]),
-    ("[service\nspecialists = 2\n", ["not valid TOML"]),
-])
-def test_bad_files_name_file_field_and_what_is_allowed(tmp_path: Path, text: str,
-                                                       expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[service]\ncaseload = 20\n", ["service.caseload", "unknown key", "caseload_cap"]),
+        ("[servce]\nspecialists = 2\n", ["servce", "unknown key", "service"]),
+        (
+            "[service]\ncaseload_cap = 0\n",
+            ["service.caseload_cap", "greater than or equal to 1", "Allowed: 1 to 200"],
+        ),
+        ('[service]\ncaseload_cap = "lots"\n', ["service.caseload_cap", "integer", "lots"]),
+        ("[policy]\nzero_exclusion = 3\n", ["policy.zero_exclusion", "Allowed: true or false"]),
+        ('[entry]\nmode = "trickle"\n', ["entry.mode", "'stream', 'cohort'"]),
+        ("[population.offences]\nviolent = 0.9\n", ["offences", "add up to 1"]),
+        ("[service\nspecialists = 2\n", ["not valid TOML"]),
+    ],
+)
+def test_bad_files_name_file_field_and_what_is_allowed(
+    tmp_path: Path, text: str, expected: list[str]
+) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
     with pytest.raises(ScenarioError) as err:
@@ -101,20 +127,25 @@ def test_missing_file_and_extends_loop(tmp_path: Path) -> None:
         scenarios.load(tmp_path / "a.toml")
 
 
-@pytest.mark.parametrize("override, expected", [
-    ("service.caseload_cap", "expected section.key=value"),
-    ("service.caseloadcap=3", "unknown key"),
-    ("service=3", "is a section"),
-    ("service.caseload_cap=-1", "greater than or equal to 1"),
-    ("policy.zero_exclusion=maybe", "Allowed: true or false"),
-])
+@pytest.mark.parametrize(
+    "override, expected",
+    [
+        ("service.caseload_cap", "expected section.key=value"),
+        ("service.caseloadcap=3", "unknown key"),
+        ("service=3", "is a section"),
+        ("service.caseload_cap=-1", "greater than or equal to 1"),
+        ("policy.zero_exclusion=maybe", "Allowed: true or false"),
+    ],
+)
 def test_bad_overrides_are_explained(scenario_dir: Path, override: str, expected: str) -> None:
     with pytest.raises(ScenarioError, match=expected):
         scenarios.load(scenario_dir / "base.toml", [override])
 
 
 def test_override_values_are_read_as_toml(scenario_dir: Path) -> None:
-    s = scenarios.load(scenario_dir / "base.toml", ["entry.mode=cohort", "policy.zero_exclusion=false",
-                                                     "service.hours_per_week=30"])
+    s = scenarios.load(
+        scenario_dir / "base.toml",
+        ["entry.mode=cohort", "policy.zero_exclusion=false", "service.hours_per_week=30"],
+    )
     assert s.entry.mode == "cohort" and s.policy.zero_exclusion is False
     assert s.service.hours_per_week == 30.0

@@ -19,16 +19,23 @@ from tests.sweeps_support import GRID, write_sweep
 
 
 def test_grid_crossed_with_zip_gives_every_combination(tmp_path: Path) -> None:
-    path = write_sweep(tmp_path, """
+    path = write_sweep(
+        tmp_path,
+        """
 [grid.service]
 specialists = [2, 4]
 [zip]
 "service.caseload_cap" = [10, 30]
 "policy.benefits_counselling" = [true, false]
-""")
+""",
+    )
     sweep = sweeps.load(path)
-    assert list(sweep.points.columns) == ["point", "service.specialists", "service.caseload_cap",
-                                          "policy.benefits_counselling"]
+    assert list(sweep.points.columns) == [
+        "point",
+        "service.specialists",
+        "service.caseload_cap",
+        "policy.benefits_counselling",
+    ]
     rows = sweep.points.drop(columns="point").values.tolist()
     assert rows == [[2, 10, True], [2, 30, False], [4, 10, True], [4, 30, False]]
     scenario = sweep.scenario(3)
@@ -39,7 +46,9 @@ specialists = [2, 4]
 
 @pytest.mark.parametrize("method", ["lhs", "sobol"])
 def test_sample_decodes_numbers_whole_numbers_and_switches(tmp_path: Path, method: str) -> None:
-    path = write_sweep(tmp_path, f"""
+    path = write_sweep(
+        tmp_path,
+        f"""
 [sample]
 method = "{method}"
 n = 64
@@ -47,7 +56,8 @@ n = 64
 "employers.offence_aversion" = [0.5, 2.0]
 "service.caseload_cap" = [10, 13]
 "clinicians.training" = [false, true]
-""")
+""",
+    )
     points = sweeps.load(path).points
     assert points["employers.offence_aversion"].between(0.5, 2.0).all()
     assert set(points["service.caseload_cap"]) == {10, 11, 12, 13}
@@ -57,28 +67,49 @@ n = 64
 
 
 BAD_SWEEPS = [
-    ('repz = 3\n[grid]\n"service.specialists" = [1]', "repz: unknown key",
-     "Did you mean 'reps'?"),
-    ('[grid]\n"service.specialist" = [1, 2]', "grid.service.specialist: not a scenario field",
-     "Did you mean 'specialists'?"),
+    ('repz = 3\n[grid]\n"service.specialists" = [1]', "repz: unknown key", "Did you mean 'reps'?"),
+    (
+        '[grid]\n"service.specialist" = [1, 2]',
+        "grid.service.specialist: not a scenario field",
+        "Did you mean 'specialists'?",
+    ),
     ('[grid]\n"service" = [1, 2]', "grid.service: a section, not a lever", "caseload_cap"),
-    ('[zip]\n"service.specialists" = [1, 2]\n"service.caseload_cap" = [10]',
-     "zip: every list must have the same length", "service.specialists has 2"),
-    ('[grid]\n"service.specialists" = [1, -1]', "point 1 (service.specialists=-1)",
-     "greater than or equal to 0"),
-    ('[sample]\nn = 8\n[sample.ranges]\n"clinicians.training" = [0, 1]',
-     "sample.ranges.clinicians.training", "[false, true]"),
-    ('[sample]\nn = 8\nmethod = "random"\n[sample.ranges]\n"service.integration" = [0, 1]',
-     "sample.method", "'lhs' or 'sobol'"),
-    (('[grid]\n"service.specialists" = [1]\n[sample]\n[sample.ranges]\n'
-      '"service.integration" = [0, 1]'), "[sample] cannot be combined", "grid"),
+    (
+        '[zip]\n"service.specialists" = [1, 2]\n"service.caseload_cap" = [10]',
+        "zip: every list must have the same length",
+        "service.specialists has 2",
+    ),
+    (
+        '[grid]\n"service.specialists" = [1, -1]',
+        "point 1 (service.specialists=-1)",
+        "greater than or equal to 0",
+    ),
+    (
+        '[sample]\nn = 8\n[sample.ranges]\n"clinicians.training" = [0, 1]',
+        "sample.ranges.clinicians.training",
+        "[false, true]",
+    ),
+    (
+        '[sample]\nn = 8\nmethod = "random"\n[sample.ranges]\n"service.integration" = [0, 1]',
+        "sample.method",
+        "'lhs' or 'sobol'",
+    ),
+    (
+        (
+            '[grid]\n"service.specialists" = [1]\n[sample]\n[sample.ranges]\n'
+            '"service.integration" = [0, 1]'
+        ),
+        "[sample] cannot be combined",
+        "grid",
+    ),
     ("", "no levers to vary", "[grid]"),
 ]
 
 
 @pytest.mark.parametrize(("body", "where", "allowed"), BAD_SWEEPS)
-def test_bad_sweep_file_is_one_clear_message_and_exit_2(capsys, tmp_path: Path, body: str,
-                                                        where: str, allowed: str) -> None:
+def test_bad_sweep_file_is_one_clear_message_and_exit_2(
+    capsys, tmp_path: Path, body: str, where: str, allowed: str
+) -> None:
     path = write_sweep(tmp_path, body)
     out = tmp_path / "out"
     code = cli.main(["sweep", str(path), "--out", str(out)])
@@ -104,8 +135,16 @@ def test_sweep_tables_common_random_numbers_and_workers(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(one.runs, two.runs)  # the executor never changes the numbers
     runs = one.runs
     assert len(runs) == 6 * 2 and list(runs["rep"].unique()) == [0, 1]
-    assert {"point", "service.specialists", "service.caseload_cap", "rep", "seed",
-            "scenario_hash", *METRICS, "placements_per_year"} <= set(runs.columns)
+    assert {
+        "point",
+        "service.specialists",
+        "service.caseload_cap",
+        "rep",
+        "seed",
+        "scenario_hash",
+        *METRICS,
+        "placements_per_year",
+    } <= set(runs.columns)
     # common random numbers: replication r of any point is run_one(point scenario, seed, r)
     row = runs[(runs["point"] == 3) & (runs["rep"] == 1)].iloc[0]
     direct = run_one(sweep.scenario(3), 3, 1).metrics
@@ -119,8 +158,9 @@ def test_sweep_tables_common_random_numbers_and_workers(tmp_path: Path) -> None:
 
 def test_rerun_computes_only_what_is_missing(tmp_path: Path) -> None:
     folder = tmp_path / "sweep"
-    first = run_sweep(sweeps.load(write_sweep(tmp_path, GRID, reps=1)), folder, Execution(),
-                      progress=False)
+    first = run_sweep(
+        sweeps.load(write_sweep(tmp_path, GRID, reps=1)), folder, Execution(), progress=False
+    )
     assert (first.computed, first.reused) == (6, 0)
     more = sweeps.load(write_sweep(tmp_path, GRID.replace("[1, 2, 3]", "[1, 2, 3, 4]"), reps=2))
     second = run_sweep(more, folder, Execution(), progress=False)

@@ -39,8 +39,9 @@ def cohort_run():
 
 def test_kaplan_meier_by_hand():
     # Events on days 3, 10 and 20; one client followed 10 days (days 0-9) without the event.
-    share, at_risk = tc.kaplan_meier(np.array([3, 10, 10, 20]),
-                                     np.array([True, True, False, True]), weeks=3)
+    share, at_risk = tc.kaplan_meier(
+        np.array([3, 10, 10, 20]), np.array([True, True, False, True]), weeks=3
+    )
     # S(3) = 3/4; at day 10 two are at risk (the censored one was last seen on day 9): S = 3/8.
     np.testing.assert_allclose(share, [0.0, 0.25, 1 - 3 / 8, 1.0])
     np.testing.assert_array_equal(at_risk, [4, 3, 1, 0])
@@ -66,13 +67,19 @@ def test_no_estimate_beyond_the_longest_follow_up():
 
 
 def test_first_job_clock_starts_at_release_and_censors_late_entrants():
-    log = make_log([
-        (0, 0, Event.ENTRY, 0), (20, 0, Event.JOB_START, 30),
-        (0, 2, Event.ENTRY, 0), (0, 2, Event.IN_PRISON, 4), (28, 2, Event.RELEASE),
-        (35, 2, Event.JOB_START, 30),
-        (0, 3, Event.ENTRY, 0), (0, 3, Event.IN_PRISON, 20),  # still in prison at the horizon
-        (40, 1, Event.ENTRY, 0),  # entered late: followed 30 days, no job
-    ])
+    log = make_log(
+        [
+            (0, 0, Event.ENTRY, 0),
+            (20, 0, Event.JOB_START, 30),
+            (0, 2, Event.ENTRY, 0),
+            (0, 2, Event.IN_PRISON, 4),
+            (28, 2, Event.RELEASE),
+            (35, 2, Event.JOB_START, 30),
+            (0, 3, Event.ENTRY, 0),
+            (0, 3, Event.IN_PRISON, 20),  # still in prison at the horizon
+            (40, 1, Event.ENTRY, 0),  # entered late: followed 30 days, no job
+        ]
+    )
     curve = tc.first_job(log, horizon_day=70).set_index("week")
     assert curve.loc[0, "at_risk"] == 3  # the client still in prison is not at risk
     assert curve.loc[1, "first_job"] == 0.0
@@ -82,11 +89,16 @@ def test_first_job_clock_starts_at_release_and_censors_late_entrants():
 
 
 def test_first_reoffence_counts_from_release():
-    log = make_log([
-        (0, 0, Event.ENTRY, 0), (0, 0, Event.IN_PRISON, 8), (56, 0, Event.RELEASE),
-        (60, 0, Event.REOFFENCE, 0), (80, 0, Event.REOFFENCE, 0),
-        (0, 1, Event.ENTRY, 0),
-    ])
+    log = make_log(
+        [
+            (0, 0, Event.ENTRY, 0),
+            (0, 0, Event.IN_PRISON, 8),
+            (56, 0, Event.RELEASE),
+            (60, 0, Event.REOFFENCE, 0),
+            (80, 0, Event.REOFFENCE, 0),
+            (0, 1, Event.ENTRY, 0),
+        ]
+    )
     curve = tc.first_reoffence(log, horizon_day=140).set_index("week")
     assert curve.loc[1, "first_reoffence"] == pytest.approx(0.5)  # 4 days after release
     assert curve.loc[20, "first_reoffence"] == pytest.approx(0.5)  # a second offence is not a first
@@ -94,12 +106,17 @@ def test_first_reoffence_counts_from_release():
 
 def worker_log() -> pd.DataFrame:
     """Worker 0: first job days 0-14, then a job from day 21; worker 1: a job from day 7."""
-    return make_log([
-        (0, 0, Event.ENTRY, 0), (0, 0, Event.JOB_START, 30), (14, 0, Event.JOB_END, JobEnd.LEFT),
-        (21, 0, Event.JOB_START, 12),
-        (0, 1, Event.ENTRY, 0), (7, 1, Event.JOB_START, 30),
-        (0, 2, Event.ENTRY, 0),  # never works: not in the retention curves
-    ])
+    return make_log(
+        [
+            (0, 0, Event.ENTRY, 0),
+            (0, 0, Event.JOB_START, 30),
+            (14, 0, Event.JOB_END, JobEnd.LEFT),
+            (21, 0, Event.JOB_START, 12),
+            (0, 1, Event.ENTRY, 0),
+            (7, 1, Event.JOB_START, 30),
+            (0, 2, Event.ENTRY, 0),  # never works: not in the retention curves
+        ]
+    )
 
 
 def test_retention_of_first_job_and_of_work():
@@ -127,8 +144,13 @@ def test_no_workers_gives_empty_curves_not_errors():
 
 
 def test_pool_gives_mean_and_t_interval_per_week():
-    curves = pd.DataFrame({"rep": [0, 1, 2, 0, 1, 2], "week": [0, 0, 0, 1, 1, 1],
-                           "x": [0.1, 0.2, 0.3, 0.5, np.nan, 0.7]})
+    curves = pd.DataFrame(
+        {
+            "rep": [0, 1, 2, 0, 1, 2],
+            "week": [0, 0, 0, 1, 1, 1],
+            "x": [0.1, 0.2, 0.3, 0.5, np.nan, 0.7],
+        }
+    )
     table = tc.pool(curves).set_index("week")
     half = stats.t.ppf(0.975, 2) * 0.1 / math.sqrt(3)
     assert table.loc[0, "mean"] == pytest.approx(0.2)
@@ -139,8 +161,13 @@ def test_pool_gives_mean_and_t_interval_per_week():
 
 
 def test_pool_drops_weeks_most_replications_cannot_estimate():
-    curves = pd.DataFrame({"rep": [0, 1, 2, 0, 1, 2], "week": [0, 0, 0, 1, 1, 1],
-                           "x": [0.1, 0.2, 0.3, 0.5, np.nan, np.nan]})
+    curves = pd.DataFrame(
+        {
+            "rep": [0, 1, 2, 0, 1, 2],
+            "week": [0, 0, 0, 1, 1, 1],
+            "x": [0.1, 0.2, 0.3, 0.5, np.nan, np.nan],
+        }
+    )
     assert tc.pool(curves)["week"].tolist() == [0]
 
 
@@ -156,7 +183,8 @@ def test_curves_agree_with_scalar_outcomes_in_a_cohort(cohort_run):
     assert jobs["first_job"].iloc[-1] == pytest.approx(result.metrics["employment_rate"])
     reoffending = tc.first_reoffence(result.events, horizon_day)
     assert reoffending["first_reoffence"].iloc[52] == pytest.approx(
-        result.metrics["reoffending_rate_12m"])
+        result.metrics["reoffending_rate_12m"]
+    )
     waiting = tc.waiting_list(result.weekly)
     assert len(waiting) == scenario.run.horizon_weeks and (waiting["waiting"] >= 0).all()
 
@@ -164,8 +192,9 @@ def test_curves_agree_with_scalar_outcomes_in_a_cohort(cohort_run):
 def test_tables_pool_replications_into_every_curve():
     scenario = scenarios.load(SCENARIOS / "justice_trial.toml")
     results = replicate(scenario, reps=2, seed=5, progress=False)
-    tables = tc.tables(pooled(results, lambda r: r.events), pooled(results, lambda r: r.weekly),
-                       scenario)
+    tables = tc.tables(
+        pooled(results, lambda r: r.events), pooled(results, lambda r: r.weekly), scenario
+    )
     assert set(tables) == set(tc.CURVES) == set(timecourse_figures.LAYOUTS)
     for name, table in tables.items():
         assert list(table.columns) == ["week", "measure", "mean", "ci_low", "ci_high", "reps"]
@@ -177,26 +206,35 @@ def test_tables_pool_replications_into_every_curve():
 
 
 def test_drop_thin_weeks_blanks_estimates_followed_by_too_few():
-    curve = pd.DataFrame({"week": [0, 1], "x": [0.1, 0.2], "at_risk": [30, 5],
-                          "followed": [tc.MIN_FOLLOWED, tc.MIN_FOLLOWED - 1]})
+    curve = pd.DataFrame(
+        {
+            "week": [0, 1],
+            "x": [0.1, 0.2],
+            "at_risk": [30, 5],
+            "followed": [tc.MIN_FOLLOWED, tc.MIN_FOLLOWED - 1],
+        }
+    )
     kept = tc._drop_thin_weeks(curve)
     assert kept["x"].iloc[0] == 0.1 and math.isnan(kept["x"].iloc[1])
     assert kept["at_risk"].tolist() == [30, 5]
 
 
 def test_figure_carries_the_manifest(tmp_path):
-    table = tc.pool(pd.DataFrame({"rep": [0, 1, 0, 1], "week": [0, 0, 1, 1],
-                                  "first_job": [0.0, 0.0, 0.2, 0.3]}))
-    path = timecourse_figures.draw("first_job", {"a": table, "b": table}, {"seed": 7},
-                                   tmp_path / "first_job.png")
+    table = tc.pool(
+        pd.DataFrame({"rep": [0, 1, 0, 1], "week": [0, 0, 1, 1], "first_job": [0.0, 0.0, 0.2, 0.3]})
+    )
+    path = timecourse_figures.draw(
+        "first_job", {"a": table, "b": table}, {"seed": 7}, tmp_path / "first_job.png"
+    )
     assert read_manifest(path) == {"seed": 7}
     assert path.stat().st_size < 200_000
 
 
 def test_run_out_writes_time_course_tables_and_figures(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", str(SCENARIOS / "justice_trial.toml"), "--reps", "2", "--out",
-                 str(out)]) == 0
+    assert (
+        main(["run", str(SCENARIOS / "justice_trial.toml"), "--reps", "2", "--out", str(out)]) == 0
+    )
     capsys.readouterr()
     for name in tc.CURVES:
         table = pd.read_csv(out / f"timecourse_{name}.csv")

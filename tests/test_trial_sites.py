@@ -55,8 +55,17 @@ def test_arms_hold_different_people() -> None:
 
 def runs_of(a: list[int], b: list[int], n: int = 40) -> pd.DataFrame:
     k = len(a)
-    return pd.DataFrame({"trial": range(k), "a_n": n, "a_employment": a, "a_reoffending": a,
-                         "b_n": n, "b_employment": b, "b_reoffending": b})
+    return pd.DataFrame(
+        {
+            "trial": range(k),
+            "a_n": n,
+            "a_employment": a,
+            "a_reoffending": a,
+            "b_n": n,
+            "b_employment": b,
+            "b_reoffending": b,
+        }
+    )
 
 
 def test_summary_estimates_and_power() -> None:
@@ -74,8 +83,21 @@ def test_relative_risk_with_no_events_in_arm_b_is_infinite_not_lost() -> None:
 
 
 def test_trial_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["trial", str(ARM_A), str(ARM_B), "--n", "12", "--trials", "3",
-                 "--follow-up-months", "3", "--format", "json"])
+    code = main(
+        [
+            "trial",
+            str(ARM_A),
+            str(ARM_B),
+            "--n",
+            "12",
+            "--trials",
+            "3",
+            "--follow-up-months",
+            "3",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["arm_a_n"], out["arm_b_n"], out["trials"]) == (6, 6, 3)
@@ -83,8 +105,7 @@ def test_trial_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0.0 <= out["outcomes"]["employment"]["power"] <= 1.0
 
 
-@pytest.mark.parametrize("args", [["--n", "1"], ["--follow-up-months", "0"],
-                                  ["--trials", "zero"]])
+@pytest.mark.parametrize("args", [["--n", "1"], ["--follow-up-months", "0"], ["--trials", "zero"]])
 def test_trial_command_refuses_bad_options(args: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["trial", str(ARM_A), str(ARM_B), *args])
@@ -132,8 +153,12 @@ def test_a_small_population_of_sites() -> None:
 
 
 def test_correlation_with_its_interval() -> None:
-    table = pd.DataFrame({"fidelity_total": [60, 70, 80, 90, 100, 110],
-                          "employment_rate": [0.1, 0.25, 0.2, 0.45, 0.4, 0.5]})
+    table = pd.DataFrame(
+        {
+            "fidelity_total": [60, 70, 80, 90, 100, 110],
+            "employment_rate": [0.1, 0.25, 0.2, 0.45, 0.4, 0.5],
+        }
+    )
     c = sites.correlation(table, "employment_rate")
     assert c["r"] == pytest.approx(np.corrcoef(table.T)[0, 1])
     assert c["rho"] == pytest.approx(0.8857, abs=1e-4)  # two swapped pairs among six
@@ -142,9 +167,23 @@ def test_correlation_with_its_interval() -> None:
 
 def test_sites_command_writes_table_and_figures(tmp_path, capsys) -> None:
     out = tmp_path / "sites"
-    code = main(["sites", "--n", "2", "--seed", "4", "--base", str(SCENARIOS / "base.toml"),
-                 "--set", "run.horizon_weeks=16", "--set", "entry.intake_weeks=8",
-                 "--out", str(out)])
+    code = main(
+        [
+            "sites",
+            "--n",
+            "2",
+            "--seed",
+            "4",
+            "--base",
+            str(SCENARIOS / "base.toml"),
+            "--set",
+            "run.horizon_weeks=16",
+            "--set",
+            "entry.intake_weeks=8",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     table = pd.read_csv(out / "sites.csv")
     assert len(table) == 2 and "fidelity_total" in table

@@ -50,7 +50,12 @@ class State(IntEnum):
 
 
 # the members by name: a module constant reads in a tenth of the time State.X takes on 3.11
-PRISON, COMMUNITY, WAITING, PREPARING = State.PRISON, State.COMMUNITY, State.WAITING, State.PREPARING
+PRISON, COMMUNITY, WAITING, PREPARING = (
+    State.PRISON,
+    State.COMMUNITY,
+    State.WAITING,
+    State.PREPARING,
+)
 SEARCHING, WORKING, PAUSED, CUSTODY = State.SEARCHING, State.WORKING, State.PAUSED, State.CUSTODY
 IN_SERVICE = (PREPARING, SEARCHING)
 
@@ -81,15 +86,50 @@ class Job:
 class Client(ServiceAgent):
     """A person on the clinical team's caseload."""
 
-    __slots__ = ("_base_rate", "_boost", "_due", "_hazard", "_rate", "_relapse_rate",
-                 "_relapse_share", "_reoffences", "_seeker_of", "_since", "_thresholds",
-                 "_work_multiplier", "clinician", "draws", "entry_day", "env", "index", "job",
-                 "last_incident_day", "next_review", "pause_until", "profile", "relapsed",
-                 "release_day", "resume_state", "roster", "setback_day", "slot", "specialist",
-                 "state", "support_until", "wake", "wants_work")
+    __slots__ = (
+        "_base_rate",
+        "_boost",
+        "_due",
+        "_hazard",
+        "_rate",
+        "_relapse_rate",
+        "_relapse_share",
+        "_reoffences",
+        "_seeker_of",
+        "_since",
+        "_thresholds",
+        "_work_multiplier",
+        "clinician",
+        "draws",
+        "entry_day",
+        "env",
+        "index",
+        "job",
+        "last_incident_day",
+        "next_review",
+        "pause_until",
+        "profile",
+        "relapsed",
+        "release_day",
+        "resume_state",
+        "roster",
+        "setback_day",
+        "slot",
+        "specialist",
+        "state",
+        "support_until",
+        "wake",
+        "wants_work",
+    )
 
-    def __init__(self, model: mesa.Model, profile: Profile, entry_day: int, draws: Draws,
-                 clinician: Clinician) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        profile: Profile,
+        entry_day: int,
+        draws: Draws,
+        clinician: Clinician,
+    ) -> None:
         super().__init__(model)
         self.env = model.env
         self.index = profile.index
@@ -110,12 +150,13 @@ class Client(ServiceAgent):
         self.relapsed = False
         self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
         self.job: Job | None = None
-        self.last_incident_day = entry_day if profile.prison_leaver else -10**6
-        self.release_day = -10**6
+        self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
+        self.release_day = -(10**6)
         self.next_review = NEVER
         self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
-            model.scenario.offending.substance_multiplier if profile.substance_use else 1.0)
+            model.scenario.offending.substance_multiplier if profile.substance_use else 1.0
+        )
         self._boost = model.scenario.offending.release_multiplier - 1.0
         self._work_multiplier = model.scenario.offending.work_multiplier
         self._rate = 0.0  # reoffending hazard per day now, before the post-release rise
@@ -139,8 +180,9 @@ class Client(ServiceAgent):
         if self.profile.prison_leaver:
             model.log.add(self.entry_day, self.index, Event.IN_PRISON, self.profile.release_week)
         if self.profile.wants_work:
-            model.log.add(self.entry_day, self.index, Event.WANTS_WORK,
-                          self.profile.preferred_sector)
+            model.log.add(
+                self.entry_day, self.index, Event.WANTS_WORK, self.profile.preferred_sector
+            )
         if self.state is COMMUNITY:
             self.next_review = self.entry_day + self._first_review_delay()
             self._schedule_own_application()
@@ -163,8 +205,11 @@ class Client(ServiceAgent):
         yield from self._sleep(max(release, self.env.now))
         self._released()
         if self.slot is None:
-            self.next_review = self.env.now if policy.through_the_gate else (
-                self.env.now + self._first_review_delay())
+            self.next_review = (
+                self.env.now
+                if policy.through_the_gate
+                else (self.env.now + self._first_review_delay())
+            )
             self._move(COMMUNITY)
         else:
             self._move(PREPARING if self.specialist else WAITING)
@@ -184,7 +229,8 @@ class Client(ServiceAgent):
             self._request_place()
         if not self.slot.triggered:
             give_up = self.env.now + self.draws.exponential(
-                7.0 * self.model.scenario.service.waitlist_patience_weeks)
+                7.0 * self.model.scenario.service.waitlist_patience_weeks
+            )
             if (yield from self._sleep(give_up)):
                 self.slot.cancel()
                 self.slot = None
@@ -198,7 +244,8 @@ class Client(ServiceAgent):
         self._move(PREPARING)
 
     def _in_service(self):
-        """With a specialist, preparing for or searching for work; meetings are in the service day."""
+        """With a specialist, preparing for or searching for work; meetings are in the service
+        day."""
         if not (yield from self._sleep(min(self.support_until, self.setback_day))):
             return
         if self.env.now >= self.support_until:
@@ -222,18 +269,23 @@ class Client(ServiceAgent):
         supported = self.specialist is not None
         rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
         rate *= 1.3 if self.profile.substance_use else 1.0
-        rate *= (1.0 if job.matched else work.mismatch_job_loss)
+        rate *= 1.0 if job.matched else work.mismatch_job_loss
         if not supported:  # a small firm has little capacity to stand in for follow-along
             rate *= work.unsupported_job_loss * (
-                work.small_firm_job_loss if job.employer.small_firm else 1.0)
+                work.small_firm_job_loss if job.employer.small_firm else 1.0
+            )
         averse = not job.known and job.employer.averse_to(self.profile.offence)
-        due = (self.support_until if supported else NEVER,
-               now + self.draws.exponential(30.44 * work.support_wanted_months)
-               if supported else NEVER,
-               now + self.draws.exponential(1.0 / rate),
-               now + self.draws.exponential(1.0 / self._relapse_rate),
-               now + self.draws.exponential(365.0 / work.discovery_per_year)
-               if averse and work.discovery_per_year > 0 else NEVER)
+        due = (
+            self.support_until if supported else NEVER,
+            now + self.draws.exponential(30.44 * work.support_wanted_months)
+            if supported
+            else NEVER,
+            now + self.draws.exponential(1.0 / rate),
+            now + self.draws.exponential(1.0 / self._relapse_rate),
+            now + self.draws.exponential(365.0 / work.discovery_per_year)
+            if averse and work.discovery_per_year > 0
+            else NEVER,
+        )
         day = min(due)
         kind = ("limit", "settled", "job_loss", "relapse", "discovery")[due.index(day)]
         if not (yield from self._sleep(day)):
@@ -245,13 +297,17 @@ class Client(ServiceAgent):
         elif kind == "job_loss":
             self._end_job(JobEnd.LEFT)
         elif kind == "relapse":
-            lost = self.draws.chance(model.scenario.clients.relapse_job_loss * (0.5 if supported else 1))
+            lost = self.draws.chance(
+                model.scenario.clients.relapse_job_loss * (0.5 if supported else 1)
+            )
             model.log.add(self.env.now, self.index, Event.RELAPSE, int(lost))
             if lost:
                 self._end_job(JobEnd.RELAPSE)
         else:
             job.known = True
-            leniency = model.scenario.employers.relationship_leniency * job.employer.strength(self.env.now)
+            leniency = model.scenario.employers.relationship_leniency * job.employer.strength(
+                self.env.now
+            )
             if not self.draws.chance(leniency):
                 self._end_job(JobEnd.CONVICTION_FOUND)
 
@@ -268,29 +324,44 @@ class Client(ServiceAgent):
         self._move(self.resume_state)
 
     def _custody(self):
-        yield from self._sleep(self.env.now + max(7, round(self.draws.exponential(
-            7.0 * self.model.scenario.offending.custody_weeks))))
+        yield from self._sleep(
+            self.env.now
+            + max(
+                7, round(self.draws.exponential(7.0 * self.model.scenario.offending.custody_weeks))
+            )
+        )
         self._released()
-        self.next_review = self.env.now if self.model.scenario.policy.through_the_gate else (
-            self.env.now + self._first_review_delay())
+        self.next_review = (
+            self.env.now
+            if self.model.scenario.policy.through_the_gate
+            else (self.env.now + self._first_review_delay())
+        )
         self._move(COMMUNITY)
 
     # the handler of each state: one table for all clients, not a table of bound methods each
     _handlers: ClassVar[dict[State, Callable]] = {
-        PRISON: _prison, COMMUNITY: _community, WAITING: _waiting,
-        PREPARING: _in_service, SEARCHING: _in_service, WORKING: _working,
-        PAUSED: _paused, CUSTODY: _custody}
+        PRISON: _prison,
+        COMMUNITY: _community,
+        WAITING: _waiting,
+        PREPARING: _in_service,
+        SEARCHING: _in_service,
+        WORKING: _working,
+        PAUSED: _paused,
+        CUSTODY: _custody,
+    }
 
     # --- what the service day hands back -----------------------------------------------------
 
     def start_search(self) -> None:
         """Preparation is over: the specialist's first employer contact for this client."""
-        self.model.log.add(self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT,
-                           specialist=self.specialist.index)
+        self.model.log.add(
+            self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT, specialist=self.specialist.index
+        )
         self._move(SEARCHING)
 
     def setback_at(self, day: int, relapse_share: float) -> None:
-        """A setback will come on ``day``: a relapse with this chance, else a break or dropping out."""
+        """A setback will come on ``day``: a relapse with this chance, else a break or dropping
+        out."""
         self.setback_day = day
         self._relapse_share = relapse_share
         wake = self.wake
@@ -334,8 +405,9 @@ class Client(ServiceAgent):
         slot = self.slot = spec.caseload.request()
         slot.specialist = spec
         slot.callbacks.append(self._place_offered)
-        self.model.log.add(self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue),
-                           spec.index)
+        self.model.log.add(
+            self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue), spec.index
+        )
 
     def _place_offered(self, slot) -> None:
         if slot is self.slot and self.specialist is None:
@@ -347,27 +419,38 @@ class Client(ServiceAgent):
         self.roster.specialist[self.index] = self.specialist.index
         now = self.env.now
         self.model.log.add(now, self.index, Event.ENGAGED, int(in_prison), self.specialist.index)
-        self.roster.search_from[self.index] = (now + 7 * policy.prevocational_training_weeks
-                                               + policy.days_to_first_employer_contact)
-        self.support_until = NEVER if policy.time_unlimited_support else (
-            now + 30.44 * policy.support_limit_months)
+        self.roster.search_from[self.index] = (
+            now + 7 * policy.prevocational_training_weeks + policy.days_to_first_employer_contact
+        )
+        self.support_until = (
+            NEVER if policy.time_unlimited_support else (now + 30.44 * policy.support_limit_months)
+        )
 
     def _start_job(self, employer: Employer, known: bool) -> None:
         model = self.model
         full_time = self.draws.chance(model.scenario.work.full_time_share * (1.0 - self.worry))
         hours = FULL_TIME_HOURS if full_time else PART_TIME_HOURS
         spec = self.specialist
-        model.log.add(self.env.now, self.index, Event.JOB_START, hours,
-                      spec.index if spec else -1, employer.index)
-        self.job = Job(employer, self.env.now, employer.sector == self.profile.preferred_sector, known)
+        model.log.add(
+            self.env.now,
+            self.index,
+            Event.JOB_START,
+            hours,
+            spec.index if spec else -1,
+            employer.index,
+        )
+        self.job = Job(
+            employer, self.env.now, employer.sector == self.profile.preferred_sector, known
+        )
         if spec is not None:
             model.stories(positive=True)
         model.placements += 1
         self._move(WORKING)
 
     def _end_job(self, cause: JobEnd) -> None:
-        self.model.log.add(self.env.now, self.index, Event.JOB_END, cause,
-                           employer=self.job.employer.index)
+        self.model.log.add(
+            self.env.now, self.index, Event.JOB_END, cause, employer=self.job.employer.index
+        )
         self.job = None
         if self.specialist is not None and cause is not JobEnd.CUSTODY:
             self._move(SEARCHING)
@@ -449,22 +532,27 @@ class Client(ServiceAgent):
             roster.follow_day[i] = NEVER_DAY
         elif state is WORKING and self.specialist is not None:
             roster.follow_day[i] = self.env.now + int(
-                self.model.team.follow_along_interval[self.specialist.index])
+                self.model.team.follow_along_interval[self.specialist.index]
+            )
         self._accrue()
 
     def _schedule_own_application(self) -> None:
         rate = self.model.scenario.labour_market.own_applications_per_month
         if self.wants_work and rate > 0:
             self.roster.apply_day[self.index] = own_application_day(
-                self.env.now, self.draws.exponential(30.0 / rate))
+                self.env.now, self.draws.exponential(30.0 / rate)
+            )
 
     # --- time, hazards and the reoffending clock ---------------------------------------------
 
     @property
     def worry(self) -> float:
         """Benefit worries, eased by counselling once engaged with the service."""
-        return eased_worry(self.profile.benefits_worry, self.specialist is not None,
-                           self.model.scenario.policy.benefits_counselling)
+        return eased_worry(
+            self.profile.benefits_worry,
+            self.specialist is not None,
+            self.model.scenario.policy.benefits_counselling,
+        )
 
     def _may_be_woken(self) -> bool:
         """Whether the service day or a caseload place may change this state before it ends."""
@@ -552,7 +640,9 @@ class Client(ServiceAgent):
         # solve x + boost * (fading x - x^2 / 2) / FADE_DAYS = need, the root below ``fading``
         b = 1.0 + self._boost * fading / FADE_DAYS
         a = self._boost / (2.0 * FADE_DAYS)
-        return math.ceil(self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0))))
+        return math.ceil(
+            self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0)))
+        )
 
     def _first_review_delay(self) -> float:
         return 7.0 + self.profile.clinician_draw * self.clinician.review_days

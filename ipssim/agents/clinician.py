@@ -27,8 +27,15 @@ class Clinician(ServiceAgent):
     in one pass: a regional run has 4,000 clinicians.
     """
 
-    def __init__(self, model: mesa.Model, index: int, draws: Draws, cfg: Clinicians,
-                 beliefs: np.ndarray, integration: float) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        index: int,
+        draws: Draws,
+        cfg: Clinicians,
+        beliefs: np.ndarray,
+        integration: float,
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.beliefs = beliefs
@@ -70,9 +77,15 @@ class Clinician(ServiceAgent):
         if policy.referral_gatekeeping == 0.0:
             return True
         p = client.profile
-        readiness = (1.0 - 0.5 * p.severity - 0.2 * p.substance_use - 0.2 * (not p.work_history)
-                     - 0.2 * (day - client.last_incident_day < RECENT_INCIDENT_DAYS)
-                     - 0.3 * client.relapsed + 0.3 * (p.impression - 0.5)
-                     + 0.1 * (client.draws.uniform() - 0.5))
+        readiness = (
+            1.0
+            - 0.5 * p.severity
+            - 0.2 * p.substance_use
+            - 0.2 * (not p.work_history)
+            - 0.2 * (day - client.last_incident_day < RECENT_INCIDENT_DAYS)
+            - 0.3 * client.relapsed
+            + 0.3 * (p.impression - 0.5)
+            + 0.1 * (client.draws.uniform() - 0.5)
+        )
         belief = min(1.0, self.belief + self.knowledge)
         return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * belief)

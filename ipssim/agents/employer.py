@@ -19,10 +19,11 @@ from ipssim.streams import integers
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
 RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
 HIRE_BOOST_PER_RELATIONSHIP = 1.0  # assumption: a full relationship doubles the chance of hiring
-DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to an averse employer's leniency
+DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to averse employers' leniency
 MAX_HIRE_PROBABILITY = 0.95
-_HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (int(o) for o in (
-    Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED))
+_HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (
+    int(o) for o in (Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED)
+)
 
 
 class Employer(ServiceAgent):
@@ -82,7 +83,8 @@ class EmployerPool:
             if offence == "none":
                 continue
             share = getattr(cfg.aversion, offence) * np.where(
-                cash & (offence == "acquisitive"), 2.0, 1.0)
+                cash & (offence == "acquisitive"), 2.0, 1.0
+            )
             self.averse[:, k] = traits[:, 2] < np.minimum(1.0, share * cfg.offence_aversion)
         self.relationship = np.zeros(n)
         self.last_contact = np.zeros(n)
@@ -104,7 +106,8 @@ class EmployerPool:
     def strength(self, employers: np.ndarray, day: int) -> np.ndarray:
         """The team's relationships with these employers, faded since the last contact."""
         return self.relationship[employers] * np.exp2(
-            -(day - self.last_contact[employers]) / RELATIONSHIP_HALF_LIFE_DAYS)
+            -(day - self.last_contact[employers]) / RELATIONSHIP_HALF_LIFE_DAYS
+        )
 
     def contacted(self, employers: np.ndarray, day: int, gain: float) -> None:
         """Specialists' face-to-face contacts build relationships (several add up)."""
@@ -115,8 +118,9 @@ class EmployerPool:
         self.relationship[unique] = np.minimum(1.0, self.strength(unique, day) + gain * times)
         self.last_contact[unique] = day
 
-    def consider(self, apps: Applications, day: int, u: np.ndarray, market: LabourMarket,
-                 cfg: Employers) -> tuple[np.ndarray, np.ndarray]:
+    def consider(
+        self, apps: Applications, day: int, u: np.ndarray, market: LabourMarket, cfg: Employers
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Decide a batch of applications; returns each ``Outcome`` and whether the employer
         knows of the conviction.
 
@@ -131,8 +135,11 @@ class EmployerPool:
         selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)
         knows = apps.disclosed | (u[1] < cfg.background_check_rate)
         trust = DISCLOSURE_TRUST * (apps.disclosed & apps.supported)
-        refused = knows & self.averse[emp, apps.offence] & (
-            u[2] >= cfg.relationship_leniency * relation + trust)
+        refused = (
+            knows
+            & self.averse[emp, apps.offence]
+            & (u[2] >= cfg.relationship_leniency * relation + trust)
+        )
         outcome = np.full(len(emp), _HIRED)
         outcome[refused] = _OFFENCE
         outcome[~selected] = _NOT_SELECTED

@@ -22,8 +22,11 @@ SUBSTANCE_RELAPSE = 1.3  # assumption: substance use raises the relapse hazard b
 
 def merit(work_history, qualifications, confidence, severity):
     """How attractive an applicant looks to an employer (about 0.1 to 2)."""
-    return ((0.3 + 0.7 * work_history + 0.3 * qualifications) * (0.6 + 0.8 * confidence)
-            * (1.3 - 0.6 * severity))
+    return (
+        (0.3 + 0.7 * work_history + 0.3 * qualifications)
+        * (0.6 + 0.8 * confidence)
+        * (1.3 - 0.6 * severity)
+    )
 
 
 def own_application_day(day, wait):
@@ -42,8 +45,16 @@ def eased_worry(worry, engaged, counselling: bool):
 class Roster:
     """Per-client arrays, grown as clients arrive."""
 
-    INT_FIELDS = ("state", "specialist", "meet_day", "apply_day", "follow_day", "offence",
-                  "preferred_sector", "applications")
+    INT_FIELDS = (
+        "state",
+        "specialist",
+        "meet_day",
+        "apply_day",
+        "follow_day",
+        "offence",
+        "preferred_sector",
+        "applications",
+    )
     FLOAT_FIELDS = ("merit", "worry", "disengage_factor", "relapse_rate", "search_from")
     BOOL_FIELDS = ("sexual", "offender")
 
@@ -64,25 +75,46 @@ class Roster:
         n = len(profiles)
         if n == 0:
             return
-        col = {name: np.array([getattr(p, name) for p in profiles]) for name in
-               ("offence", "diagnosis", "severity", "substance_use", "work_history",
-                "qualifications", "confidence", "benefits_worry")}
+        col = {
+            name: np.array([getattr(p, name) for p in profiles])
+            for name in (
+                "offence",
+                "diagnosis",
+                "severity",
+                "substance_use",
+                "work_history",
+                "qualifications",
+                "confidence",
+                "benefits_worry",
+            )
+        }
         clients = self.scenario.clients
         by_diagnosis = np.array([getattr(clients.relapse_by_diagnosis, k) for k in DIAGNOSES])
-        relapse = (annual_to_daily_rate(clients.relapse_per_year) * col["severity"]
-                   * by_diagnosis[col["diagnosis"]]
-                   * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0))
-        new = {"state": np.array(states), "specialist": np.full(n, -1),
-               "meet_day": np.full(n, NEVER_DAY), "apply_day": np.full(n, NEVER_DAY),
-               "follow_day": np.full(n, NEVER_DAY), "offence": col["offence"],
-               "preferred_sector": np.array([p.preferred_sector for p in profiles]),
-               "applications": np.zeros(n),
-               "merit": merit(col["work_history"], col["qualifications"], col["confidence"],
-                              col["severity"]),
-               "worry": col["benefits_worry"], "disengage_factor": 1.5 - col["confidence"],
-               "relapse_rate": relapse, "search_from": np.full(n, np.inf),
-               "sexual": col["offence"] == OFFENCES.index("sexual"),
-               "offender": col["offence"] != OFFENCES.index("none")}
+        relapse = (
+            annual_to_daily_rate(clients.relapse_per_year)
+            * col["severity"]
+            * by_diagnosis[col["diagnosis"]]
+            * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0)
+        )
+        new = {
+            "state": np.array(states),
+            "specialist": np.full(n, -1),
+            "meet_day": np.full(n, NEVER_DAY),
+            "apply_day": np.full(n, NEVER_DAY),
+            "follow_day": np.full(n, NEVER_DAY),
+            "offence": col["offence"],
+            "preferred_sector": np.array([p.preferred_sector for p in profiles]),
+            "applications": np.zeros(n),
+            "merit": merit(
+                col["work_history"], col["qualifications"], col["confidence"], col["severity"]
+            ),
+            "worry": col["benefits_worry"],
+            "disengage_factor": 1.5 - col["confidence"],
+            "relapse_rate": relapse,
+            "search_from": np.full(n, np.inf),
+            "sexual": col["offence"] == OFFENCES.index("sexual"),
+            "offender": col["offence"] != OFFENCES.index("none"),
+        }
         for name, values in new.items():
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, values.astype(old.dtype)]))
@@ -96,5 +128,8 @@ class Roster:
         self.applications[clients] = count + 1
 
     def eased_worry(self, clients: np.ndarray) -> np.ndarray:
-        return eased_worry(self.worry[clients], self.specialist[clients] >= 0,
-                           self.scenario.policy.benefits_counselling)
+        return eased_worry(
+            self.worry[clients],
+            self.specialist[clients] >= 0,
+            self.scenario.policy.benefits_counselling,
+        )

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
 WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
-_HIRED, _DECLINED, _NOT_SELECTED = (int(o) for o in (Outcome.HIRED, Outcome.DECLINED,
-                                                       Outcome.NOT_SELECTED))
+_HIRED, _DECLINED, _NOT_SELECTED = (
+    int(o) for o in (Outcome.HIRED, Outcome.DECLINED, Outcome.NOT_SELECTED)
+)
 # plain ints: numpy compares an array with an IntEnum member four times slower than with an int
 _PREPARING, _SEARCHING = int(State.PREPARING), int(State.SEARCHING)
 _IN_SERVICE = np.isin(np.arange(len(State)), IN_SERVICE)  # by state: with a specialist
@@ -117,45 +118,64 @@ class ServiceDay:
         spec = roster.specialist[seekers]
         mine = self.streams.uniforms(seekers, 12)  # lead application, own chance and application
         theirs = self.streams.uniforms(community, 7)  # employer, application, next one
-        preferred = (roster.preferred_sector[seekers] if policy.preference_led_search
-                     else np.full(len(seekers), -1))
+        preferred = (
+            roster.preferred_sector[seekers]
+            if policy.preference_led_search
+            else np.full(len(seekers), -1)
+        )
         if seekers.size:
             barred = roster.sexual[seekers] & policy.disclosure_support
             lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
         else:
             lead = seekers
         has = lead >= 0
-        alone = ((mine[5] < 1.0 - np.exp(-rate * team.meeting_interval[spec] / 30.0))
-                 & (len(employers) > 0))
+        alone = (mine[5] < 1.0 - np.exp(-rate * team.meeting_interval[spec] / 30.0)) & (
+            len(employers) > 0
+        )
         applying = community if len(employers) else community[:0]
         n_lead, n_alone = np.count_nonzero(has), np.count_nonzero(alone)
         clients = np.concatenate((seekers[has], seekers[alone], applying))
-        anyone = integers(np.concatenate((mine[6, alone], theirs[0, :len(applying)])),
-                          len(employers))
+        anyone = integers(
+            np.concatenate((mine[6, alone], theirs[0, : len(applying)])), len(employers)
+        )
         # a seeker's own search follows the plan made with the specialist: preferred sector first
         own = employers.in_sector(preferred[alone], mine[6, alone], anyone[:n_alone])
         employer = np.concatenate((lead[has], own, anyone[n_alone:]))
         introduced = np.zeros(len(clients), dtype=bool)
         introduced[:n_lead] = True
-        outcome, known = self._decide(day, clients, employer, introduced, np.concatenate(
-            (mine[0:5, has], mine[7:12, alone], theirs[1:6, :len(applying)]), axis=1))
+        outcome, known = self._decide(
+            day,
+            clients,
+            employer,
+            introduced,
+            np.concatenate(
+                (mine[0:5, has], mine[7:12, alone], theirs[1:6, : len(applying)]), axis=1
+            ),
+        )
         hired = outcome == _HIRED
         got = hired[:n_lead]  # a view of the offers on leads
         if np.count_nonzero(got):  # a vacancy filled earlier today goes to no one else
             late = got.nonzero()[0][~team.fill(spec[has][got], lead[has][got])]
             got[late] = False
             outcome[late] = _NOT_SELECTED
-        self._record(day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead],
-                     got)
+        self._record(
+            day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead], got
+        )
         if n_alone + len(applying):  # applying alone only if the lead failed
             lead_hired = np.zeros(len(seekers), dtype=bool)
             lead_hired[has] = got
             keep = np.concatenate((~lead_hired[alone], np.ones(len(applying), dtype=bool)))
             rest = slice(n_lead, None)
-            self._record(day, clients[rest][keep], employer[rest][keep], outcome[rest][keep],
-                         known[rest][keep], hired[rest][keep])
+            self._record(
+                day,
+                clients[rest][keep],
+                employer[rest][keep],
+                outcome[rest][keep],
+                known[rest][keep],
+                hired[rest][keep],
+            )
         if community.size:
-            stay = ~hired[n_lead + n_alone:] if len(applying) else np.ones(len(community), bool)
+            stay = ~hired[n_lead + n_alone :] if len(applying) else np.ones(len(community), bool)
             wait = -np.log1p(-theirs[6, stay]) * 30.0 / rate
             roster.apply_day[community[stay]] = own_application_day(day, wait)
 
@@ -169,22 +189,36 @@ class ServiceDay:
         if clients.size == 0:
             return
         interval = model.team.meeting_interval[roster.specialist[clients]]
-        disengage = (model.disengage_rate * (0.5 + roster.eased_worry(clients))
-                     * roster.disengage_factor[clients] * np.sqrt(interval / 7.0))
+        disengage = (
+            model.disengage_rate
+            * (0.5 + roster.eased_worry(clients))
+            * roster.disengage_factor[clients]
+            * np.sqrt(interval / 7.0)
+        )
         relapse = roster.relapse_rate[clients]
         hazard = disengage + relapse
         wait = -np.log1p(-self.streams.uniforms(clients)) / hazard
         setback = wait < interval
         roster.meet_day[clients] = np.where(setback, NEVER_DAY, day + interval)
         if np.count_nonzero(setback):
-            for i, t, p in zip(clients[setback].tolist(), wait[setback].tolist(),
-                               (relapse[setback] / hazard[setback]).tolist()):
+            for i, t, p in zip(
+                clients[setback].tolist(),
+                wait[setback].tolist(),
+                (relapse[setback] / hazard[setback]).tolist(),
+                strict=True,
+            ):
                 model.clients[i].setback_at(math.ceil(day + t), p)
 
     # --- applications --------------------------------------------------------------------------
 
-    def _decide(self, day: int, clients: np.ndarray, employer: np.ndarray,
-                introduced: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _decide(
+        self,
+        day: int,
+        clients: np.ndarray,
+        employer: np.ndarray,
+        introduced: np.ndarray,
+        u: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Each application's ``Outcome`` and whether the employer knows of the conviction,
         from five uniforms per application (``u``)."""
         model, roster = self.model, self.roster
@@ -194,16 +228,30 @@ class ServiceDay:
         offender = roster.offender[clients]
         disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
         worry = roster.eased_worry(clients)
-        apps = Applications(employer=employer, introduced=introduced, disclosed=disclosed,
-                            supported=supported, merit=roster.merit[clients],
-                            offence=roster.offence[clients], sexual=roster.sexual[clients])
-        outcome, known = model.employer_pool.consider(apps, day, u[1:4],
-                                                      scenario.labour_market, scenario.employers)
+        apps = Applications(
+            employer=employer,
+            introduced=introduced,
+            disclosed=disclosed,
+            supported=supported,
+            merit=roster.merit[clients],
+            offence=roster.offence[clients],
+            sexual=roster.sexual[clients],
+        )
+        outcome, known = model.employer_pool.consider(
+            apps, day, u[1:4], scenario.labour_market, scenario.employers
+        )
         outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED
         return outcome, known | ~offender
 
-    def _record(self, day: int, clients: np.ndarray, employer: np.ndarray, outcome: np.ndarray,
-                known: np.ndarray, hired: np.ndarray) -> None:
+    def _record(
+        self,
+        day: int,
+        clients: np.ndarray,
+        employer: np.ndarray,
+        outcome: np.ndarray,
+        known: np.ndarray,
+        hired: np.ndarray,
+    ) -> None:
         """Log applications (no client twice), remember them, and start the jobs taken."""
         if clients.size == 0:
             return
@@ -211,8 +259,12 @@ class ServiceDay:
         model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         self.roster.applied(clients, employer)
         if np.count_nonzero(hired):
-            for i, e, k in zip(clients[hired].tolist(), employer[hired].tolist(),
-                               known[hired].tolist()):
+            for i, e, k in zip(
+                clients[hired].tolist(),
+                employer[hired].tolist(),
+                known[hired].tolist(),
+                strict=True,
+            ):
                 model.clients[i].hired(model.employers[e], k)
 
     # --- follow-along --------------------------------------------------------------------------

@@ -59,7 +59,9 @@ class Team:
         self.meeting_interval = np.full(n, 7, dtype=np.int64)
         self.follow_along_interval = np.full(n, 14, dtype=np.int64)
         self.contacts = np.zeros(n, dtype=np.int64)
-        self.seekers = np.zeros((n, len(SECTORS)), dtype=np.int64)  # job seekers by preferred sector
+        self.seekers = np.zeros(
+            (n, len(SECTORS)), dtype=np.int64
+        )  # job seekers by preferred sector
         self._known = np.zeros((n, 64), dtype=np.int64)  # employers each has visited
         self._n_known = np.zeros(n, dtype=np.int64)
         self.lead_employer = np.full((n, LEAD_SLOTS), -1, dtype=np.int64)  # open, oldest first
@@ -88,17 +90,20 @@ class Team:
             most = int(exact) + 1
         per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
         days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
-        self.meeting_interval = np.minimum(np.maximum(np.round(days), 7),
-                                           MAX_MEETING_GAP_DAYS).astype(np.int64)
-        self.follow_along_interval = np.minimum(2 * MAX_MEETING_GAP_DAYS,
-                                                FOLLOW_ALONG_FACTOR * self.meeting_interval)
+        self.meeting_interval = np.minimum(
+            np.maximum(np.round(days), 7), MAX_MEETING_GAP_DAYS
+        ).astype(np.int64)
+        self.follow_along_interval = np.minimum(
+            2 * MAX_MEETING_GAP_DAYS, FOLLOW_ALONG_FACTOR * self.meeting_interval
+        )
         self._close_leads(day)
         self.contacts = contacts
         if np.count_nonzero(contacts):
             self._contact_employers(day, contacts, most, employers, log)
 
-    def _contact_employers(self, day: int, contacts: np.ndarray, most: int,
-                           employers: EmployerPool, log) -> None:
+    def _contact_employers(
+        self, day: int, contacts: np.ndarray, most: int, employers: EmployerPool, log
+    ) -> None:
         """The week's employer contacts, ``contacts[s]`` by specialist ``s`` (at most ``most``).
 
         Each contact goes back to an employer the specialist knew at the start of the week, or
@@ -125,8 +130,9 @@ class Team:
         employers.contacted(employer, day, market.relationship_gain)
         vacancy = u[3] < market.vacancy_probability
         slot, self._n_leads = _slots(self._n_leads, who[vacancy])
-        self.lead_employer = _put(self.lead_employer, who[vacancy], slot, employer[vacancy],
-                                  fill=-1)
+        self.lead_employer = _put(
+            self.lead_employer, who[vacancy], slot, employer[vacancy], fill=-1
+        )
         self.lead_closes = _put(self.lead_closes, who[vacancy], slot, day + LEAD_DAYS, fill=0)
         log.extend(day, -1, Event.EMPLOYER_CONTACT, vacancy.astype(np.int32), who, employer)
 
@@ -135,8 +141,9 @@ class Team:
         counts = self.seekers[who]
         total = counts.sum(axis=1)
         target = integers(u_seeker, total)
-        sector = np.minimum((counts.cumsum(axis=1) <= target[:, None]).sum(axis=1),
-                            len(SECTORS) - 1)
+        sector = np.minimum(
+            (counts.cumsum(axis=1) <= target[:, None]).sum(axis=1), len(SECTORS) - 1
+        )
         return employers.in_sector(np.where(total > 0, sector, -1), u_pick, fallback)
 
     # --- leads: vacancies found by employer contacts -----------------------------------------
@@ -152,8 +159,14 @@ class Team:
         self.lead_employer = np.where(open_[rows, order], self.lead_employer[rows, order], -1)
         self.lead_closes = self.lead_closes[rows, order]
 
-    def leads_for(self, specialist: np.ndarray, recent: np.ndarray, preferred: np.ndarray,
-                  barred: np.ndarray, employers: EmployerPool) -> np.ndarray:
+    def leads_for(
+        self,
+        specialist: np.ndarray,
+        recent: np.ndarray,
+        preferred: np.ndarray,
+        barred: np.ndarray,
+        employers: EmployerPool,
+    ) -> np.ndarray:
         """The open vacancy each specialist puts to a job seeker at a meeting (-1 for none):
         in the seeker's ``preferred`` sector if the search is preference-led (-1 if not), else
         the oldest; never one among the seeker's ``recent`` applications, nor a role closed to
@@ -223,7 +236,7 @@ def _put(table: np.ndarray, rows: np.ndarray, slot: np.ndarray, values, fill: in
     if len(slot):
         while slot.max() >= table.shape[1]:  # double the width (np.pad takes 15 times as long)
             wider = np.full((len(table), 2 * table.shape[1]), fill, dtype=table.dtype)
-            wider[:, :table.shape[1]] = table
+            wider[:, : table.shape[1]] = table
             table = wider
         table[rows, slot] = values
     return table

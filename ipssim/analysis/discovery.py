@@ -62,8 +62,10 @@ class Box:
 
     def sentence(self, outcome: str) -> str:
         where = " and ".join(limit.words() for limit in self.limits)
-        return (f"{outcome} when {where} (coverage {100 * self.coverage:.0f}%, density "
-                f"{100 * self.density:.0f}%)")
+        return (
+            f"{outcome} when {where} (coverage {100 * self.coverage:.0f}%, density "
+            f"{100 * self.density:.0f}%)"
+        )
 
 
 def load_prim():
@@ -73,20 +75,28 @@ def load_prim():
             warnings.simplefilter("ignore")
             from ema_workbench.analysis import prim
     except ImportError:
-        raise DiscoveryError("scenario discovery needs the EMA Workbench, an optional extra: "
-                             "pip install -e '.[discovery]' (or pip install 'ema-workbench>=2.5,"
-                             "<2.6')") from None
+        raise DiscoveryError(
+            "scenario discovery needs the EMA Workbench, an optional extra: "
+            "pip install -e '.[discovery]' (or pip install 'ema-workbench>=2.5,"
+            "<2.6')"
+        ) from None
     return prim
 
 
-def discover(points: pd.DataFrame, levers: tuple[Lever, ...], interesting: np.ndarray,
-             density: float = 0.75, max_boxes: int = 3) -> list[Box]:
+def discover(
+    points: pd.DataFrame,
+    levers: tuple[Lever, ...],
+    interesting: np.ndarray,
+    density: float = 0.75,
+    max_boxes: int = 3,
+) -> list[Box]:
     """Boxes of the lever space where ``interesting`` points concentrate, best first."""
     if interesting.sum() == 0 or interesting.all():
         return []
     prim = load_prim()
-    x = pd.DataFrame({lv.name: points[lv.name].astype(bool if lv.kind is bool else float)
-                      for lv in levers})  # whole numbers as floats: PRIM pastes half-steps
+    x = pd.DataFrame(
+        {lv.name: points[lv.name].astype(bool if lv.kind is bool else float) for lv in levers}
+    )  # whole numbers as floats: PRIM pastes half-steps
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         finder = prim.Prim(x, interesting.astype(bool), threshold=density)
@@ -103,13 +113,18 @@ def discover(points: pd.DataFrame, levers: tuple[Lever, ...], interesting: np.nd
             box.select(chosen)
             if box.coverage < MIN_COVERAGE:
                 break
-            boxes.append(Box(_limits(box.box_lims[chosen], finder.box_init, levers),
-                             float(box.coverage), float(box.density), float(box.mass)))
+            boxes.append(
+                Box(
+                    _limits(box.box_lims[chosen], finder.box_init, levers),
+                    float(box.coverage),
+                    float(box.density),
+                    float(box.mass),
+                )
+            )
     return boxes
 
 
-def _limits(lims: pd.DataFrame, init: pd.DataFrame, levers: tuple[Lever, ...]) -> tuple[Limit,
-                                                                                         ...]:
+def _limits(lims: pd.DataFrame, init: pd.DataFrame, levers: tuple[Lever, ...]) -> tuple[Limit, ...]:
     out = []
     for lv in levers:
         low, high = lims[lv.name].iloc[0], lims[lv.name].iloc[1]
@@ -119,6 +134,14 @@ def _limits(lims: pd.DataFrame, init: pd.DataFrame, levers: tuple[Lever, ...]) -
                 value = next(iter(low))
                 out.append(Limit(lv.name, "bool", bool(value), bool(value), False, True))
         elif low > full_low or high < full_high:
-            out.append(Limit(lv.name, lv.kind.__name__, float(low), float(high),
-                             float(full_low), float(full_high)))
+            out.append(
+                Limit(
+                    lv.name,
+                    lv.kind.__name__,
+                    float(low),
+                    float(high),
+                    float(full_low),
+                    float(full_high),
+                )
+            )
     return tuple(out)

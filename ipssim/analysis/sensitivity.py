@@ -51,22 +51,27 @@ def design(sweep: Sweep, method: str) -> Design:
     from SALib.sample import sobol as sobol_sample
 
     if sweep.spec.sample is None:
-        raise SweepError(f"{sweep.path}: sensitivity needs a [sample] table with ranges for the "
-                         "levers (a [grid] or [zip] cannot be analysed this way)")
+        raise SweepError(
+            f"{sweep.path}: sensitivity needs a [sample] table with ranges for the "
+            "levers (a [grid] or [zip] cannot be analysed this way)"
+        )
     settings = sweep.spec.sensitivity
     bounds = check_ranges(sweep.levers, sweep.ranges(), sweep.path)
     spec = problem(sweep)
     if method == "morris":
-        unit = morris_sample.sample(spec, settings.trajectories, num_levels=settings.levels,
-                                    seed=sweep.spec.seed)
+        unit = morris_sample.sample(
+            spec, settings.trajectories, num_levels=settings.levels, seed=sweep.spec.seed
+        )
     else:
-        unit = sobol_sample.sample(spec, settings.base_samples, calc_second_order=False,
-                                   seed=sweep.spec.seed)
+        unit = sobol_sample.sample(
+            spec, settings.base_samples, calc_second_order=False, seed=sweep.spec.seed
+        )
     return Design(method, unit, sweep.with_points(decode(sweep.levers, bounds, unit)))
 
 
-def indices(design: Design, summary: pd.DataFrame, metrics: list[str]) -> tuple[pd.DataFrame,
-                                                                                list[str]]:
+def indices(
+    design: Design, summary: pd.DataFrame, metrics: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
     """Indices of each metric with SALib's 95% intervals, one row per metric, lever and index,
     and notes on metrics that could not be analysed."""
     means = summary.pivot(index="point", columns="metric", values="mean").sort_index()
@@ -74,8 +79,10 @@ def indices(design: Design, summary: pd.DataFrame, metrics: list[str]) -> tuple[
     for metric in metrics:
         y = means[metric].to_numpy(dtype=float)
         if np.isnan(y).any():
-            notes.append(f"{metric}: not analysed, {int(np.isnan(y).sum())} of {len(y)} points "
-                         "have no value (for example no placements to cost)")
+            notes.append(
+                f"{metric}: not analysed, {int(np.isnan(y).sum())} of {len(y)} points "
+                "have no value (for example no placements to cost)"
+            )
             continue
         if np.ptp(y) == 0:
             notes.append(f"{metric}: not analysed, the same at every point ({y[0]:g})")
@@ -83,22 +90,37 @@ def indices(design: Design, summary: pd.DataFrame, metrics: list[str]) -> tuple[
         result = _morris(design, y) if design.method == "morris" else _sobol(design, y)
         for i, lever in enumerate(design.problem["names"]):
             for index, conf in INDICES[design.method]:
-                rows.append({"metric": metric, "lever": lever, "index": index,
-                             "value": float(result[index][i]),
-                             "conf": float(result[conf][i]) if conf else float("nan")})
+                rows.append(
+                    {
+                        "metric": metric,
+                        "lever": lever,
+                        "index": index,
+                        "value": float(result[index][i]),
+                        "conf": float(result[conf][i]) if conf else float("nan"),
+                    }
+                )
     return pd.DataFrame(rows, columns=["metric", "lever", "index", "value", "conf"]), notes
 
 
-INDICES = {"morris": (("mu_star", "mu_star_conf"), ("sigma", None), ("mu", None)),
-           "sobol": (("ST", "ST_conf"), ("S1", "S1_conf"))}
+INDICES = {
+    "morris": (("mu_star", "mu_star_conf"), ("sigma", None), ("mu", None)),
+    "sobol": (("ST", "ST_conf"), ("S1", "S1_conf")),
+}
 
 
 def _morris(design: Design, y: np.ndarray) -> dict[str, np.ndarray]:
     from SALib.analyze import morris
 
     levels = design.sweep.spec.sensitivity.levels
-    result = morris.analyze(design.problem, design.unit, y, num_resamples=RESAMPLES,
-                            conf_level=CONF_LEVEL, num_levels=levels, seed=design.sweep.spec.seed)
+    result = morris.analyze(
+        design.problem,
+        design.unit,
+        y,
+        num_resamples=RESAMPLES,
+        conf_level=CONF_LEVEL,
+        num_levels=levels,
+        seed=design.sweep.spec.seed,
+    )
     switch = np.array([lv.kind is bool for lv in design.sweep.levers])
     scale = np.where(switch, levels / (2 * (levels - 1)), 1.0)  # see the module docstring
     return {k: np.asarray(result[k]) * scale for k in ("mu_star", "mu_star_conf", "sigma", "mu")}
@@ -107,21 +129,31 @@ def _morris(design: Design, y: np.ndarray) -> dict[str, np.ndarray]:
 def _sobol(design: Design, y: np.ndarray) -> dict[str, np.ndarray]:
     from SALib.analyze import sobol
 
-    result = sobol.analyze(design.problem, y, calc_second_order=False, num_resamples=RESAMPLES,
-                           conf_level=CONF_LEVEL, seed=design.sweep.spec.seed)
+    result = sobol.analyze(
+        design.problem,
+        y,
+        calc_second_order=False,
+        num_resamples=RESAMPLES,
+        conf_level=CONF_LEVEL,
+        seed=design.sweep.spec.seed,
+    )
     return {k: np.asarray(result[k]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
 
 
 def explanation(method: str) -> str:
     """What the indices mean, for the report."""
     if method == "morris":
-        return ("Morris screening: mu* is the mean absolute change in the metric when one lever "
-                "moves across its whole range with the others held (for a switch: off to on); "
-                "sigma measures how much that effect depends on the other levers (interactions "
-                "or curvature). Intervals are SALib's 95% bootstrap intervals of mu*.")
-    return ("Sobol indices: the first-order index S1 is the share of the metric's variance due "
-            "to the lever alone; the total-order index ST adds its interactions with the others. "
-            "Intervals are SALib's 95% bootstrap intervals.")
+        return (
+            "Morris screening: mu* is the mean absolute change in the metric when one lever "
+            "moves across its whole range with the others held (for a switch: off to on); "
+            "sigma measures how much that effect depends on the other levers (interactions "
+            "or curvature). Intervals are SALib's 95% bootstrap intervals of mu*."
+        )
+    return (
+        "Sobol indices: the first-order index S1 is the share of the metric's variance due "
+        "to the lever alone; the total-order index ST adds its interactions with the others. "
+        "Intervals are SALib's 95% bootstrap intervals."
+    )
 
 
 def ranking(table: pd.DataFrame, method: str) -> pd.DataFrame:

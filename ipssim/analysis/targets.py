@@ -17,7 +17,11 @@ import pandas as pd
 from ipssim.errors import UserError
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
-    "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+    "<=": operator.le,
+    ">=": operator.ge,
+    "<": operator.lt,
+    ">": operator.gt,
+}
 PATTERN = re.compile(r"^\s*([a-z0-9_]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
 
 
@@ -48,21 +52,30 @@ def parse(text: str, metrics: list[str]) -> Target:
     """Read ``metric<value`` (also <=, >, >=); the metric must be one of ``metrics``."""
     match = PATTERN.match(text)
     if not match:
-        raise TargetError(f"--target {text!r}: expected METRIC<VALUE (or <=, >, >=), for example "
-                          "--target \"waiting_weeks_mean<4\" --target \"employment_rate>=0.4\"")
+        raise TargetError(
+            f"--target {text!r}: expected METRIC<VALUE (or <=, >, >=), for example "
+            '--target "waiting_weeks_mean<4" --target "employment_rate>=0.4"'
+        )
     metric, op, value = match.groups()
     if metric not in metrics:
-        raise TargetError(f"--target {text!r}: {metric} is not a metric of this result; allowed: "
-                          + ", ".join(metrics))
+        raise TargetError(
+            f"--target {text!r}: {metric} is not a metric of this result; allowed: "
+            + ", ".join(metrics)
+        )
     return Target(metric, op, float(value))
 
 
-def assess(summary: pd.DataFrame, levers: list[str], targets: list[Target],
-           shown: tuple[str, ...] = ()) -> pd.DataFrame:
+def assess(
+    summary: pd.DataFrame, levers: list[str], targets: list[Target], shown: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """One row per point: lever values, the mean and interval of each target's metric (and of
     the ``shown`` metrics), and whether the targets are met."""
-    table = summary.pivot_table(index=["point", *levers], columns="metric",
-                                values=["mean", "ci_low", "ci_high"], dropna=False)
+    table = summary.pivot_table(
+        index=["point", *levers],
+        columns="metric",
+        values=["mean", "ci_low", "ci_high"],
+        dropna=False,
+    )
     out = table.index.to_frame(index=False)
     meets = pd.Series(True, index=out.index)
     sure = pd.Series(True, index=out.index)
@@ -74,7 +87,9 @@ def assess(summary: pd.DataFrame, levers: list[str], targets: list[Target],
         low = out[f"{target.metric} ci_low"].to_numpy()
         high = out[f"{target.metric} ci_high"].to_numpy()
         meets &= pd.Series([target.met(m) for m in mean])
-        sure &= pd.Series([target.met_with_confidence(lo, hi) for lo, hi in zip(low, high)])
+        sure &= pd.Series(
+            [target.met_with_confidence(lo, hi) for lo, hi in zip(low, high, strict=True)]
+        )
     out["meets"] = meets
     out["meets_with_confidence"] = sure
     return out
@@ -92,7 +107,7 @@ def smallest(assessed: pd.DataFrame, minimise: str, levers: list[str]) -> pd.Dat
     for keys, group in groups:
         keys = keys if isinstance(keys, tuple) else (keys,)
         ok = group[group["meets"]].sort_values(minimise)
-        row = ok.iloc[0].to_dict() if len(ok) else dict(zip(others, keys))
+        row = ok.iloc[0].to_dict() if len(ok) else dict(zip(others, keys, strict=True))
         row[mean_col] = ok[minimise].iloc[0] if len(ok) else float("nan")
         sure = group.loc[group["meets_with_confidence"], minimise]
         row[sure_col] = sure.min() if len(sure) else float("nan")
@@ -117,10 +132,13 @@ def headline(best: pd.DataFrame, minimise: str, levers: list[str]) -> str:
             listed = ", ".join(values[:-1]) + (" or " if len(values) > 1 else "") + values[-1]
             settings = f"{_name(others[0])} {listed}"
         else:
-            settings = "; ".join(", ".join(f"{_name(o)} {r[o]}" for o in others)
-                                 for _, r in where.iterrows())
-        parts.append(f"Smallest {name} meeting every target {label}: {low:g}"
-                     + (f" (at {settings})." if settings else "."))
+            settings = "; ".join(
+                ", ".join(f"{_name(o)} {r[o]}" for o in others) for _, r in where.iterrows()
+            )
+        parts.append(
+            f"Smallest {name} meeting every target {label}: {low:g}"
+            + (f" (at {settings})." if settings else ".")
+        )
     return " ".join(parts)
 
 

@@ -29,22 +29,40 @@ def run(args: argparse.Namespace) -> int:
     loaded = [scenarios.load(path, args.overrides) for path in args.scenarios]
     labels = unique_labels([s.name for s in loaded])
     start = time.perf_counter()
-    runs = {label: runs_frame(replicate(s, args.reps, args.seed, args.workers, label=label))
-            for label, s in zip(labels, loaded)}
+    runs = {
+        label: runs_frame(replicate(s, args.reps, args.seed, args.workers, label=label))
+        for label, s in zip(labels, loaded, strict=True)
+    }
     wall = time.perf_counter() - start
     table = compare(runs)
     if args.out is not None:
         info = manifest(loaded, args.seed, args.reps, wall)
-        both = pd.concat([r.assign(scenario=label, scenario_hash=s.hash(), seed=args.seed)
-                          for (label, r), s in zip(runs.items(), loaded)], ignore_index=True)
-        write_folder(args.out, lambda d: (write_json(d / "manifest.json", info),
-                                          both.to_parquet(d / "runs.parquet", index=False),
-                                          table.to_csv(d / "compare.csv")))
+        both = pd.concat(
+            [
+                r.assign(scenario=label, scenario_hash=s.hash(), seed=args.seed)
+                for (label, r), s in zip(runs.items(), loaded, strict=True)
+            ],
+            ignore_index=True,
+        )
+        write_folder(
+            args.out,
+            lambda d: (
+                write_json(d / "manifest.json", info),
+                both.to_parquet(d / "runs.parquet", index=False),
+                table.to_csv(d / "compare.csv"),
+            ),
+        )
     if args.format == "json":
-        out = {"scenarios": [{"name": label, "scenario_hash": s.hash()}
-                             for label, s in zip(labels, loaded)],
-               "seed": args.seed, "reps": args.reps, "version": __version__,
-               "comparison": clean(table.to_dict(orient="index"))}
+        out = {
+            "scenarios": [
+                {"name": label, "scenario_hash": s.hash()}
+                for label, s in zip(labels, loaded, strict=True)
+            ],
+            "seed": args.seed,
+            "reps": args.reps,
+            "version": __version__,
+            "comparison": clean(table.to_dict(orient="index")),
+        }
         print(json.dumps(out, indent=2))
     else:
         print_compare(labels, table, args.reps, args.seed)
@@ -62,8 +80,10 @@ def unique_labels(names: list[str]) -> list[str]:
 
 
 def print_compare(labels: list[str], table: pd.DataFrame, reps: int, seed: int) -> None:
-    print(f"{reps} replications each, seed {seed}; differences from {labels[0]} are paired by "
-          "replication (common random numbers), with 95% intervals")
+    print(
+        f"{reps} replications each, seed {seed}; differences from {labels[0]} are paired by "
+        "replication (common random numbers), with 95% intervals"
+    )
     base = labels[0]
     head = f"{'metric':<40}" + "".join(f"{label:>16}" for label in labels)
     head += "".join(f"{label + ' - ' + base:>38}" for label in labels[1:])

@@ -27,21 +27,31 @@ port = bounded(int, 0, 65535)  # 0: any free port
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/base.toml"),
-                   help="starting scenario; the *.toml files beside it are the presets "
-                        "(default scenarios/base.toml)")
+    p.add_argument(
+        "scenario",
+        type=Path,
+        nargs="?",
+        default=Path("scenarios/base.toml"),
+        help="starting scenario; the *.toml files beside it are the presets "
+        "(default scenarios/base.toml)",
+    )
     p.add_argument("--port", type=port, default=PORT, help=f"port (default {PORT})")
-    p.add_argument("--host", default=HOST,
-                   help=f"address to listen on (default {HOST}: this machine only; "
-                        "0.0.0.0 for every network the machine is on)")
+    p.add_argument(
+        "--host",
+        default=HOST,
+        help=f"address to listen on (default {HOST}: this machine only; "
+        "0.0.0.0 for every network the machine is on)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     load(args.scenario)  # a bad scenario or preset fails here with the usual message
     presets(args.scenario.parent)
     if importlib.util.find_spec("solara") is None:
-        print("ipssim: error: the dashboard needs its extra: pip install -e '.[dashboard]'",
-              file=sys.stderr)
+        print(
+            "ipssim: error: the dashboard needs its extra: pip install -e '.[dashboard]'",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     os.environ[SCENARIO_ENV] = str(args.scenario.resolve())
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home
@@ -49,7 +59,19 @@ def run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", message=r".*found despite early return", category=UserWarning)
     from solara.__main__ import run as solara_run
 
-    solara_run.main(["ipssim.dashboard.app", "--host", args.host, "--port", str(args.port),
-                     "--production", "--no-open", "--no-check-version", "--log-level", "warning"],
-                    standalone_mode=False)
+    solara_run.main(
+        [
+            "ipssim.dashboard.app",
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+            "--log-level",
+            "warning",
+        ],
+        standalone_mode=False,
+    )
     return 0

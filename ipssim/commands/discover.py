@@ -27,8 +27,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     side = p.add_mutually_exclusive_group(required=True)
     side.add_argument("--below", type=float, metavar="VALUE", help="cases: mean below VALUE")
     side.add_argument("--above", type=float, metavar="VALUE", help="cases: mean above VALUE")
-    p.add_argument("--density", type=float, default=0.75,
-                   help="least share of cases inside a box (default 0.75)")
+    p.add_argument(
+        "--density",
+        type=float,
+        default=0.75,
+        help="least share of cases inside a box (default 0.75)",
+    )
     p.add_argument("--boxes", type=int, default=3, help="most boxes to report (default 3)")
 
 
@@ -38,12 +42,15 @@ def run(args: argparse.Namespace) -> int:
     if folder.kind not in ("sweep", "sensitivity"):
         raise DiscoveryError(f"{folder.path}: a {folder.kind} result; discovery needs a sweep")
     if args.metric not in folder.metrics:
-        raise DiscoveryError(f"--metric {args.metric}: not a metric of this sweep; allowed: "
-                             + ", ".join(folder.metrics))
+        raise DiscoveryError(
+            f"--metric {args.metric}: not a metric of this sweep; allowed: "
+            + ", ".join(folder.metrics)
+        )
     if not 0 < args.density <= 1:
         raise DiscoveryError(f"--density {args.density}: must be above 0 and at most 1")
-    levers = tuple(Lever(lv["name"], KINDS[lv["type"]])
-                   for lv in folder.manifest["sweep"]["levers"])
+    levers = tuple(
+        Lever(lv["name"], KINDS[lv["type"]]) for lv in folder.manifest["sweep"]["levers"]
+    )
     summary = folder.table("summary.parquet")
     means = summary[summary["metric"] == args.metric].sort_values("point")
     below = args.below is not None
@@ -52,20 +59,37 @@ def run(args: argparse.Namespace) -> int:
     shown = f"{100 * threshold:.0f}%" if is_share(args.metric) else fmt(args.metric, threshold)
     outcome = f"{args.metric.replace('_', ' ')} {'falls below' if below else 'rises above'} {shown}"
     boxes = discover(means, levers, cases.to_numpy(), args.density, args.boxes)
-    question = (f"{int(cases.sum())} of {len(cases)} sampled points: {outcome}. Boxes "
-                f"(coverage: share of those points inside the box; density: share of the box's "
-                f"points that are such points):")
-    found = {"metric": args.metric, "threshold": threshold, "side": "below" if below else "above",
-             "question": question,
-             "boxes": [{"sentence": b.sentence(outcome), "coverage": b.coverage,
-                        "density": b.density, "mass": b.mass,
-                        "limits": [vars(limit) for limit in b.limits]} for b in boxes]}
-    atomic_write(folder.path / "discovery.json",
-                 lambda p: p.write_text(json.dumps(found, indent=2, default=str) + "\n"))
+    question = (
+        f"{int(cases.sum())} of {len(cases)} sampled points: {outcome}. Boxes "
+        f"(coverage: share of those points inside the box; density: share of the box's "
+        f"points that are such points):"
+    )
+    found = {
+        "metric": args.metric,
+        "threshold": threshold,
+        "side": "below" if below else "above",
+        "question": question,
+        "boxes": [
+            {
+                "sentence": b.sentence(outcome),
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "limits": [vars(limit) for limit in b.limits],
+            }
+            for b in boxes
+        ],
+    }
+    atomic_write(
+        folder.path / "discovery.json",
+        lambda p: p.write_text(json.dumps(found, indent=2, default=str) + "\n"),
+    )
     print(question)
     if cases.mean() >= args.density:
-        print(f"  note: {100 * cases.mean():.0f}% of all points are such points already; a box "
-              "says something only if denser than that: raise --density")
+        print(
+            f"  note: {100 * cases.mean():.0f}% of all points are such points already; a box "
+            "says something only if denser than that: raise --density"
+        )
     for box in found["boxes"]:
         print(f"  - {box['sentence']}")
     if not boxes:

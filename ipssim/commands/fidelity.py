@@ -40,10 +40,14 @@ def run(args: argparse.Namespace) -> int:
     total = interval(np.array([r.total for r in reviews], dtype=float))
     if args.out is not None:
         info = manifest([scenario], args.seed, args.reps, wall)
-        write_folder(args.out, lambda d: (write_json(d / "manifest.json", info),
-                                          scores_frame(reviews).to_csv(d / "items.csv",
-                                                                       index=False),
-                                          items.to_csv(d / "summary.csv", index=False)))
+        write_folder(
+            args.out,
+            lambda d: (
+                write_json(d / "manifest.json", info),
+                scores_frame(reviews).to_csv(d / "items.csv", index=False),
+                items.to_csv(d / "summary.csv", index=False),
+            ),
+        )
     if args.format == "json":
         print(json.dumps(as_json(scenario, args.seed, reviews, items, total), indent=2))
     else:
@@ -56,42 +60,84 @@ def item_table(reviews: list[Review]) -> pd.DataFrame:
     score over replications."""
     scores = np.array([[item.score for item in r.items] for r in reviews])
     first = reviews[0].items
-    return pd.DataFrame({"number": [i.number for i in first], "name": [i.name for i in first],
-                         "basis": [i.basis for i in first], "score": [i.score for i in first],
-                         "mean": scores.mean(axis=0), "min": scores.min(axis=0),
-                         "max": scores.max(axis=0), "measure": [i.measure for i in first]})
+    return pd.DataFrame(
+        {
+            "number": [i.number for i in first],
+            "name": [i.name for i in first],
+            "basis": [i.basis for i in first],
+            "score": [i.score for i in first],
+            "mean": scores.mean(axis=0),
+            "min": scores.min(axis=0),
+            "max": scores.max(axis=0),
+            "measure": [i.measure for i in first],
+        }
+    )
 
 
 def scores_frame(reviews: list[Review]) -> pd.DataFrame:
     """Every replication's items: rep, number, name, score, measure, basis."""
-    return pd.DataFrame([{"rep": rep, "number": i.number, "name": i.name, "score": i.score,
-                          "measure": i.measure, "basis": i.basis}
-                         for rep, r in enumerate(reviews) for i in r.items])
+    return pd.DataFrame(
+        [
+            {
+                "rep": rep,
+                "number": i.number,
+                "name": i.name,
+                "score": i.score,
+                "measure": i.measure,
+                "basis": i.basis,
+            }
+            for rep, r in enumerate(reviews)
+            for i in r.items
+        ]
+    )
 
 
-def as_json(scenario: scenarios.Scenario, seed: int, reviews: list[Review], items: pd.DataFrame,
-            total: tuple[float, float, float]) -> dict:
+def as_json(
+    scenario: scenarios.Scenario,
+    seed: int,
+    reviews: list[Review],
+    items: pd.DataFrame,
+    total: tuple[float, float, float],
+) -> dict:
     """The ``--format json`` object."""
     mean, low, high = total
-    return {"scenario": scenario.name, "scenario_hash": scenario.hash(), "seed": seed,
-            "reps": len(reviews), "version": __version__,
-            "items": clean(items.to_dict(orient="records")),
-            "total": clean({"mean": mean, "ci_low": low, "ci_high": high}),
-            "band": band(mean), "bands": dict(Counter(r.band for r in reviews))}
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.hash(),
+        "seed": seed,
+        "reps": len(reviews),
+        "version": __version__,
+        "items": clean(items.to_dict(orient="records")),
+        "total": clean({"mean": mean, "ci_low": low, "ci_high": high}),
+        "band": band(mean),
+        "bands": dict(Counter(r.band for r in reviews)),
+    }
 
 
-def print_review(scenario: scenarios.Scenario, seed: int, reviews: list[Review],
-                 items: pd.DataFrame, total: tuple[float, float, float]) -> None:
+def print_review(
+    scenario: scenarios.Scenario,
+    seed: int,
+    reviews: list[Review],
+    items: pd.DataFrame,
+    total: tuple[float, float, float],
+) -> None:
     """The table: each item with its score, mean over replications and measure."""
-    print(f"{scenario.name} ({scenario.hash()}): fidelity review of {len(reviews)} "
-          f"replications, seed {seed}, {scenario.run.horizon_weeks} weeks")
+    print(
+        f"{scenario.name} ({scenario.hash()}): fidelity review of {len(reviews)} "
+        f"replications, seed {seed}, {scenario.run.horizon_weeks} weeks"
+    )
     print(f"{'item':<50} {'score':>5} {'mean':>5}  {'basis':<13} measure (replication 0)")
     for row in items.itertuples():
-        print(f"{row.number:>2} {row.name:<47} {row.score:>5} {row.mean:>5.1f}  {row.basis:<13} "
-              f"{row.measure}")
+        print(
+            f"{row.number:>2} {row.name:<47} {row.score:>5} {row.mean:>5.1f}  {row.basis:<13} "
+            f"{row.measure}"
+        )
     mean, low, high = total
-    bands = ", ".join(f"{name} {count}" for name, count in Counter(r.band for r in reviews)
-                      .most_common())
-    print(f"\ntotal {mean:.1f} of 125 (95% interval {low:.1f} to {high:.1f}): {band(mean)}"
-          f"  [replications by band: {bands}]")
+    bands = ", ".join(
+        f"{name} {count}" for name, count in Counter(r.band for r in reviews).most_common()
+    )
+    print(
+        f"\ntotal {mean:.1f} of 125 (95% interval {low:.1f} to {high:.1f}): {band(mean)}"
+        f"  [replications by band: {bands}]"
+    )
     print("bands: exemplary 115-125, good 100-114, fair 74-99, not IPS 73 or less")

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 
-def bounded(cast: Callable[[str], float], low: float, high: float | None = None,
-            note: str = "") -> Callable[[str], Any]:
+def bounded(
+    cast: Callable[[str], float], low: float, high: float | None = None, note: str = ""
+) -> Callable[[str], Any]:
     """An argparse type: a number read with ``cast``, at least ``low`` and at most ``high``."""
     expected = "a whole number" if cast is int else "a number"
 
@@ -34,8 +35,14 @@ def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
     """--reps, --seed, --set, --workers, --out and --format."""
     p.add_argument("--reps", type=positive, default=reps, help=f"replications (default {reps})")
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
-    p.add_argument("--set", dest="overrides", action="append", default=[],
-                   metavar="SECTION.KEY=VALUE", help="change one parameter (repeatable)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="change one parameter (repeatable)",
+    )
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--out", type=Path, help="write results to this new folder")
     p.add_argument("--format", choices=("table", "json"), default="table")

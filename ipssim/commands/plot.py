@@ -15,10 +15,15 @@ from ipssim.result_folder import open_folder
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", type=Path, help="result folder (--out of run, compare, sweep or "
-                   "sensitivity)")
-    p.add_argument("--out", type=Path, metavar="DIR", help="new folder for the figures "
-                   "(default DIR/figures, replaced figure by figure)")
+    p.add_argument(
+        "folder", type=Path, help="result folder (--out of run, compare, sweep or sensitivity)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="new folder for the figures (default DIR/figures, replaced figure by figure)",
+    )
     p.add_argument("--format", choices=("png", "svg", "pdf"), default="png")
     add_target_options(p)
 
@@ -26,7 +31,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     folder = open_folder(args.folder)
     targets = read_targets(folder, args.targets)
-    for path in save_all(folder, args.out or folder.path / "figures", f".{args.format}",
-                         targets):
+    for path in save_all(folder, args.out or folder.path / "figures", f".{args.format}", targets):
         print(path)
     return 0

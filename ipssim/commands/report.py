@@ -16,21 +16,31 @@ from ipssim.result_folder import open_folder
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", type=Path, help="result folder (--out of run, compare, sweep or "
-                   "sensitivity)")
-    p.add_argument("--out", type=Path, metavar="FILE.html",
-                   help="new file for the report (default DIR/report.html)")
+    p.add_argument(
+        "folder", type=Path, help="result folder (--out of run, compare, sweep or sensitivity)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.html",
+        help="new file for the report (default DIR/report.html)",
+    )
     add_target_options(p)
-    p.add_argument("--minimise", metavar="LEVER", help="the lever to keep smallest when meeting "
-                   "targets (default: the sweep's first lever)")
+    p.add_argument(
+        "--minimise",
+        metavar="LEVER",
+        help="the lever to keep smallest when meeting targets (default: the sweep's first lever)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     folder = open_folder(args.folder)
     targets = read_targets(folder, args.targets)
     if args.minimise and args.minimise not in folder.levers:
-        raise TargetError(f"--minimise {args.minimise}: not a lever of this sweep; allowed: "
-                          + ", ".join(folder.levers))
+        raise TargetError(
+            f"--minimise {args.minimise}: not a lever of this sweep; allowed: "
+            + ", ".join(folder.levers)
+        )
     out = write(folder, args.out or folder.path / "report.html", targets, args.minimise)
     print(out)
     return 0

@@ -39,52 +39,85 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_run(folder: Path, info: dict, scenario: scenarios.Scenario, seed: int,
-              results: list[RunResult], summary: pd.DataFrame) -> None:
+def write_run(
+    folder: Path,
+    info: dict,
+    scenario: scenarios.Scenario,
+    seed: int,
+    results: list[RunResult],
+    summary: pd.DataFrame,
+) -> None:
     """The files of ``ipssim run --out``."""
     from ipssim import timecourse, timecourse_figures  # here: input is checked before matplotlib
 
     write_json(folder / "manifest.json", info)
-    runs = runs_frame(results).assign(seed=seed, scenario=scenario.name,
-                                      scenario_hash=scenario.hash())
+    runs = runs_frame(results).assign(
+        seed=seed, scenario=scenario.name, scenario_hash=scenario.hash()
+    )
     runs.to_parquet(folder / "runs.parquet", index=False)
     events = pooled(results, lambda r: r.events)
     weekly = pooled(results, lambda r: r.weekly)
     events.to_parquet(folder / "events.parquet", index=False)
     weekly.to_parquet(folder / "weekly.parquet", index=False)
-    timecourse_figures.write(folder, timecourse.tables(events, weekly, scenario), info,
-                             scenario.name)
+    timecourse_figures.write(
+        folder, timecourse.tables(events, weekly, scenario), info, scenario.name
+    )
     summary.to_csv(folder / "summary.csv")
     pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)
     for trait, (name, _) in BREAKDOWNS.items():
         pooled(results, lambda r, t=trait: r.breakdowns[t].reset_index()).to_csv(
-            folder / f"{name}.csv", index=False)
+            folder / f"{name}.csv", index=False
+        )
 
 
 def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame) -> dict:
     """The ``--format json`` object."""
-    return {"scenario": scenario.name, "scenario_hash": scenario.hash(), "seed": seed,
-            "reps": reps, "version": __version__,
-            "metrics": clean({name: {"mean": float(row["mean"]), "ci_low": float(row["ci_low"]),
-                                     "ci_high": float(row["ci_high"])}
-                              for name, row in summary.iterrows()})}
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.hash(),
+        "seed": seed,
+        "reps": reps,
+        "version": __version__,
+        "metrics": clean(
+            {
+                name: {
+                    "mean": float(row["mean"]),
+                    "ci_low": float(row["ci_low"]),
+                    "ci_high": float(row["ci_high"]),
+                }
+                for name, row in summary.iterrows()
+            }
+        ),
+    }
 
 
-def print_run(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame,
-              results: list[RunResult]) -> None:
+def print_run(
+    scenario: scenarios.Scenario,
+    seed: int,
+    reps: int,
+    summary: pd.DataFrame,
+    results: list[RunResult],
+) -> None:
     """The table: each metric's mean and interval, the referral funnel, the breakdowns."""
-    print(f"{scenario.name} ({scenario.hash()}): {reps} replications, seed {seed}, "
-          f"{scenario.run.horizon_weeks} weeks")
+    print(
+        f"{scenario.name} ({scenario.hash()}): {reps} replications, seed {seed}, "
+        f"{scenario.run.horizon_weeks} weeks"
+    )
     print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
     for name in METRICS:
         row = summary.loc[name]
         ci = f"{fmt(name, row['ci_low'])} to {fmt(name, row['ci_high'])}"
         print(f"{name:<40} {fmt(name, row['mean']):>10} {ci:>22}  {DESCRIPTIONS[name]}")
     funnel = pd.DataFrame([r.funnel for r in results]).mean()
-    print("\nreferral funnel (mean clients per run): " +
-          " -> ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in funnel.items()))
+    print(
+        "\nreferral funnel (mean clients per run): "
+        + " -> ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in funnel.items())
+    )
     for trait, (_, title) in BREAKDOWNS.items():
-        table = pd.concat([r.breakdowns[trait] for r in results]).groupby(
-            level=0, observed=False).mean()
+        table = (
+            pd.concat([r.breakdowns[trait] for r in results])
+            .groupby(level=0, observed=False)
+            .mean()
+        )
         print(f"\nby {title} (mean over replications):")
         print(table[table["clients"] > 0].to_string(float_format=lambda v: f"{v:.3f}"))

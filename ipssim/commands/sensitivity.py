@@ -28,8 +28,12 @@ from ipssim.sweep_runner import run_sweep
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("sweep", type=Path, help="sweep TOML file with a [sample] table")
-    p.add_argument("--method", choices=sensitivity.METHODS, default="morris",
-                   help="morris (screening, cheap) or sobol (variance shares; more runs)")
+    p.add_argument(
+        "--method",
+        choices=sensitivity.METHODS,
+        default="morris",
+        help="morris (screening, cheap) or sobol (variance shares; more runs)",
+    )
     add_execution_options(p)
 
 
@@ -38,29 +42,39 @@ def run(args: argparse.Namespace) -> int:
     design = sensitivity.design(sweep, args.method)
     folder = args.folder or Path("results") / f"{sweep.name}-{args.method}"
     settings = sweep.spec.sensitivity.model_dump()
-    info = {"method": args.method, "settings": settings,
-            "explanation": sensitivity.explanation(args.method)}
+    info = {
+        "method": args.method,
+        "settings": settings,
+        "explanation": sensitivity.explanation(args.method),
+    }
     try:
         with terminate_as_interrupt():
-            outcome = run_sweep(design.sweep, folder, execution(args), kind="sensitivity",
-                                sensitivity=info)
+            outcome = run_sweep(
+                design.sweep, folder, execution(args), kind="sensitivity", sensitivity=info
+            )
     except KeyboardInterrupt:
         return interrupted(folder)
     table, notes = sensitivity.indices(design, outcome.summary, list(sweep.spec.metrics))
     atomic_write(folder / "indices.csv", lambda p: table.to_csv(p, index=False))
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["sensitivity"]["notes"] = notes
-    atomic_write(folder / "manifest.json",
-                 lambda p: p.write_text(json.dumps(manifest, indent=2, default=str) + "\n"))
+    atomic_write(
+        folder / "manifest.json",
+        lambda p: p.write_text(json.dumps(manifest, indent=2, default=str) + "\n"),
+    )
     save_all(open_folder(folder), folder / "figures")
-    print(f"{sweep.name}: {args.method}, {len(design.sweep.points)} points x "
-          f"{sweep.spec.reps} replications ({outcome.computed} runs computed now, "
-          f"{outcome.reused} found in {folder})")
+    print(
+        f"{sweep.name}: {args.method}, {len(design.sweep.points)} points x "
+        f"{sweep.spec.reps} replications ({outcome.computed} runs computed now, "
+        f"{outcome.reused} found in {folder})"
+    )
     print_ranking(sensitivity.ranking(table, args.method))
     for note in notes:
         print(note)
-    print(f"\nindices in {folder}/indices.csv, bar charts in {folder}/figures; next: "
-          f"ipssim report {folder}")
+    print(
+        f"\nindices in {folder}/indices.csv, bar charts in {folder}/figures; next: "
+        f"ipssim report {folder}"
+    )
     return 0
 
 
@@ -69,5 +83,7 @@ def print_ranking(ranked) -> None:
     for metric, group in ranked.groupby("metric", sort=False):
         print(f"\n{metric} ({group['index'].iloc[0]}, 95% interval):")
         for row in group.itertuples(index=False):
-            print(f"  {row.rank:>2}. {lever_label(row.lever):<28} {row.value:10.4f} "
-                  f"+/- {row.conf:.4f}")
+            print(
+                f"  {row.rank:>2}. {lever_label(row.lever):<28} {row.value:10.4f} "
+                f"+/- {row.conf:.4f}"
+            )

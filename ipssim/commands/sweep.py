@@ -38,12 +38,16 @@ def run(args: argparse.Namespace) -> int:
             outcome = run_sweep(sweep, folder, execution(args))
     except KeyboardInterrupt:
         return interrupted(folder)
-    print(f"{sweep.name}: {len(sweep.points)} points x {sweep.spec.reps} replications, seed "
-          f"{sweep.spec.seed} ({outcome.computed} runs computed now, {outcome.reused} found in "
-          f"{folder})")
+    print(
+        f"{sweep.name}: {len(sweep.points)} points x {sweep.spec.reps} replications, seed "
+        f"{sweep.spec.seed} ({outcome.computed} runs computed now, {outcome.reused} found in "
+        f"{folder})"
+    )
     print_summary(outcome.summary, [lv.name for lv in sweep.levers], sweep.spec.metrics)
-    print(f"\nresults in {folder}: runs.parquet, summary.csv; next: ipssim plot {folder}, "
-          f"ipssim report {folder}")
+    print(
+        f"\nresults in {folder}: runs.parquet, summary.csv; next: ipssim plot {folder}, "
+        f"ipssim report {folder}"
+    )
     return 0
 
 
@@ -56,19 +60,26 @@ def print_summary(summary: pd.DataFrame, levers: list[str], metrics: list[str]) 
     shown = metrics[:SHOWN_METRICS]
     wide = summary[summary["metric"].isin(shown)]
     names = [lv.rsplit(".", 1)[-1] for lv in levers]
-    print(f"{'point':>6}" + "".join(f"  {n:>{len(n)}}" for n in names)
-          + "".join(f"{m:>34}" for m in shown))
+    print(
+        f"{'point':>6}"
+        + "".join(f"  {n:>{len(n)}}" for n in names)
+        + "".join(f"{m:>34}" for m in shown)
+    )
     for (point, *values), group in wide.groupby(["point", *levers], sort=True):
         cells = group.set_index("metric")
-        line = f"{point:>6}" + "".join(f"  {_value(v):>{len(n)}}" for n, v in zip(names, values))
+        line = f"{point:>6}" + "".join(
+            f"  {_value(v):>{len(n)}}" for n, v in zip(names, values, strict=True)
+        )
         for m in shown:
             row = cells.loc[m]
             cell = f"{fmt(m, row['mean'])} ({fmt(m, row['ci_low'])} to {fmt(m, row['ci_high'])})"
             line += f"{cell:>34}"
         print(line)
     if len(metrics) > SHOWN_METRICS:
-        print(f"(means with 95% intervals; {len(metrics) - SHOWN_METRICS} more metrics in "
-              "summary.csv)")
+        print(
+            f"(means with 95% intervals; {len(metrics) - SHOWN_METRICS} more metrics in "
+            "summary.csv)"
+        )
 
 
 def _value(value: object) -> str:

@@ -9,14 +9,21 @@ from ipssim.result_folder import ResultFolder
 
 
 def add_target_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", dest="targets", action="append", default=[],
-                   metavar="METRIC<VALUE", help='a goal for a sweep, e.g. "waiting_weeks_mean<4" '
-                   'or "employment_rate>=0.4" (repeatable; <, <=, >, >=)')
+    p.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="METRIC<VALUE",
+        help='a goal for a sweep, e.g. "waiting_weeks_mean<4" '
+        'or "employment_rate>=0.4" (repeatable; <, <=, >, >=)',
+    )
 
 
 def read_targets(folder: ResultFolder, texts: list[str]) -> list[Target]:
     """The targets, checked against the folder's metrics; only sweeps take targets."""
     if texts and folder.kind not in ("sweep", "sensitivity"):
-        raise TargetError(f"--target: {folder.path} is a {folder.kind} result; targets apply to "
-                          "sweeps")
+        raise TargetError(
+            f"--target: {folder.path} is a {folder.kind} result; targets apply to sweeps"
+        )
     return [parse(text, folder.metrics) for text in texts]

@@ -30,11 +30,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("arm_b", type=Path, help="scenario of arm B (the comparator)")
     p.add_argument("--n", type=at_least_two, default=85, help="clients per trial (default 85)")
     p.add_argument("--trials", type=positive, default=500, help="trials (default 500)")
-    p.add_argument("--follow-up-months", type=months, default=12.0,
-                   help="follow-up of every client (default 12)")
+    p.add_argument(
+        "--follow-up-months",
+        type=months,
+        default=12.0,
+        help="follow-up of every client (default 12)",
+    )
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
-    p.add_argument("--set", dest="overrides", action="append", default=[],
-                   metavar="SECTION.KEY=VALUE", help="change one parameter in both arms")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="change one parameter in both arms",
+    )
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -45,10 +55,19 @@ def run(args: argparse.Namespace) -> int:
     plan = design(arm_a, arm_b, args.n, args.follow_up_months)
     runs = simulate(plan, args.trials, args.seed, args.workers)
     results = summary(runs)
-    head = {"arm_a": arm_a.name, "arm_a_hash": arm_a.hash(), "arm_b": arm_b.name,
-            "arm_b_hash": arm_b.hash(), "n": args.n, "arm_a_n": plan.arm_a.entry.cohort_size,
-            "arm_b_n": plan.arm_b.entry.cohort_size, "trials": args.trials,
-            "follow_up_weeks": plan.follow_up_weeks, "seed": args.seed, "version": __version__}
+    head = {
+        "arm_a": arm_a.name,
+        "arm_a_hash": arm_a.hash(),
+        "arm_b": arm_b.name,
+        "arm_b_hash": arm_b.hash(),
+        "n": args.n,
+        "arm_a_n": plan.arm_a.entry.cohort_size,
+        "arm_b_n": plan.arm_b.entry.cohort_size,
+        "trials": args.trials,
+        "follow_up_weeks": plan.follow_up_weeks,
+        "seed": args.seed,
+        "version": __version__,
+    }
     if args.format == "json":
         print(json.dumps(clean({**head, "outcomes": results}), indent=2))
     else:
@@ -75,17 +94,27 @@ def _cell(spread: list[float], show: Callable[[float], str]) -> str:
 
 def print_trials(head: dict, results: dict[str, dict]) -> None:
     """The table: per outcome, each estimate's median and 95% range across trials, and power."""
-    print(f"{head['trials']} virtual trials: {head['arm_a']} (A, {head['arm_a_n']} clients) vs "
-          f"{head['arm_b']} (B, {head['arm_b_n']} clients), {head['follow_up_weeks']} weeks' "
-          f"follow-up, seed {head['seed']}")
+    print(
+        f"{head['trials']} virtual trials: {head['arm_a']} (A, {head['arm_a_n']} clients) vs "
+        f"{head['arm_b']} (B, {head['arm_b_n']} clients), {head['follow_up_weeks']} weeks' "
+        f"follow-up, seed {head['seed']}"
+    )
     print("each estimate: median across trials (2.5th to 97.5th percentile)")
-    print(f"{'outcome':<12} {'arm A rate':>22} {'arm B rate':>22} {'A - B (points)':>24} "
-          f"{'A / B':>20} {'power':>7}")
+    print(
+        f"{'outcome':<12} {'arm A rate':>22} {'arm B rate':>22} {'A - B (points)':>24} "
+        f"{'A / B':>20} {'power':>7}"
+    )
     for outcome, row in results.items():
-        print(f"{outcome:<12} {_cell(row['rate_a'], _share):>22} "
-              f"{_cell(row['rate_b'], _share):>22} {_cell(row['risk_difference'], _points):>24} "
-              f"{_cell(row['relative_risk'], _ratio):>20} {_share(row['power']):>7}")
-    print(f"power: share of trials with p < {ALPHA:g} (Fisher's exact test, two-sided); "
-          + "; ".join(f"{outcome}: {_share(r['significant_favouring_a'])} favour A, "
-                      f"{_share(r['significant_favouring_b'])} favour B"
-                      for outcome, r in results.items()))
+        print(
+            f"{outcome:<12} {_cell(row['rate_a'], _share):>22} "
+            f"{_cell(row['rate_b'], _share):>22} {_cell(row['risk_difference'], _points):>24} "
+            f"{_cell(row['relative_risk'], _ratio):>20} {_share(row['power']):>7}"
+        )
+    print(
+        f"power: share of trials with p < {ALPHA:g} (Fisher's exact test, two-sided); "
+        + "; ".join(
+            f"{outcome}: {_share(r['significant_favouring_a'])} favour A, "
+            f"{_share(r['significant_favouring_b'])} favour B"
+            for outcome, r in results.items()
+        )
+    )

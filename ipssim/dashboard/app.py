@@ -73,8 +73,12 @@ def Page() -> None:
     changed = solara.use_reactive(START)
     seed = solara.use_reactive(1)
     compare = solara.use_reactive(True)
-    params = {"baseline": PRESETS[preset.value], "changed": changed.value, "seed": seed.value,
-              "compare": compare.value}
+    params = {
+        "baseline": PRESETS[preset.value],
+        "changed": changed.value,
+        "seed": seed.value,
+        "compare": compare.value,
+    }
     key = f"{preset.value}|{changed.value.hash()}|{seed.value}|{compare.value}"
     model = solara.use_memo(lambda: SideBySide(**params), dependencies=[key])
     solara.Title(TITLE)

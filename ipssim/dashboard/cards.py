@@ -36,18 +36,24 @@ def figures_html(view: View, changes: list[str]) -> str:
         head += f'<th style="{NUMBER}">Changed \u2212 baseline</th>'
     rows = []
     for key, label in FIGURES:
-        cells = "".join(f'<td id="fig-{key}-{_key(s.label)}" style="{NUMBER}">'
-                        f"{_number(s.figures[key])}</td>" for s in services)
+        cells = "".join(
+            f'<td id="fig-{key}-{_key(s.label)}" style="{NUMBER}">{_number(s.figures[key])}</td>'
+            for s in services
+        )
         if compare:
-            cells += (f'<td id="fig-{key}-difference" style="{NUMBER};font-weight:bold">'
-                      f"{_number(view.difference(key), signed=True)}</td>")
+            cells += (
+                f'<td id="fig-{key}-difference" style="{NUMBER};font-weight:bold">'
+                f"{_number(view.difference(key), signed=True)}</td>"
+            )
         rows.append(f'<tr><td style="{CELL}">{label}</td>{cells}</tr>')
     changed = "; ".join(changes) if changes else "nothing yet: both services are the same"
     what = f'<p style="{NOTE}">Changed: {escape(changed)}</p>' if compare else ""
-    return (f'<div style="padding:4px 8px"><div id="fig-week" style="font-size:24px;'
-            f'font-weight:bold">Week {view.week} of {horizon}</div>{what}'
-            f'<table style="{TABLE}"><tr><th style="{CELL}"></th>{head}</tr>{"".join(rows)}'
-            "</table></div>")
+    return (
+        f'<div style="padding:4px 8px"><div id="fig-week" style="font-size:24px;'
+        f'font-weight:bold">Week {view.week} of {horizon}</div>{what}'
+        f'<table style="{TABLE}"><tr><th style="{CELL}"></th>{head}</tr>{"".join(rows)}'
+        "</table></div>"
+    )
 
 
 def fidelity_html(view: View) -> str:
@@ -56,11 +62,15 @@ def fidelity_html(view: View) -> str:
         return f'<div id="fidelity" style="{NOTE};padding:8px">{escape(view.fidelity_note)}</div>'
     reviews = [s.fidelity for s in view.services]
     if any(r is None for r in reviews):
-        return (f'<div id="fidelity" style="{NOTE};padding:8px">The fidelity review starts after '
-                "the first week.</div>")
+        return (
+            f'<div id="fidelity" style="{NOTE};padding:8px">The fidelity review starts after '
+            "the first week.</div>"
+        )
     totals = " &nbsp; ".join(
         f'<span id="fidelity-total-{_key(s.label)}">{escape(s.label)}: <b>{r.total}</b> of 125 '
-        f"({escape(r.band)})</span>" for s, r in zip(view.services, reviews, strict=True))
+        f"({escape(r.band)})</span>"
+        for s, r in zip(view.services, reviews, strict=True)
+    )
     head = "".join(f'<th style="{NUMBER}">{escape(s.label)}</th>' for s in view.services)
     rows = []
     for items in zip(*(r.items for r in reviews), strict=True):
@@ -68,10 +78,14 @@ def fidelity_html(view: View) -> str:
         weight = ";font-weight:bold;background:#fff3cd" if differ else ""
         scores = "".join(f'<td style="{NUMBER}{weight}">{item.score}</td>' for item in items)
         first = items[0]
-        rows.append(f'<tr title="{escape(str(first.basis))}"><td style="{CELL}">{first.number}.'
-                    f' {escape(first.name)}</td>{scores}</tr>')
-    return (f'<div id="fidelity" style="padding:4px 8px"><div style="font-size:22px">'
-            f"Fidelity (IPS scale, 25 items): {totals}</div>"
-            f'<div style="max-height:300px;overflow-y:auto"><table style="{TABLE};font-size:17px">'
-            f'<tr><th style="{CELL}">Item (score 1 to 5)</th>{head}</tr>{"".join(rows)}'
-            "</table></div></div>")
+        rows.append(
+            f'<tr title="{escape(str(first.basis))}"><td style="{CELL}">{first.number}.'
+            f" {escape(first.name)}</td>{scores}</tr>"
+        )
+    return (
+        f'<div id="fidelity" style="padding:4px 8px"><div style="font-size:22px">'
+        f"Fidelity (IPS scale, 25 items): {totals}</div>"
+        f'<div style="max-height:300px;overflow-y:auto"><table style="{TABLE};font-size:17px">'
+        f'<tr><th style="{CELL}">Item (score 1 to 5)</th>{head}</tr>{"".join(rows)}'
+        "</table></div></div>"
+    )

@@ -15,21 +15,40 @@ from ipssim.figures import COLOURS
 TEXT = {"fontSize": 17, "color": "#222"}
 TITLE = {"fontSize": 22, "fontWeight": "bold", "color": "#222"}
 DASHES = ("solid", "dashed", "dotted")
-PATTERNS = ({"symbol": "none"}, {"symbol": "rect", "rotation": 0.785, "symbolSize": 0.8,
-                                   "color": "rgba(255,255,255,0.6)", "dashArrayX": [1, 0],
-                                   "dashArrayY": [3, 5]})
+PATTERNS = (
+    {"symbol": "none"},
+    {
+        "symbol": "rect",
+        "rotation": 0.785,
+        "symbolSize": 0.8,
+        "color": "rgba(255,255,255,0.6)",
+        "dashArrayX": [1, 0],
+        "dashArrayY": [3, 5],
+    },
+)
 
 
 def _axis(name: str, **more: Any) -> dict[str, Any]:
-    return {"name": name, "nameLocation": "middle", "nameTextStyle": TEXT, "axisLabel": TEXT,
-            **more}
+    return {
+        "name": name,
+        "nameLocation": "middle",
+        "nameTextStyle": TEXT,
+        "axisLabel": TEXT,
+        **more,
+    }
 
 
-def _frame(title: str, series: list[dict[str, Any]], legend: dict[str, Any],
-           **more: Any) -> dict[str, Any]:
-    return {"animation": False, "title": {"text": title, "left": "center", "textStyle": TITLE},
-            "legend": {"top": 36, "textStyle": TEXT, "itemWidth": 40, **legend},
-            "color": list(COLOURS[:3]), "series": series, **more}
+def _frame(
+    title: str, series: list[dict[str, Any]], legend: dict[str, Any], **more: Any
+) -> dict[str, Any]:
+    return {
+        "animation": False,
+        "title": {"text": title, "left": "center", "textStyle": TITLE},
+        "legend": {"top": 36, "textStyle": TEXT, "itemWidth": 40, **legend},
+        "color": list(COLOURS[:3]),
+        "series": series,
+        **more,
+    }
 
 
 def _weekly(service: ServiceView, column: str) -> list[list[int]]:
@@ -42,28 +61,52 @@ def _horizon(view: View) -> int:
 
 def weekly_chart(view: View, column: str, title: str, ylabel: str) -> dict[str, Any]:
     """One weekly count, a line per service, over the whole horizon."""
-    series = [{"name": s.label, "type": "line", "symbol": "none", "data": _weekly(s, column),
-               "lineStyle": {"width": 4, "type": DASHES[i % len(DASHES)]}}
-              for i, s in enumerate(view.services)]
-    return _frame(title, series, {"itemStyle": {"opacity": 0}},  # the line alone, no marker
-                  grid={"left": 80, "right": 30, "top": 80, "bottom": 60},
-                  xAxis=_axis("Week", type="value", min=0, max=_horizon(view), nameGap=32),
-                  yAxis=_axis(ylabel, type="value", min=0, minInterval=1, nameGap=50))
+    series = [
+        {
+            "name": s.label,
+            "type": "line",
+            "symbol": "none",
+            "data": _weekly(s, column),
+            "lineStyle": {"width": 4, "type": DASHES[i % len(DASHES)]},
+        }
+        for i, s in enumerate(view.services)
+    ]
+    return _frame(
+        title,
+        series,
+        {"itemStyle": {"opacity": 0}},  # the line alone, no marker
+        grid={"left": 80, "right": 30, "top": 80, "bottom": 60},
+        xAxis=_axis("Week", type="value", min=0, max=_horizon(view), nameGap=32),
+        yAxis=_axis(ylabel, type="value", min=0, minInterval=1, nameGap=50),
+    )
 
 
 def funnel_chart(view: View) -> dict[str, Any]:
     """People who reached each stage of the referral funnel so far, a bar per service."""
-    series = [{"name": s.label, "type": "bar", "data": [s.funnel[stage] for stage in FUNNEL],
-               "label": {"show": True, "position": "top", **TEXT},
-               "itemStyle": {"decal": PATTERNS[i % len(PATTERNS)]}}
-              for i, s in enumerate(view.services)]
+    series = [
+        {
+            "name": s.label,
+            "type": "bar",
+            "data": [s.funnel[stage] for stage in FUNNEL],
+            "label": {"show": True, "position": "top", **TEXT},
+            "itemStyle": {"decal": PATTERNS[i % len(PATTERNS)]},
+        }
+        for i, s in enumerate(view.services)
+    ]
     stages = [stage.replace(" ", "\n", 1) for stage in FUNNEL]
-    return _frame(f"Referral funnel: people so far (week {view.week})", series, {},
-                  aria={"enabled": True, "decal": {"show": True}},
-                  grid={"left": 80, "right": 30, "top": 80, "bottom": 60},
-                  xAxis={"type": "category", "data": stages,
-                         "axisLabel": {**TEXT, "interval": 0, "lineHeight": 20}},
-                  yAxis=_axis("People", type="value", min=0, minInterval=1, nameGap=50))
+    return _frame(
+        f"Referral funnel: people so far (week {view.week})",
+        series,
+        {},
+        aria={"enabled": True, "decal": {"show": True}},
+        grid={"left": 80, "right": 30, "top": 80, "bottom": 60},
+        xAxis={
+            "type": "category",
+            "data": stages,
+            "axisLabel": {**TEXT, "interval": 0, "lineHeight": 20},
+        },
+        yAxis=_axis("People", type="value", min=0, minInterval=1, nameGap=50),
+    )
 
 
 def in_work_chart(view: View) -> dict[str, Any]:

@@ -77,8 +77,11 @@ def show(value: Any) -> str:
 
 def differences(baseline: Scenario, changed: Scenario) -> list[str]:
     """The levers that differ, as "Label: baseline -> changed"."""
-    return [f"{item.label}: {show(item.value(baseline))} \u2192 {show(item.value(changed))}"
-            for item in LEVERS if item.value(baseline) != item.value(changed)]
+    return [
+        f"{item.label}: {show(item.value(baseline))} \u2192 {show(item.value(changed))}"
+        for item in LEVERS
+        if item.value(baseline) != item.value(changed)
+    ]
 
 
 def attempt(scenario: Scenario, key: str, value: Any) -> tuple[Scenario, str]:

@@ -14,14 +14,20 @@ import solara
 from ipssim.dashboard.levers import LEVERS, Lever, attempt, attempt_seed, show
 from ipssim.scenario import Scenario
 
-EXPLAIN = {"font-size": "13px", "color": "#555", "margin": "0 0 6px 0", "line-height": "1.25",
-           "display": "block"}
+EXPLAIN = {
+    "font-size": "13px",
+    "color": "#555",
+    "margin": "0 0 6px 0",
+    "line-height": "1.25",
+    "display": "block",
+}
 LABEL = {"font-size": "16px", "font-weight": "bold", "display": "block"}
 
 
 @solara.component
-def LeverControl(lever: Lever, scenario: Scenario, baseline: Scenario,
-                 on_change: Callable[[str, Any], None]) -> None:
+def LeverControl(
+    lever: Lever, scenario: Scenario, baseline: Scenario, on_change: Callable[[str, Any], None]
+) -> None:
     """One lever: a switch or a slider, its value, its baseline value if different, and why."""
     value = lever.value(scenario)
     before = lever.value(baseline)
@@ -30,24 +36,43 @@ def LeverControl(lever: Lever, scenario: Scenario, baseline: Scenario,
     # the class names the lever's field, for people reading the page source and for tests
     with solara.Column(gap="0px", classes=[f"lever-{lever.key.replace('.', '-')}"]):
         if lever.kind is bool:
-            solara.Switch(label=f"{lever.label}: {show(value)}{was}", value=value,
-                          on_value=lambda v: on_change(lever.key, bool(v)))
+            solara.Switch(
+                label=f"{lever.label}: {show(value)}{was}",
+                value=value,
+                on_value=lambda v: on_change(lever.key, bool(v)),
+            )
         else:
             solara.Text(f"{lever.label}: {show(value)}{unit}{was}", style=LABEL)
             low, high = min(lever.low, value), max(lever.high, value)
             if lever.kind is int:
-                solara.SliderInt("", value=value, min=int(low), max=int(high), step=int(lever.step),
-                                 on_value=lambda v: on_change(lever.key, int(v)))
+                solara.SliderInt(
+                    "",
+                    value=value,
+                    min=int(low),
+                    max=int(high),
+                    step=int(lever.step),
+                    on_value=lambda v: on_change(lever.key, int(v)),
+                )
             else:
-                solara.SliderFloat("", value=value, min=low, max=high, step=lever.step,
-                                   on_value=lambda v: on_change(lever.key, round(float(v), 3)))
+                solara.SliderFloat(
+                    "",
+                    value=value,
+                    min=low,
+                    max=high,
+                    step=lever.step,
+                    on_value=lambda v: on_change(lever.key, round(float(v), 3)),
+                )
         solara.Text(lever.explanation, style=EXPLAIN)
 
 
 @solara.component
-def ControlPanel(presets: dict[str, Scenario], preset: solara.Reactive[str],
-                 changed: solara.Reactive[Scenario], seed: solara.Reactive[int],
-                 compare: solara.Reactive[bool]) -> None:
+def ControlPanel(
+    presets: dict[str, Scenario],
+    preset: solara.Reactive[str],
+    changed: solara.Reactive[Scenario],
+    seed: solara.Reactive[int],
+    compare: solara.Reactive[bool],
+) -> None:
     """The trainer's controls; any accepted change restarts the runs at week 0."""
     message = solara.use_reactive("")
     baseline = presets[preset.value]
@@ -71,12 +96,17 @@ def ControlPanel(presets: dict[str, Scenario], preset: solara.Reactive[str],
         solara.Text("A change restarts the run at week 0.", style=EXPLAIN)
         if message.value:
             solara.Error(message.value)
-        solara.Select("Preset (a named scenario)", values=list(presets), value=preset.value,
-                      on_value=pick)
+        solara.Select(
+            "Preset (a named scenario)", values=list(presets), value=preset.value, on_value=pick
+        )
         solara.Text(baseline.description, style=EXPLAIN)
-        solara.Switch(label="Side by side with the baseline", value=compare.value,
-                      on_value=compare.set)
-        solara.InputInt("Seed (the same seed gives the same people and events)",
-                        value=seed.value, on_value=reseed)
+        solara.Switch(
+            label="Side by side with the baseline", value=compare.value, on_value=compare.set
+        )
+        solara.InputInt(
+            "Seed (the same seed gives the same people and events)",
+            value=seed.value,
+            on_value=reseed,
+        )
         for lever in LEVERS:
             LeverControl(lever, changed.value, baseline, move)

@@ -21,8 +21,13 @@ ALONE = "Service"
 class SideBySide(mesa.Model):
     """Two ``IPSModel`` runs advanced one week per step; ``view()`` is what the room sees."""
 
-    def __init__(self, baseline: Scenario | None = None, changed: Scenario | None = None,
-                 seed: int = 1, compare: bool = True) -> None:
+    def __init__(
+        self,
+        baseline: Scenario | None = None,
+        changed: Scenario | None = None,
+        seed: int = 1,
+        compare: bool = True,
+    ) -> None:
         super().__init__(seed=seed)
         self.baseline = baseline = baseline or Scenario()
         self.changed = changed = changed or baseline

@@ -19,8 +19,14 @@ from ipssim.scenario import Scenario
 if TYPE_CHECKING:
     from ipssim.fidelity import Review
 
-FUNNEL = ("Want work", "Referred", "Waited for a place", "Engaged", "Found work",
-          "Kept a job 13 weeks")
+FUNNEL = (
+    "Want work",
+    "Referred",
+    "Waited for a place",
+    "Engaged",
+    "Found work",
+    "Kept a job 13 weeks",
+)
 
 # (key, label) of the figures in the "so far" table; keys name the page's cells for tests.
 FIGURES = (
@@ -53,11 +59,16 @@ class ServiceView:
     @property
     def figures(self) -> dict[str, int | None]:
         """The values of ``FIGURES``, by key."""
-        return {"want_work": self.funnel["Want work"], "referred": self.funnel["Referred"],
-                "engaged": self.funnel["Engaged"], "placements": self.latest("placements"),
-                "reoffences": self.latest("reoffences"), "in_work": self.latest("working"),
-                "waiting": self.latest("waiting"),
-                "fidelity": None if self.fidelity is None else int(self.fidelity.total)}
+        return {
+            "want_work": self.funnel["Want work"],
+            "referred": self.funnel["Referred"],
+            "engaged": self.funnel["Engaged"],
+            "placements": self.latest("placements"),
+            "reoffences": self.latest("reoffences"),
+            "in_work": self.latest("working"),
+            "waiting": self.latest("waiting"),
+            "fidelity": None if self.fidelity is None else int(self.fidelity.total),
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,20 @@ def funnel(events: pd.DataFrame, today: int) -> dict[str, int]:
     taken = events.loc[events["event"] == "engaged", keys]
     waits = joined.merge(taken, on=keys, how="left", indicator=True)
     waited = int(waits.loc[waits["_merge"] == "left_only", "client"].nunique())
-    return dict(zip(FUNNEL, (counts["wants_work"], counts["referred"], waited, counts["engaged"],
-                             counts["job"], counts["sustained_13wk"]), strict=True))
+    return dict(
+        zip(
+            FUNNEL,
+            (
+                counts["wants_work"],
+                counts["referred"],
+                waited,
+                counts["engaged"],
+                counts["job"],
+                counts["sustained_13wk"],
+            ),
+            strict=True,
+        )
+    )
 
 
 def look(services: Mapping[str, IPSModel], week: int) -> View:

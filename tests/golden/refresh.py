@@ -32,8 +32,15 @@ from ipssim.outcomes import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "summary.json"
-SCENARIOS = ("smi_trial", "smi_trial_control", "justice_trial", "justice_trial_control",
-             "prison_leavers_usual_care", "traditional_vr", "base")
+SCENARIOS = (
+    "smi_trial",
+    "smi_trial_control",
+    "justice_trial",
+    "justice_trial_control",
+    "prison_leavers_usual_care",
+    "traditional_vr",
+    "base",
+)
 REPS = 5
 SEED = 2024
 RELATIVE_TOLERANCE = 1e-6
@@ -60,8 +67,11 @@ def measure() -> dict:
                 continue
             mean = float(x.mean())
             se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else 0.0
-            values[metric] = {"value": mean, "standard_error": se, "tolerance": max(
-                RELATIVE_TOLERANCE * abs(mean), ABSOLUTE_TOLERANCE)}
+            values[metric] = {
+                "value": mean,
+                "standard_error": se,
+                "tolerance": max(RELATIVE_TOLERANCE * abs(mean), ABSOLUTE_TOLERANCE),
+            }
         out[name] = {"hash": scenario.hash(), "metrics": values}
     return out
 
@@ -78,10 +88,12 @@ def moved(golden: dict, current: dict) -> list[str]:
         for metric, before in old["metrics"].items():
             after = new["metrics"].get(metric, {"value": "missing"})["value"]
             if not _same(before["value"], after, before["tolerance"]):
-                lines.append(f"{name} {metric}: golden {_show(before['value'])}, now "
-                             f"{_show(after)}, tolerance {_show(before['tolerance'])}"
-                             + _in_standard_errors(before, after)
-                             + (" (the scenario file changed)" if changed else ""))
+                lines.append(
+                    f"{name} {metric}: golden {_show(before['value'])}, now "
+                    f"{_show(after)}, tolerance {_show(before['tolerance'])}"
+                    + _in_standard_errors(before, after)
+                    + (" (the scenario file changed)" if changed else "")
+                )
     return lines
 
 
@@ -104,13 +116,20 @@ def _show(value) -> str:
 
 def main() -> int:
     start = time.perf_counter()
-    data = {"about": "Summary scalars of named scenarios; refresh with "
-                     "`python tests/golden/refresh.py` after a deliberate change.",
-            "ipssim": __version__, "seed": SEED, "reps": REPS,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "scenarios": measure()}
+    data = {
+        "about": "Summary scalars of named scenarios; refresh with "
+        "`python tests/golden/refresh.py` after a deliberate change.",
+        "ipssim": __version__,
+        "seed": SEED,
+        "reps": REPS,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "scenarios": measure(),
+    }
     GOLDEN.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {GOLDEN} ({len(SCENARIOS)} scenarios x {REPS} replications, seed {SEED}, "
-          f"{time.perf_counter() - start:.0f} s)")
+    print(
+        f"wrote {GOLDEN} ({len(SCENARIOS)} scenarios x {REPS} replications, seed {SEED}, "
+        f"{time.perf_counter() - start:.0f} s)"
+    )
     return 0
 
 
