@@ -1,0 +1,189 @@
+"""Scenario sections about the labour market: employers, their aversion to offences, and work."""
+
+from __future__ import annotations
+
+from ipssim.schema.base import ASSUMPTION, Section, param
+
+
+class AversionShares(Section):
+    violent: float = param(
+        0.60,
+        "share",
+        "assumption: between general and arson/sexual aversion",
+        "Employers who would not employ someone convicted of violence.",
+        ge=0,
+        le=1,
+    )
+    sexual: float = param(
+        0.70, "share", "Haslewood-Pocsik et al. 2008", "... of a sexual offence.", ge=0, le=1
+    )
+    arson: float = param(0.71, "share", "Haslewood-Pocsik et al. 2008", "... of arson.", ge=0, le=1)
+    acquisitive: float = param(
+        0.50,
+        "share",
+        "DWP/YouGov 2016 (any conviction)",
+        "... of theft or fraud (doubled in cash-handling sectors).",
+        ge=0,
+        le=1,
+    )
+    drugs: float = param(
+        0.50, "share", "DWP/YouGov 2016 (any conviction)", "... of a drug offence.", ge=0, le=1
+    )
+    other: float = param(
+        0.50, "share", "DWP/YouGov 2016 (any conviction)", "... of another offence.", ge=0, le=1
+    )
+
+
+class Employers(Section):
+    count: int = param(
+        400,
+        "employers",
+        ASSUMPTION + ": local employers within reach of the team",
+        "Employers in the labour market.",
+        ge=0,
+        le=1_000_000,
+    )
+    offence_aversion: float = param(
+        1.0,
+        "x evidence",
+        "1 = the survey evidence below",
+        "Scales employers' aversion to offences: 0 ignore offences, 1 as "
+        "surveyed, above 1 more averse.",
+        ge=0,
+        le=3,
+    )
+    aversion: AversionShares = AversionShares()
+    vacancy_probability: float = param(
+        0.2,
+        "probability",
+        ASSUMPTION,
+        "Chance that an employer has a suitable opening when contacted or applied to.",
+        ge=0,
+        le=1,
+    )
+    background_check_rate: float = param(
+        0.5,
+        "probability",
+        ASSUMPTION,
+        "Chance an employer checks criminal records at hiring.",
+        ge=0,
+        le=1,
+    )
+    relationship_gain: float = param(
+        0.25,
+        "per contact",
+        ASSUMPTION,
+        "Relationship built by one employer contact (relationship runs 0 to 1).",
+        ge=0,
+        le=1,
+    )
+    relationship_leniency: float = param(
+        0.4,
+        "0-1",
+        ASSUMPTION,
+        "How far a full relationship overrides an employer's aversion.",
+        ge=0,
+        le=1,
+    )
+    small_firm_share: float = param(
+        0.6,
+        "share",
+        ASSUMPTION + ": most UK private-sector employers are small",
+        "Small firms, with little capacity to support a worker (see work.small_firm_job_loss).",
+        ge=0,
+        le=1,
+    )
+
+
+class LabourMarket(Section):
+    unemployment_rate: float = param(
+        0.045,
+        "share",
+        "assumption: UK rate 2024",
+        "Local unemployment rate: competition for each vacancy.",
+        ge=0.01,
+        le=0.4,
+    )
+    hire_probability: float = param(
+        0.05,
+        "probability",
+        "calibrated: competitive work IPS vs traditional (Bond et al. 2008)",
+        "Chance an average applicant is hired when there is an opening, at 4.5% unemployment.",
+        ge=0,
+        le=1,
+    )
+    competition_elasticity: float = param(
+        0.7, "-", ASSUMPTION, "How strongly unemployment lowers hiring chances.", ge=0, le=3
+    )
+    own_applications_per_month: float = param(
+        1.3,
+        "applications",
+        "calibrated: competitive work without IPS (Bond et al. 2008)",
+        "Applications for advertised openings a job seeker makes alone each month.",
+        ge=0,
+        le=30,
+    )
+
+
+class Work(Section):
+    job_loss_per_year: float = param(
+        3.0,
+        "hazard per year",
+        "calibrated: about 24 weeks worked a year after the first job (Bond et al. 2008)",
+        "Job-ending hazard for a supported worker in a preferred job.",
+        ge=0,
+        le=20,
+    )
+    mismatch_job_loss: float = param(
+        1.3,
+        "x hazard",
+        "Becker et al.: jobs matching preferences last longer",
+        "Job-loss multiplier when the job does not match preferences.",
+        ge=1,
+        le=5,
+    )
+    unsupported_job_loss: float = param(
+        1.1, "x hazard", ASSUMPTION, "Job-loss multiplier without follow-along support.", ge=1, le=5
+    )
+    small_firm_job_loss: float = param(
+        1.3,
+        "x hazard",
+        ASSUMPTION + ": brief section 2, small firms have little capacity to support a worker",
+        "Further "
+        "job-loss multiplier in a small firm without follow-along "
+        "support (the specialist's support fills the gap).",
+        ge=1,
+        le=5,
+    )
+    full_time_share: float = param(
+        0.83,
+        "share",
+        "calibrated: two thirds work 20+ hours (Bond et al. 2008)",
+        "Share of jobs taken at 20+ hours by someone without benefit worries.",
+        ge=0,
+        le=1,
+    )
+    support_wanted_months: float = param(
+        9.0,
+        "months",
+        ASSUMPTION + ": most workers step down from follow-along once settled",
+        "Mean time in work a client keeps wanting follow-along support.",
+        ge=0.5,
+        le=120,
+    )
+    disclosure_without_support: float = param(
+        0.4,
+        "probability",
+        ASSUMPTION,
+        "Chance a client discloses an offence when applying alone.",
+        ge=0,
+        le=1,
+    )
+    discovery_per_year: float = param(
+        0.5,
+        "hazard per year",
+        ASSUMPTION,
+        "Hazard that an employer finds an undisclosed conviction.",
+        ge=0,
+        le=10,
+    )

@@ -1,0 +1,241 @@
+"""Scenario sections about the clients: who they are, their illness, engagement and offending."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from ipssim.schema.base import ASSUMPTION, DIAGNOSES, OFFENCES, Section, param
+
+
+class OffenceShares(Section):
+    violent: float = param(
+        0.40,
+        "share",
+        "assumption: forensic community caseloads are mostly violent index offences",
+        "Share whose main offence is violence.",
+        ge=0,
+        le=1,
+    )
+    sexual: float = param(
+        0.10, "share", ASSUMPTION + ": forensic case mix", "Sexual offences.", ge=0, le=1
+    )
+    arson: float = param(0.08, "share", ASSUMPTION + ": forensic case mix", "Arson.", ge=0, le=1)
+    acquisitive: float = param(
+        0.20,
+        "share",
+        ASSUMPTION + ": forensic case mix",
+        "Theft, fraud and other acquisitive offences.",
+        ge=0,
+        le=1,
+    )
+    drugs: float = param(
+        0.12, "share", ASSUMPTION + ": forensic case mix", "Drug offences.", ge=0, le=1
+    )
+    other: float = param(
+        0.10, "share", ASSUMPTION + ": forensic case mix", "Other offences.", ge=0, le=1
+    )
+    none: float = param(
+        0.0,
+        "share",
+        ASSUMPTION + ": forensic services take people with offences",
+        "No offending history.",
+        ge=0,
+        le=1,
+    )
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> OffenceShares:
+        total = sum(getattr(self, k) for k in OFFENCES)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"offence shares must add up to 1 (they add up to {total:.3f})")
+        return self
+
+
+class DiagnosisShares(Section):
+    psychosis: float = param(
+        0.60,
+        "share",
+        ASSUMPTION + ": forensic mental health case mix",
+        "Schizophrenia and other psychoses.",
+        ge=0,
+        le=1,
+    )
+    bipolar: float = param(0.12, "share", ASSUMPTION, "Bipolar disorder.", ge=0, le=1)
+    depression: float = param(0.10, "share", ASSUMPTION, "Severe depression.", ge=0, le=1)
+    personality: float = param(0.18, "share", ASSUMPTION, "Personality disorder.", ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> DiagnosisShares:
+        total = sum(getattr(self, k) for k in DIAGNOSES)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"diagnosis shares must add up to 1 (they add up to {total:.3f})")
+        return self
+
+
+class Population(Section):
+    work_interest: float = param(
+        1.2,
+        "log-odds",
+        "calibrated: share who want work 60-70% (Bond 2004; Becker & Drake 2003)",
+        "Baseline log-odds of wanting work, before confidence, symptoms and benefit worries.",
+        ge=-5,
+        le=5,
+    )
+    prison_leaver_share: float = param(
+        0.0,
+        "share",
+        ASSUMPTION,
+        "Share who enter while in prison and join the community at release.",
+        ge=0,
+        le=1,
+    )
+    release_weeks_max: int = param(
+        12,
+        "weeks",
+        ASSUMPTION + ": referral to the team up to three months before release",
+        "Prison leavers are released uniformly within this many weeks of entry.",
+        ge=0,
+        le=104,
+    )
+    offences: OffenceShares = OffenceShares()
+    diagnoses: DiagnosisShares = DiagnosisShares()
+    severity_mean: float = param(
+        0.5, "0-1", ASSUMPTION, "Mean symptom severity (0 mild, 1 severe).", ge=0.05, le=0.95
+    )
+    substance_use_share: float = param(
+        0.35,
+        "share",
+        ASSUMPTION + ": dual diagnosis is common in forensic services",
+        "Share with active substance use.",
+        ge=0,
+        le=1,
+    )
+    work_history_share: float = param(
+        0.45, "share", ASSUMPTION, "Share who worked in the last five years.", ge=0, le=1
+    )
+    qualifications_share: float = param(
+        0.40, "share", ASSUMPTION, "Share with qualifications.", ge=0, le=1
+    )
+    benefits_share: float = param(
+        0.85, "share", ASSUMPTION, "Share receiving disability benefits.", ge=0, le=1
+    )
+    benefits_worry_mean: float = param(
+        0.5,
+        "0-1",
+        ASSUMPTION,
+        "Mean worry about losing benefits among those receiving them.",
+        ge=0.05,
+        le=0.95,
+    )
+    confidence_mean: float = param(
+        0.45, "0-1", ASSUMPTION, "Mean confidence about working.", ge=0.05, le=0.95
+    )
+    housing_unstable_share: float = param(
+        0.2, "share", ASSUMPTION, "Share without stable housing.", ge=0, le=1
+    )
+
+
+class RelapseByDiagnosis(Section):
+    psychosis: float = param(
+        1.0,
+        "x hazard",
+        ASSUMPTION + ": the reference diagnosis",
+        "Relapse hazard multiplier for psychosis.",
+        ge=0,
+        le=5,
+    )
+    bipolar: float = param(
+        1.3,
+        "x hazard",
+        ASSUMPTION + ": an episodic illness with frequent recurrence",
+        "... for bipolar disorder.",
+        ge=0,
+        le=5,
+    )
+    depression: float = param(0.8, "x hazard", ASSUMPTION, "... for severe depression.", ge=0, le=5)
+    personality: float = param(
+        1.2,
+        "x hazard",
+        ASSUMPTION + ": frequent crises",
+        "... for personality disorder.",
+        ge=0,
+        le=5,
+    )
+
+
+class Clients(Section):
+    disengage_per_year: float = param(
+        5.0,
+        "hazard per year",
+        ASSUMPTION,
+        "Hazard of disengaging from the search for a client with average worries.",
+        ge=0,
+        le=20,
+    )
+    break_share: float = param(
+        0.4,
+        "share",
+        ASSUMPTION,
+        "Share of disengagements that are a break "
+        "('I need a month off'); the rest leave and stop looking for work.",
+        ge=0,
+        le=1,
+    )
+    break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
+    relapse_per_year: float = param(
+        0.6,
+        "hazard per year",
+        ASSUMPTION,
+        "Relapse hazard at severity 1 with psychosis (scales with severity and diagnosis).",
+        ge=0,
+        le=10,
+    )
+    relapse_by_diagnosis: RelapseByDiagnosis = RelapseByDiagnosis()
+    relapse_weeks: float = param(
+        6.0, "weeks", ASSUMPTION, "Mean length of a relapse or hospital episode.", ge=1, le=52
+    )
+    relapse_job_loss: float = param(
+        0.5,
+        "probability",
+        ASSUMPTION,
+        "Chance a relapse ends a job without support (halved with support).",
+        ge=0,
+        le=1,
+    )
+
+
+class Offending(Section):
+    risk_12m: float = param(
+        0.46,
+        "probability",
+        "calibrated: 61% proven reoffending in a year for prison leavers (Ministry of Justice)",
+        "One-year chance of a proven "
+        "reoffence for an average-risk person in the community, not working.",
+        ge=0,
+        le=1,
+    )
+    release_multiplier: float = param(
+        2.0,
+        "x hazard",
+        ASSUMPTION + ": risk is highest just after release",
+        "Hazard multiplier at release, fading over 13 weeks.",
+        ge=1,
+        le=10,
+    )
+    work_multiplier: float = param(
+        0.7,
+        "x hazard",
+        "calibrated: work lowers one-year reoffending by up to 9 points (Ministry of Justice 2013)",
+        "Reoffending hazard multiplier while in work.",
+        ge=0,
+        le=1,
+    )
+    substance_multiplier: float = param(
+        1.5, "x hazard", ASSUMPTION, "Hazard multiplier with active substance use.", ge=1, le=5
+    )
+    custody_probability: float = param(
+        0.5, "probability", ASSUMPTION, "Chance a proven reoffence leads to custody.", ge=0, le=1
+    )
+    custody_weeks: float = param(
+        12.0, "weeks", ASSUMPTION + ": short sentences", "Mean time in custody.", ge=1, le=520
+    )

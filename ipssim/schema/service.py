@@ -1,0 +1,252 @@
+"""Scenario sections about the service: the run, entry, specialists, IPS policies and clinicians."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ipssim.schema.base import ASSUMPTION, Section, param
+
+
+class Run(Section):
+    horizon_weeks: int = param(
+        104,
+        "weeks",
+        "brief section 2: default horizon of two years",
+        "Weeks simulated (one model step per week).",
+        ge=4,
+        le=520,
+    )
+
+
+class Entry(Section):
+    mode: Literal["stream", "cohort"] = param(
+        "stream",
+        "-",
+        "brief section 2",
+        "'stream': clients join the clinical team each week; "
+        "'cohort': a fixed group of clients all enter in week 0 (trial mode).",
+    )
+    arrivals_per_week: float = param(
+        5.0,
+        "clients per week",
+        "assumption: a forensic community team of about 250 new clients a year",
+        "New clients joining the clinical team's caseload each week (stream mode).",
+        ge=0,
+        le=20000,
+    )
+    intake_weeks: int = param(
+        52,
+        "weeks",
+        "assumption: one year of intake, each followed at least a year",
+        "Weeks during which clients arrive (stream mode).",
+        ge=1,
+        le=520,
+    )
+    cohort_size: int = param(
+        200, "clients", "assumption", "Clients in the cohort (cohort mode).", ge=1, le=1_000_000
+    )
+    wants_work_only: bool = param(
+        False,
+        "-",
+        "trial eligibility: participants want competitive work",
+        "Admit only clients who want work (as a trial enrols them).",
+    )
+
+
+class Service(Section):
+    specialists: int = param(
+        4,
+        "staff",
+        ASSUMPTION + ": a team-scale IPS service",
+        "Employment specialists (full-time equivalent).",
+        ge=0,
+        le=100_000,
+    )
+    caseload_cap: int = param(
+        20,
+        "clients per specialist",
+        "IPS fidelity scale: 20 or fewer scores 5",
+        "Most clients a specialist holds; further referrals wait.",
+        ge=1,
+        le=200,
+    )
+    hours_per_week: float = param(
+        37.5,
+        "hours",
+        "assumption: full-time NHS contract",
+        "Working hours of each specialist.",
+        ge=1,
+        le=60,
+    )
+    employment_time_share: float = param(
+        0.9,
+        "share",
+        "IPS fidelity scale: 5 when specialists do employment work only",
+        "Share of specialist time on employment work (the rest goes to other duties).",
+        ge=0,
+        le=1,
+    )
+    employer_contacts_per_week: float = param(
+        6.0,
+        "contacts per specialist",
+        "IPS fidelity scale: 6 or more face-to-face contacts scores 5",
+        "Face-to-face employer contacts each specialist aims for each week (job development).",
+        ge=0,
+        le=30,
+    )
+    hours_per_employer_contact: float = param(
+        1.5,
+        "hours",
+        ASSUMPTION + ": a visit and its travel",
+        "Time one employer contact takes.",
+        ge=0.1,
+        le=8,
+    )
+    meeting_hours: float = param(
+        1.0,
+        "hours",
+        ASSUMPTION + ": one session with its notes",
+        "Time one meeting with a client takes.",
+        ge=0.1,
+        le=8,
+    )
+    admin_share: float = param(
+        0.15, "share", ASSUMPTION, "Share of employment time lost to admin.", ge=0, le=0.9
+    )
+    community_share: float = param(
+        0.7,
+        "share",
+        "IPS fidelity scale: 65% or more in the community scores 5",
+        "Share of specialist time spent in the community rather than the office.",
+        ge=0,
+        le=1,
+    )
+    integration: float = param(
+        0.9,
+        "0-1",
+        "IPS fidelity scale: integration items",
+        "Integration with the clinical team (0 separate, 1 fully embedded: "
+        "attends team meetings, shares records).",
+        ge=0,
+        le=1,
+    )
+    waitlist_patience_weeks: float = param(
+        12.0,
+        "weeks",
+        ASSUMPTION,
+        "Mean time a client waits for a place before giving up.",
+        ge=0.5,
+        le=104,
+    )
+    annual_cost_per_specialist: float = param(
+        45000.0,
+        "GBP per year",
+        "assumption: salary with on-costs, NHS band 5",
+        "Staff cost of one specialist.",
+        ge=0,
+        le=500_000,
+    )
+
+
+class Policy(Section):
+    zero_exclusion: bool = param(
+        True,
+        "-",
+        "Bond, Drake & Becker 2008: a core IPS principle",
+        "Everyone who wants work is eligible: no readiness criteria on the referral form.",
+    )
+    referral_gatekeeping: float = param(
+        0.0,
+        "0-1",
+        "Talbot et al.: clinicians held back referrals",
+        "How strictly clinicians screen for 'readiness' before referring (0 = not at all).",
+        ge=0,
+        le=1,
+    )
+    benefits_counselling: bool = param(
+        True,
+        "-",
+        "IPS principle",
+        "Specialists give personalised benefits counselling, easing worries about losing benefits.",
+    )
+    time_unlimited_support: bool = param(
+        True, "-", "IPS principle", "Follow-along support lasts as long as the client wants it."
+    )
+    support_limit_months: float = param(
+        9.0,
+        "months",
+        "assumption: traditional services close cases after 6-12 months",
+        "Length of support when it is time-limited.",
+        ge=1,
+        le=60,
+    )
+    preference_led_search: bool = param(
+        True,
+        "-",
+        "IPS principle",
+        "Job search follows the client's preferences rather than any available job.",
+    )
+    days_to_first_employer_contact: int = param(
+        21,
+        "days",
+        "IPS fidelity scale: within 30 days scores 5",
+        "Days from engagement to the first employer contact on the client's behalf.",
+        ge=0,
+        le=730,
+    )
+    prevocational_training_weeks: int = param(
+        0,
+        "weeks",
+        "traditional vocational rehabilitation",
+        "Weeks of pre-vocational training before any job search (0 in IPS).",
+        ge=0,
+        le=104,
+    )
+    disclosure_support: bool = param(
+        True,
+        "-",
+        "IPS practice",
+        "Specialists help clients decide what to disclose and disclose it with them.",
+    )
+    through_the_gate: bool = param(
+        False, "-", ASSUMPTION, "Support starts before release for prison leavers."
+    )
+    peer_workers: bool = param(
+        False, "-", ASSUMPTION, "Peer workers with lived experience support clients in the search."
+    )
+
+
+class Clinicians(Section):
+    care_coordinators: int = param(
+        12, "staff", ASSUMPTION, "Care coordinators who decide referrals.", ge=1, le=100_000
+    )
+    belief_in_work_mean: float = param(
+        0.6, "0-1", ASSUMPTION, "Mean belief that work helps recovery.", ge=0, le=1
+    )
+    training: bool = param(
+        False, "-", ASSUMPTION, "Clinicians have had IPS training (raises knowledge and belief)."
+    )
+    review_interval_weeks: int = param(
+        8,
+        "weeks",
+        ASSUMPTION + ": care coordinator contact cycle",
+        "Weeks between a clinician's reviews of a client.",
+        ge=1,
+        le=52,
+    )
+    attitude_spread: float = param(
+        0.1,
+        "per week",
+        ASSUMPTION,
+        "How fast a clinician's belief moves toward the team's climate each week.",
+        ge=0,
+        le=1,
+    )
+    committed_leader: bool = param(
+        False,
+        "-",
+        ASSUMPTION + ": brief section 2, a committed team leader raises referrals",
+        "The clinical team's leader "
+        "champions work: each week the team's climate moves toward "
+        "full belief in work.",
+    )
