@@ -1,8 +1,5 @@
 """ipssim: agent-based simulation of Individual Placement and Support services."""
 
-from importlib.metadata import PackageNotFoundError, version
+from ipssim.version import __version__
 
-try:
-    __version__ = version("ipssim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+__all__ = ["__version__"]

@@ -11,10 +11,10 @@ import argparse
 import importlib
 import sys
 
-from ipssim import __version__
 from ipssim.commands import COMMANDS
 from ipssim.errors import UserError
 from ipssim.results import check_free
+from ipssim.version import __version__
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import __version__
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
 from ipssim.commands.display import fmt, fmt_diff
@@ -27,6 +26,7 @@ from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.plots import figures, lever_label, metric_label
 from ipssim.result_folder import ResultFolder
 from ipssim.store import atomic_write
+from ipssim.version import __version__
 
 PLANNING = ("placements_per_year", "cost_per_placement")  # shown beside the targets' metrics
 CSS = """

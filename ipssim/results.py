@@ -13,9 +13,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from ipssim import __version__
 from ipssim.errors import UserError
 from ipssim.scenario import Scenario
+from ipssim.version import __version__
 
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pydantic", "pyarrow", "scipy")
 

@@ -35,6 +35,7 @@ from ipssim.schema import (
     Service,
     Work,
 )
+from ipssim.version import release_series
 
 __all__ = [  # the sections and categories others read from the scenario layer
     "DIAGNOSES",
@@ -73,9 +74,19 @@ class Scenario(Section):
     offending: Offending = Offending()
 
     def hash(self) -> str:
-        """A short content hash: equal scenarios give equal hashes, whatever their file."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        """A short hash of the scenario's values: equal scenarios give equal hashes, whatever
+        their file.
+
+        It covers the values that differ from the schema's defaults and the release series
+        (major.minor) whose defaults fill in the rest. A field added at a default that changes
+        nothing leaves every hash as it was; a change of results is a new minor release
+        (CONTRIBUTING.md), which changes every hash, so stored runs are run again, not reused.
+        """
+        values = {
+            "series": release_series(),
+            "values": self.model_dump(mode="json", exclude_defaults=True),
+        }
+        return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
 
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """A copy with dotted ``section.key`` values changed, validated like a file."""

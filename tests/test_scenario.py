@@ -83,6 +83,41 @@ def test_hash_depends_on_content_not_file(tmp_path: Path, scenario_dir: Path) ->
     assert base.with_changes({"service.caseload_cap": 25}).hash() != base.hash()
 
 
+def test_a_new_field_at_its_default_changes_no_hash(scenario_dir: Path) -> None:
+    """The hash covers values: a lever added at a default leaves stored runs matching."""
+
+    class Service(scenarios.Service):
+        wage_subsidy: float = 0.0
+
+    class Extended(scenarios.Scenario):
+        service: Service = Service()
+
+    for path in sorted(scenario_dir.glob("*.toml")):
+        s = scenarios.load(path)
+        extended = Extended.model_validate(s.model_dump())
+        assert extended.hash() == s.hash(), path.name
+        assert (
+            extended.model_copy(
+                update={"service": extended.service.model_copy(update={"wage_subsidy": 0.1})}
+            ).hash()
+            != s.hash()
+        ), path.name
+
+
+def test_a_value_set_to_its_default_is_the_same_scenario() -> None:
+    default = scenarios.Scenario()
+    cap = default.service.caseload_cap
+    assert default.with_changes({"service.caseload_cap": cap}).hash() == default.hash()
+    assert default.with_changes({"service.caseload_cap": cap + 1}).hash() != default.hash()
+
+
+def test_the_hash_names_the_release_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change of results is a new minor release, and every stored run is then run again."""
+    before = scenarios.Scenario().hash()
+    monkeypatch.setattr(scenarios, "release_series", lambda: "999.0")
+    assert scenarios.Scenario().hash() != before
+
+
 def test_frozen_after_loading(scenario_dir: Path) -> None:
     s = scenarios.load(scenario_dir / "base.toml")
     with pytest.raises(ValidationError):

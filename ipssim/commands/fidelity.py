@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import interval, replicate
 from ipssim.fidelity import Review, band, review
 from ipssim.results import manifest, write_folder, write_json
+from ipssim.version import __version__
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean, fmt
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
 from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, METRICS
 from ipssim.results import manifest, write_folder, write_json
+from ipssim.version import __version__
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -15,11 +15,11 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.commands.display import clean
 from ipssim.commands.options import bounded, positive, seed
 from ipssim.trial import ALPHA, design, simulate, summary
+from ipssim.version import __version__
 
 at_least_two = bounded(int, 2, note=" (one client per arm)")
 months = bounded(float, 1, 120, note=" months")

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ipssim import __version__
 from ipssim import scenario as scenarios
 from ipssim.experiment import replicate, runs_frame
 from ipssim.outcomes import METRICS
+from ipssim.version import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "summary.json"
