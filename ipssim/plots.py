@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ipssim.analysis.targets import Target
-from ipssim.commands.display import is_money, is_share
 from ipssim.figures import STYLE, new_figure, save_figure, series_style
+from ipssim.formatting import is_money, is_share
 from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.result_folder import ResultFolder
 

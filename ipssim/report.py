@@ -20,8 +20,8 @@ import pandas as pd
 
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
-from ipssim.commands.display import fmt, fmt_diff
 from ipssim.figures import save_figure
+from ipssim.formatting import fmt, fmt_diff
 from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
 from ipssim.plots import figures, lever_label, metric_label
 from ipssim.result_folder import ResultFolder

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipssim.agents.client import State
-from ipssim.commands.display import is_share
 from ipssim.events import Event
+from ipssim.formatting import is_share
 from ipssim.model import IPSModel
 from ipssim.outcomes import metrics
 from ipssim.scenario import Scenario

@@ -29,8 +29,8 @@ from validation_figures import TimeCourseFigure, targets_figure, time_course_fig
 
 from ipssim import scenario as scenarios
 from ipssim import timecourse
-from ipssim.commands.display import fmt
 from ipssim.experiment import RunResult, interval, pooled, run_one, runs_frame
+from ipssim.formatting import fmt
 from ipssim.results import manifest
 
 HERE = Path(__file__).resolve().parent

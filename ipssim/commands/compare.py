@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.display import clean, fmt, fmt_diff
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import compare, replicate, runs_frame
+from ipssim.formatting import clean, fmt, fmt_diff
 from ipssim.outcomes import HEADLINE
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
-from ipssim.commands.display import fmt, is_share
+from ipssim.formatting import fmt, is_share
 from ipssim.result_folder import open_folder
 from ipssim.store import atomic_write
 from ipssim.sweep import Lever

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.display import clean
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import interval, replicate
 from ipssim.fidelity import Review, band, review
+from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
 

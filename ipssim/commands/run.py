@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.display import clean, fmt
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
+from ipssim.formatting import clean, fmt
 from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, METRICS
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__

@@ -17,9 +17,9 @@ import pandas as pd
 
 from ipssim import scenario as scenarios
 from ipssim import sites
-from ipssim.commands.display import clean
 from ipssim.commands.options import positive, seed
 from ipssim.fidelity import BANDS
+from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
 
 FIGURES = {

@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import sweep as sweeps
-from ipssim.commands.display import fmt
 from ipssim.commands.execution import (
     add_execution_options,
     execution,
     interrupted,
     terminate_as_interrupt,
 )
+from ipssim.formatting import fmt
 from ipssim.sweep_runner import run_sweep
 
 SHOWN_METRICS = 4

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ipssim import scenario as scenarios
-from ipssim.commands.display import clean
 from ipssim.commands.options import bounded, positive, seed
+from ipssim.formatting import clean
 from ipssim.trial import ALPHA, design, simulate, summary
 from ipssim.version import __version__
 

@@ -1,4 +1,5 @@
-"""Formatting figures for people: percentages, money, intervals, JSON without NaN."""
+"""Figures for people: percentages, money, intervals, and JSON without NaN (used by the CLI,
+reports, plots and experiments alike)."""
 
 from __future__ import annotations
 
