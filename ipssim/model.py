@@ -73,7 +73,6 @@ class IPSModel(mesa.Model):
         self.placements = 0
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
-        self.disengage_rate = _disengage_rate(scenario)
         traits = generator(root, Stream.EMPLOYER).random((scenario.employers.count, 3))
         self.employer_pool = pool = EmployerPool(traits, scenario.employers)
         self.employers = [Employer(self, i, pool) for i in range(len(pool))]
@@ -105,7 +104,19 @@ class IPSModel(mesa.Model):
         self._arrivals = generator(root, Stream.ARRIVALS)
         if scenario.entry.mode == "cohort":
             self._admit([0] * scenario.entry.cohort_size)
-        self.env.process(ServiceDay(self).process())
+        day = ServiceDay(
+            env=self.env,
+            scenario=scenario,
+            roster=self.roster,
+            streams=self.client_streams,
+            pathways=self.clients,
+            employers=self.employers,
+            pool=pool,
+            team=self.team,
+            log=self.log,
+            disengage_rate=_disengage_rate(scenario),
+        )
+        self.env.process(day.process())
         self.state_counts = self._tally()
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 

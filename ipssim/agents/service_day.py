@@ -9,20 +9,22 @@ handed back to the client agent, whose SimPy process carries on from there.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
 from ipssim.agents.client import IN_SERVICE, State
-from ipssim.agents.employer import Applications
-from ipssim.agents.roster import NEVER_DAY, own_application_day
-from ipssim.events import Event, Outcome
+from ipssim.agents.employer import Applications, Employer, EmployerPool
+from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
+from ipssim.agents.specialist import Team
+from ipssim.events import Event, EventLog, Outcome
 from ipssim.ranks import run_starts
-from ipssim.streams import integers
-
-if TYPE_CHECKING:
-    from ipssim.model import IPSModel
+from ipssim.scenario import Scenario
+from ipssim.streams import Streams, integers
 
 LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
 WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
@@ -54,17 +56,39 @@ class EndOfDay(simpy.Timeout):
         env.schedule(self, LATE, delay)
 
 
+class Pathway(Protocol):
+    """What the service day hands back to a client's pathway (``Client`` is one)."""
+
+    def start_search(self) -> None: ...
+
+    def setback_at(self, day: int, relapse_share: float) -> None: ...
+
+    def hired(self, employer: Employer, known: bool) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ServiceDay:
-    """Runs the day's meetings, applications and follow-along contacts."""
+    """Runs the day's meetings, applications and follow-along contacts.
 
-    def __init__(self, model: IPSModel) -> None:
-        self.model = model
-        self.roster = model.roster
-        self.streams = model.client_streams
+    It holds what a day reads and changes: the clients' ``roster`` and their ``streams``, each
+    client's ``pathway`` (by index, a list the model appends to as clients arrive), the
+    employers (agents and their ``pool``), the specialists' ``team`` and the event ``log``.
+    """
 
-    def process(self):
+    env: simpy.Environment
+    scenario: Scenario
+    roster: Roster
+    streams: Streams
+    pathways: Sequence[Pathway]
+    employers: Sequence[Employer]
+    pool: EmployerPool
+    team: Team
+    log: EventLog
+    disengage_rate: float  # daily disengagement hazard of an average client
+
+    def process(self) -> ProcessGenerator:
         """The SimPy process: one working day after another."""
-        env = self.model.env
+        env = self.env
         yield EndOfDay(env, 0)
         while True:
             day = int(env.now)
@@ -92,14 +116,14 @@ class ServiceDay:
         """Meet the clients due today; returns the job seekers among them."""
         if due.size == 0:
             return due
-        roster, clients = self.roster, self.model.clients
+        roster, pathways = self.roster, self.pathways
         state = roster.state[due]
         ready = due[(state == _PREPARING) & (roster.search_from[due] <= day)]
         for i in ready.tolist():
-            clients[i].start_search()
+            pathways[i].start_search()
         seekers = due[state == _SEARCHING]
         if seekers.size:
-            self.model.log.extend(day, seekers, Event.MEETING, 0, roster.specialist[seekers])
+            self.log.extend(day, seekers, Event.MEETING, 0, roster.specialist[seekers])
         return seekers
 
     def _applications(self, day: int, seekers: np.ndarray, community: np.ndarray) -> None:
@@ -107,10 +131,9 @@ class ServiceDay:
         specialist found and, if not hired, perhaps for one found alone; clients in the
         community who want work apply alone for advertised openings. All are decided at once
         from each applicant's own draws, then those that happen are recorded."""
-        model, roster = self.model, self.roster
-        scenario = model.scenario
+        roster, scenario = self.roster, self.scenario
         policy, rate = scenario.policy, scenario.labour_market.own_applications_per_month
-        employers, team = model.employer_pool, model.team
+        employers, team = self.pool, self.team
         if rate <= 0:
             community = community[:0]
         if seekers.size == 0 and community.size == 0:
@@ -182,15 +205,15 @@ class ServiceDay:
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
         out) comes first; the disengagement hazard rises as meetings grow rarer."""
-        model, roster = self.model, self.roster
+        roster = self.roster
         if clients.size == 0:
             return
         clients = clients[_IN_SERVICE[roster.state[clients]]]
         if clients.size == 0:
             return
-        interval = model.team.meeting_interval[roster.specialist[clients]]
+        interval = self.team.meeting_interval[roster.specialist[clients]]
         disengage = (
-            model.disengage_rate
+            self.disengage_rate
             * (0.5 + roster.eased_worry(clients))
             * roster.disengage_factor[clients]
             * np.sqrt(interval / 7.0)
@@ -207,7 +230,7 @@ class ServiceDay:
                 (relapse[setback] / hazard[setback]).tolist(),
                 strict=True,
             ):
-                model.clients[i].setback_at(math.ceil(day + t), p)
+                self.pathways[i].setback_at(math.ceil(day + t), p)
 
     # --- applications --------------------------------------------------------------------------
 
@@ -221,8 +244,7 @@ class ServiceDay:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each application's ``Outcome`` and whether the employer knows of the conviction,
         from five uniforms per application (``u``)."""
-        model, roster = self.model, self.roster
-        scenario = model.scenario
+        roster, scenario = self.roster, self.scenario
         engaged = roster.specialist[clients] >= 0
         supported = engaged & scenario.policy.disclosure_support
         offender = roster.offender[clients]
@@ -237,7 +259,7 @@ class ServiceDay:
             offence=roster.offence[clients],
             sexual=roster.sexual[clients],
         )
-        outcome, known = model.employer_pool.consider(
+        outcome, known = self.pool.consider(
             apps, day, u[1:4], scenario.labour_market, scenario.employers
         )
         outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED
@@ -255,8 +277,7 @@ class ServiceDay:
         """Log applications (no client twice), remember them, and start the jobs taken."""
         if clients.size == 0:
             return
-        model = self.model
-        model.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
+        self.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         self.roster.applied(clients, employer)
         if np.count_nonzero(hired):
             for i, e, k in zip(
@@ -265,7 +286,7 @@ class ServiceDay:
                 known[hired].tolist(),
                 strict=True,
             ):
-                model.clients[i].hired(model.employers[e], k)
+                self.pathways[i].hired(self.employers[e], k)
 
     # --- follow-along --------------------------------------------------------------------------
 
@@ -274,5 +295,5 @@ class ServiceDay:
         if due.size == 0:
             return
         spec = self.roster.specialist[due]
-        self.model.log.extend(day, due, Event.FOLLOW_ALONG, 0, spec)
-        self.roster.follow_day[due] = day + self.model.team.follow_along_interval[spec]
+        self.log.extend(day, due, Event.FOLLOW_ALONG, 0, spec)
+        self.roster.follow_day[due] = day + self.team.follow_along_interval[spec]
