@@ -20,13 +20,13 @@ import simpy
 from simpy.events import PENDING
 
 from ipssim.agents.base import ServiceAgent
+from ipssim.agents.clinician import Clinician, Presentation
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.events import Discharge, Event, JobEnd
 from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
 from ipssim.streams import Draws
 
 if TYPE_CHECKING:
-    from ipssim.agents.clinician import Clinician
     from ipssim.agents.employer import Employer
     from ipssim.agents.specialist import Specialist
 
@@ -377,13 +377,22 @@ class Client(ServiceAgent):
 
     def _referred(self) -> bool:
         """The clinician's referral decision at a review, logged."""
-        model, now = self.model, self.env.now
+        model, now, p = self.model, self.env.now, self.profile
+        seen = Presentation(
+            p.severity,
+            p.substance_use,
+            p.work_history,
+            p.housing_unstable,
+            p.impression,
+            self.relapsed,
+            now - self.last_incident_day,
+        )
         if not model.scenario.policy.zero_exclusion:
-            reason = self.clinician.screen(self, now)
+            reason = self.clinician.screen(seen)
             if reason is not None:
                 model.log.add(now, self.index, Event.SCREENED_OUT, reason)
                 return False
-        if not self.clinician.judges_ready(self, now, model.scenario.policy):
+        if not self.clinician.judges_ready(seen, model.scenario.policy, self.draws):
             model.log.add(now, self.index, Event.HELD_BACK)
             return False
         model.log.add(now, self.index, Event.REFERRED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -12,12 +12,21 @@ from ipssim.events import Screen
 from ipssim.scenario import Clinicians, Policy
 from ipssim.streams import Draws
 
-if TYPE_CHECKING:
-    from ipssim.agents.client import Client
-
 TRAINING_BOOST = 0.25  # assumption: IPS training raises knowledge and belief in work
 RECENT_INCIDENT_DAYS = 182  # assumption: an offence or release within six months counts as recent
 SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptoms not stable'
+
+
+class Presentation(NamedTuple):
+    """What a clinician sees of a client at a review."""
+
+    severity: float  # of symptoms, 0 to 1
+    substance_use: bool
+    work_history: bool
+    housing_unstable: bool
+    impression: float  # how 'ready' the client comes across, 0 to 1
+    relapsed: bool  # in a relapse now
+    days_since_incident: float  # since the last offence or release
 
 
 class Clinician(ServiceAgent):
@@ -54,38 +63,38 @@ class Clinician(ServiceAgent):
         """Weekly: every clinician's belief drifts toward the team's climate (attitudes spread)."""
         beliefs += cfg.attitude_spread * (climate - beliefs)
 
-    def screen(self, client: Client, day: int) -> Screen | None:
+    @staticmethod
+    def screen(seen: Presentation) -> Screen | None:
         """The eligibility criterion a client fails when zero exclusion is off, or None."""
-        p = client.profile
-        if p.substance_use:
+        if seen.substance_use:
             return Screen.SUBSTANCE_USE
-        if p.severity > SEVERE_SYMPTOMS or client.relapsed:
+        if seen.severity > SEVERE_SYMPTOMS or seen.relapsed:
             return Screen.SYMPTOMS
-        if day - client.last_incident_day < RECENT_INCIDENT_DAYS:
+        if seen.days_since_incident < RECENT_INCIDENT_DAYS:
             return Screen.RECENT_OFFENCE
-        if p.housing_unstable:
+        if seen.housing_unstable:
             return Screen.HOUSING
         return None
 
-    def judges_ready(self, client: Client, day: int, policy: Policy) -> bool:
+    def judges_ready(self, seen: Presentation, policy: Policy, draws: Draws) -> bool:
         """The informal 'readiness' judgement behind gatekeeping.
 
         Readiness falls with symptoms, substance use, a recent incident and no work history, and
         carries the clinician's lasting impression of the client with a little noise at each
-        review; the bar rises with gatekeeping and falls with belief in work and knowledge.
+        review (one draw from the client's ``draws``, only under gatekeeping); the bar rises
+        with gatekeeping and falls with belief in work and knowledge.
         """
         if policy.referral_gatekeeping == 0.0:
             return True
-        p = client.profile
         readiness = (
             1.0
-            - 0.5 * p.severity
-            - 0.2 * p.substance_use
-            - 0.2 * (not p.work_history)
-            - 0.2 * (day - client.last_incident_day < RECENT_INCIDENT_DAYS)
-            - 0.3 * client.relapsed
-            + 0.3 * (p.impression - 0.5)
-            + 0.1 * (client.draws.uniform() - 0.5)
+            - 0.5 * seen.severity
+            - 0.2 * seen.substance_use
+            - 0.2 * (not seen.work_history)
+            - 0.2 * (seen.days_since_incident < RECENT_INCIDENT_DAYS)
+            - 0.3 * seen.relapsed
+            + 0.3 * (seen.impression - 0.5)
+            + 0.1 * (draws.uniform() - 0.5)
         )
         belief = min(1.0, self.belief + self.knowledge)
         return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * belief)
