@@ -19,6 +19,7 @@ from typing import Any
 
 from ipssim.errors import UserError
 from ipssim.experiment import run_one
+from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.scenario import Scenario
 
 RunSpec = tuple[int, Scenario, int, int]  # point, scenario, seed, rep
@@ -69,7 +70,7 @@ def run_batch(runs: list[RunSpec]) -> list[Row]:
                 "seed": seed,
                 "scenario_hash": scenario.hash(),
                 **{k: float(v) for k, v in result.metrics.items()},
-                "placements_per_year": float(result.metrics["placements"])
+                PLACEMENTS_PER_YEAR.name: float(result.metrics["placements"])
                 * 52
                 / scenario.run.horizon_weeks,
             }

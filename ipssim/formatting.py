@@ -1,29 +1,22 @@
-"""Figures for people: percentages, money, intervals, and JSON without NaN (used by the CLI,
-reports, plots and experiments alike)."""
+"""Figures for people: each metric in its kind's form (percentages, pounds, numbers), intervals,
+and JSON without NaN; used by the CLI, reports, plots and experiments alike."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-
-def is_share(name: str) -> bool:
-    """Metrics that are proportions, shown as percentages."""
-    return "_rate" in name or name.endswith(("_share", "_use"))
+from ipssim.metrics import metric
 
 
-def is_money(name: str) -> bool:
-    """Metrics in pounds."""
-    return "cost" in name
-
-
-def fmt(name: str, value: float) -> str:
+def fmt(name: str, value: float | None) -> str:
     """One figure of metric ``name``, in its natural unit."""
     if value is None or math.isnan(value):
         return "-"
-    if is_share(name):
+    kind = metric(name).kind
+    if kind == "share":
         return f"{100 * value:.1f}%"
-    if is_money(name):
+    if kind == "money":
         return f"£{value:,.0f}"
     return f"{value:,.1f}"
 
@@ -32,7 +25,7 @@ def fmt_diff(name: str, mean: float, low: float, high: float) -> str:
     """A difference with its interval: points for shares, units otherwise."""
     if math.isnan(mean):
         return "-"
-    scale, unit = (100, " pts") if is_share(name) else (1, "")
+    scale, unit = (100, " pts") if metric(name).kind == "share" else (1, "")
     return f"{scale * mean:+,.1f}{unit} ({scale * low:+,.1f} to {scale * high:+,.1f})"
 
 

@@ -1,9 +1,11 @@
-"""The generated tables of docs/odd.md: scenario parameters, and constants still in the code.
+"""The generated tables of docs/odd.md (scenario parameters, constants still in the code) and of
+README.md (``ipssim.readme``).
 
-Usage: python -m ipssim.odd [--check] [PATH]
+Usage: python -m ipssim.odd [--check] [PATH ...]
 
-Rewrites the text between each pair of markers in docs/odd.md (or PATH) from the code, so the
-tables cannot drift from it; ``--check`` changes nothing and exits 1 if a table is out of date.
+Rewrites the text between each pair of markers in docs/odd.md and README.md (or each PATH, by
+its file name) from the code, so the tables cannot drift from it; ``--check`` changes nothing
+and exits 1 if a table is out of date.
 The parameter table comes from the scenario schema (description, unit, source, bounds); the
 constants table from the module-level literal constants of the agents, the model and the
 population, with the comment the code gives each one.
@@ -17,16 +19,19 @@ import re
 import sys
 import tokenize
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ipssim import readme
 from ipssim.scenario import Scenario
 
 PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
+README = PACKAGE.parent / "README.md"
 CONSTANT_MODULES = (
     "agents/client.py",
     "agents/roster.py",
@@ -206,14 +211,15 @@ def constants_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-TABLES = {"parameters": parameter_table, "constants": constants_table}
+TABLES = {"parameters": parameter_table, "constants": constants_table}  # of docs/odd.md
+DOCUMENTS: dict[Path, dict[str, Callable[[], str]]] = {DOCUMENT: TABLES, README: readme.TABLES}
 
 
-def render(text: str) -> str:
+def render(text: str, tables: dict[str, Callable[[], str]] = TABLES) -> str:
     """``text`` with every generated block rewritten from the code."""
 
-    def fill(match: re.Match) -> str:
-        return match.group(1) + TABLES[match.group(2)]() + match.group(4)
+    def fill(match: re.Match[str]) -> str:
+        return match.group(1) + tables[match.group(2)]() + match.group(4)
 
     return MARKER.sub(fill, text)
 
@@ -223,17 +229,19 @@ def blocks(text: str) -> dict[str, str]:
     return {m.group(2): m.group(3) for m in MARKER.finditer(text)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    path = Path(paths[0]) if paths else DOCUMENT
+def refresh(path: Path, check: bool) -> int:
+    """Rewrite (or with ``check``, only check) the generated blocks of ``path``; 0 if all is
+    well, 1 if a block is missing or, when checking, out of date."""
+    tables = {d.name: t for d, t in DOCUMENTS.items()}.get(path.name)
+    if tables is None:
+        print(f"{path}: no generated tables are kept for a file of this name", file=sys.stderr)
+        return 1
     text = path.read_text(encoding="utf-8")
-    missing = set(TABLES) - set(blocks(text))
+    missing = set(tables) - set(blocks(text))
     if missing:
         print(f"{path}: no markers for {', '.join(sorted(missing))}", file=sys.stderr)
         return 1
-    new = render(text)
+    new = render(text, tables)
     if check:
         stale = [name for name, body in blocks(new).items() if blocks(text)[name] != body]
         if stale:
@@ -246,6 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(new, encoding="utf-8")
     print(f"wrote the generated tables of {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    check = "--check" in args
+    paths = [Path(a) for a in args if a != "--check"] or list(DOCUMENTS)
+    return max(refresh(path, check) for path in paths)
 
 
 if __name__ == "__main__":

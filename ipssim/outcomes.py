@@ -11,65 +11,16 @@ import pandas as pd
 
 from ipssim.events import Event
 from ipssim.fidelity import FULL_TIME_HOURS, review
+from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
 SUSTAINED_DAYS = (91, 182)  # a job sustained 13 weeks, 26 weeks
 
-HEADLINE = (
-    "employment_rate",
-    "days_to_first_job_median",
-    "weeks_worked_mean",
-    "sustained_13wk_rate",
-    "reoffending_rate_12m",
-    "referral_rate",
-    "waiting_weeks_mean",
-    "employer_contacts_per_specialist_week",
-    "cost_per_placement",
-)
-EXTRA = (
-    "wants_work_rate",
-    "employment_rate_12m",
-    "employed_at_12m_rate",
-    "weeks_worked_per_year_after_first_job",
-    "full_time_job_share",
-    "sustained_26wk_rate",
-    "job_tenure_weeks_mean",
-    "placements",
-    "reoffences_per_client",
-    "custody_days_mean",
-    "caseload_use",
-    "staff_cost",
-    "fidelity_total",
-)
-METRICS = HEADLINE + EXTRA
+METRICS = tuple(m.name for m in RUN_METRICS)  # every metric ``metrics`` computes
+HEADLINE = tuple(m.name for m in RUN_METRICS if m.headline)
 # client traits outcomes are broken down by: the table's name and how to title it
 BREAKDOWNS = {"offence": ("offences", "index offence"), "diagnosis": ("diagnoses", "diagnosis")}
-
-DESCRIPTIONS = {
-    "employment_rate": "share of clients with a competitive job by the horizon",
-    "days_to_first_job_median": "median days from entry to first job, among those employed",
-    "weeks_worked_mean": "mean weeks in competitive work per client by the horizon",
-    "sustained_13wk_rate": "share of clients with a job lasting 13 weeks or more",
-    "reoffending_rate_12m": "share with a proven reoffence within 12 months of entry or release",
-    "referral_rate": "share of those who want work who are referred",
-    "waiting_weeks_mean": "mean weeks on a waiting list (open waits counted to the horizon)",
-    "employer_contacts_per_specialist_week": "face-to-face employer contacts per specialist-week",
-    "cost_per_placement": "specialist staff cost (GBP) per job start in the service",
-    "wants_work_rate": "share of clients who want competitive work",
-    "employment_rate_12m": "share with a competitive job within 12 months of entry or release",
-    "employed_at_12m_rate": "share in work 12 months after entry or release",
-    "weeks_worked_per_year_after_first_job": "weeks worked per year after the first job, workers",
-    "full_time_job_share": "share of job starts at 20 or more hours a week",
-    "sustained_26wk_rate": "share of clients with a job lasting 26 weeks or more",
-    "job_tenure_weeks_mean": "mean weeks per job (jobs still held counted to the horizon)",
-    "placements": "job starts while supported by the service",
-    "reoffences_per_client": "proven reoffences per client by the horizon",
-    "custody_days_mean": "mean days in custody after a reoffence per client by the horizon",
-    "caseload_use": "share of caseload places (specialists x cap) filled, over the horizon",
-    "staff_cost": "specialist staff cost (GBP) over the horizon",
-    "fidelity_total": "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",
-}
 
 
 def _of(log: pd.DataFrame, event: Event) -> pd.DataFrame:

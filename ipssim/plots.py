@@ -19,13 +19,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from ipssim import metrics
 from ipssim.analysis.targets import Target
 from ipssim.figures import STYLE, new_figure, save_figure, series_style
-from ipssim.formatting import is_money, is_share
-from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
+from ipssim.outcomes import BREAKDOWNS, HEADLINE
 from ipssim.result_folder import ResultFolder
 
-LABELS = {**DESCRIPTIONS, "placements_per_year": "job starts per year in the service"}
 HATCHES = ("", "///", "...", "xx")
 INTERVAL_NOTE = "bars: 95% intervals"
 
@@ -43,7 +42,8 @@ def styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
 
 
 def metric_label(metric: str) -> str:
-    return LABELS.get(metric, metric.replace("_", " "))
+    """What ``metric`` means, from its record."""
+    return metrics.metric(metric).description
 
 
 def lever_label(lever: str) -> str:
@@ -51,10 +51,15 @@ def lever_label(lever: str) -> str:
     return lever.rsplit(".", 1)[-1].replace("_", " ")
 
 
+def _is_share(metric: str) -> bool:
+    return metrics.metric(metric).kind == "share"
+
+
 def _format_axis(ax, metric: str) -> None:
-    if is_share(metric):
+    kind = metrics.metric(metric).kind
+    if kind == "share":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    elif is_money(metric):
+    elif kind == "money":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}"))
 
 
@@ -92,7 +97,7 @@ def sweep_lines(
         )
     for target in targets:
         if target.metric == metric:
-            shown = f"{100 * target.value:g}%" if is_share(metric) else f"{target.value:g}"
+            shown = f"{100 * target.value:g}%" if _is_share(metric) else f"{target.value:g}"
             ax.axhline(target.value, color="#555555", linestyle=(0, (6, 3)), linewidth=1.6)
             ax.annotate(
                 f"target {target.op} {shown}",
@@ -107,7 +112,7 @@ def sweep_lines(
     if all(float(v).is_integer() for v in xs):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(lever_label(x))
-    ax.set_ylabel(metric.replace("_", " "))
+    ax.set_ylabel(metrics.metric(metric).label)
     ax.set_title(
         f"{_sentence(metric_label(metric))}\n({INTERVAL_NOTE}, {reps} replications per point)",
         fontsize=12,
@@ -234,7 +239,7 @@ def breakdown_bars(table: pd.DataFrame, trait: str) -> Figure:
 def compare_forest(table: pd.DataFrame) -> Figure:
     """Paired differences from the first scenario in the rates, percentage points with 95%."""
     diffs = [c for c in table.columns if " - " in c and not c.endswith(("ci_low", "ci_high"))]
-    rates = [m for m in HEADLINE if is_share(m) and m in table.index]
+    rates = [m for m in HEADLINE if _is_share(m) and m in table.index]
     fig, ax = new_figure(9, 1.2 + 0.55 * len(rates) * max(1, len(diffs)))
     for j, diff in enumerate(diffs):
         y = np.arange(len(rates)) + j * 0.8 / max(1, len(diffs))

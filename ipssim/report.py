@@ -18,17 +18,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from ipssim import metrics
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
 from ipssim.figures import save_figure
 from ipssim.formatting import fmt, fmt_diff
-from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, HEADLINE
+from ipssim.outcomes import BREAKDOWNS, HEADLINE
 from ipssim.plots import figures, lever_label, metric_label
 from ipssim.result_folder import ResultFolder
 from ipssim.store import atomic_write
 from ipssim.version import __version__
 
-PLANNING = ("placements_per_year", "cost_per_placement")  # shown beside the targets' metrics
+PLANNING = (
+    metrics.PLACEMENTS_PER_YEAR.name,
+    "cost_per_placement",
+)  # shown beside the targets' metrics
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#111;line-height:1.45;font-size:17px}
@@ -142,15 +146,18 @@ def _facts(folder: ResultFolder) -> str:
 
 
 def _run_tables(folder: ResultFolder) -> list[str]:
-    summary = folder.table("summary.csv").set_index("metric")
+    summary = folder.table("summary.csv")
     rows = [
         {
             "metric": name,
-            "mean": fmt(name, r["mean"]),
-            "95% interval": f"{fmt(name, r['ci_low'])} to {fmt(name, r['ci_high'])}",
-            "meaning": DESCRIPTIONS.get(name, ""),
+            "mean": fmt(name, mean),
+            "95% interval": f"{fmt(name, low)} to {fmt(name, high)}",
+            "unit": metrics.metric(name).unit,
+            "meaning": metrics.metric(name).description,
         }
-        for name, r in summary.iterrows()
+        for name, mean, low, high in summary[["metric", "mean", "ci_low", "ci_high"]].itertuples(
+            index=False
+        )
     ]
     out = ["<h2>Outcomes</h2>", _html_table(pd.DataFrame(rows))]
     if folder.has("funnel.csv"):

@@ -27,9 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ipssim import scenario as scenarios
 from ipssim.errors import UserError
+from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.outcomes import METRICS
 
-SWEEP_METRICS = (*METRICS, "placements_per_year")
+SWEEP_METRICS = (*METRICS, PLACEMENTS_PER_YEAR.name)
 
 
 class SweepError(UserError):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ipssim.agents.client import State
 from ipssim.events import Event
-from ipssim.formatting import is_share
+from ipssim.metrics import metric
 from ipssim.model import IPSModel
 from ipssim.outcomes import metrics
 from ipssim.scenario import Scenario
@@ -79,7 +79,7 @@ def test_invariants_hold_for_any_scenario(changes: dict, seed: int) -> None:
     assert weekly["week"].tolist() == list(range(1, scenario.run.horizon_weeks + 1))
     assert (weekly["caseload_max"] <= scenario.service.caseload_cap).all()
     for name, value in metrics(log, scenario).items():
-        if is_share(name):
+        if metric(name).kind == "share":
             assert np.isnan(value) or 0.0 <= value <= 1.0, name
 
 

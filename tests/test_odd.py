@@ -1,10 +1,12 @@
-"""docs/odd.md keeps its generated tables in step with the code; CITATION.cff is valid CFF 1.2.0."""
+"""docs/odd.md and README.md keep their generated tables in step with the code; CITATION.cff is
+valid CFF 1.2.0."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ipssim import odd
@@ -37,23 +39,32 @@ CFF_KEYS = {
 }  # the top-level keys the CFF 1.2.0 schema allows
 
 
-def test_odd_tables_match_the_code():
-    text = odd.DOCUMENT.read_text(encoding="utf-8")
-    found = odd.blocks(text)
-    assert set(found) == set(odd.TABLES), f"markers missing: {set(odd.TABLES) - set(found)}"
-    for name, make in odd.TABLES.items():
-        assert found[name] == make(), f"the {name} table of docs/odd.md is stale: run {REFRESH}"
+@pytest.mark.parametrize("document", list(odd.DOCUMENTS), ids=lambda p: p.name)
+def test_generated_tables_match_the_code(document: Path):
+    tables = odd.DOCUMENTS[document]
+    found = odd.blocks(document.read_text(encoding="utf-8"))
+    assert set(found) == set(tables), f"markers missing: {set(tables) - set(found)}"
+    for name, make in tables.items():
+        assert found[name] == make(), f"the {name} table of {document.name} is stale: run {REFRESH}"
 
 
-def test_drift_is_caught(tmp_path):
-    text = odd.DOCUMENT.read_text(encoding="utf-8")
-    stale = tmp_path / "odd.md"
-    stale.write_text(
-        text.replace("| service.caseload_cap |", "| service.caseload_limit |"), encoding="utf-8"
-    )
+@pytest.mark.parametrize(
+    ("document", "old", "new"),
+    [
+        (odd.DOCUMENT, "| service.caseload_cap |", "| service.caseload_limit |"),
+        (odd.README, "| `staff_cost` |", "| `staff_costs` |"),
+    ],
+    ids=["odd", "readme"],
+)
+def test_drift_is_caught(tmp_path, document: Path, old: str, new: str):
+    text = document.read_text(encoding="utf-8")
+    assert old in text
+    stale = tmp_path / document.name
+    stale.write_text(text.replace(old, new), encoding="utf-8")
     assert odd.main(["--check", str(stale)]) == 1
     assert odd.main([str(stale)]) == 0  # rewriting restores the table
     assert stale.read_text(encoding="utf-8") == text
+    assert odd.main(["--check", str(tmp_path / "other.md")]) == 1  # no tables kept for it
 
 
 def test_every_scenario_parameter_is_in_the_table_with_unit_and_source():

@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
-from ipssim.formatting import fmt, is_share
+from ipssim.formatting import fmt
+from ipssim.metrics import metric
 from ipssim.result_folder import open_folder
 from ipssim.store import atomic_write
 from ipssim.sweep import Lever
@@ -56,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     below = args.below is not None
     threshold = args.below if below else args.above
     cases = (means["mean"] < threshold) if below else (means["mean"] > threshold)
-    shown = f"{100 * threshold:.0f}%" if is_share(args.metric) else fmt(args.metric, threshold)
+    shown = (
+        f"{100 * threshold:.0f}%"
+        if metric(args.metric).kind == "share"
+        else fmt(args.metric, threshold)
+    )
     outcome = f"{args.metric.replace('_', ' ')} {'falls below' if below else 'rises above'} {shown}"
     boxes = discover(means, levers, cases.to_numpy(), args.density, args.boxes)
     question = (

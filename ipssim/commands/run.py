@@ -13,7 +13,8 @@ from ipssim import scenario as scenarios
 from ipssim.commands.options import add_replication_options
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
 from ipssim.formatting import clean, fmt
-from ipssim.outcomes import BREAKDOWNS, DESCRIPTIONS, METRICS
+from ipssim.metrics import metric
+from ipssim.outcomes import BREAKDOWNS, METRICS
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
 
@@ -107,7 +108,7 @@ def print_run(
     for name in METRICS:
         row = summary.loc[name]
         ci = f"{fmt(name, row['ci_low'])} to {fmt(name, row['ci_high'])}"
-        print(f"{name:<40} {fmt(name, row['mean']):>10} {ci:>22}  {DESCRIPTIONS[name]}")
+        print(f"{name:<40} {fmt(name, row['mean']):>10} {ci:>22}  {metric(name).description}")
     funnel = pd.DataFrame([r.funnel for r in results]).mean()
     print(
         "\nreferral funnel (mean clients per run): "

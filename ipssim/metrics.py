@@ -1,0 +1,158 @@
+"""The metrics ipssim reports: one record each, saying what it means, its unit and its kind.
+
+``ipssim.outcomes`` computes the run metrics; formatting, tables, plots, reports and the
+README's metric table read these records, so a unit is stated once and never guessed from a
+metric's name. Nothing here imports the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["share", "count", "weeks", "days", "money", "score"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A reported figure: ``kind`` says how to show it (a share as a percentage, money in
+    pounds, the rest as numbers of ``unit``); ``headline`` metrics are shown first."""
+
+    name: str
+    description: str
+    unit: str
+    kind: Kind
+    headline: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name in words with its unit, for an axis."""
+        return f"{self.name.replace('_', ' ')} ({self.unit})"
+
+
+def _share(name: str, description: str, of: str, headline: bool = False) -> Metric:
+    return Metric(name, description, f"share of {of}", "share", headline)
+
+
+RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tables list them
+    _share(
+        "employment_rate", "share of clients with a competitive job by the horizon", "clients", True
+    ),
+    Metric(
+        "days_to_first_job_median",
+        "median days from entry to first job, among those employed",
+        "days",
+        "days",
+        True,
+    ),
+    Metric(
+        "weeks_worked_mean",
+        "mean weeks in competitive work per client by the horizon",
+        "weeks per client",
+        "weeks",
+        True,
+    ),
+    _share(
+        "sustained_13wk_rate",
+        "share of clients with a job lasting 13 weeks or more",
+        "clients",
+        True,
+    ),
+    _share(
+        "reoffending_rate_12m",
+        "share with a proven reoffence within 12 months of entry or release",
+        "clients followed a year",
+        True,
+    ),
+    _share(
+        "referral_rate",
+        "share of those who want work who are referred",
+        "clients who want work",
+        True,
+    ),
+    Metric(
+        "waiting_weeks_mean",
+        "mean weeks on a waiting list (open waits counted to the horizon)",
+        "weeks per wait",
+        "weeks",
+        True,
+    ),
+    Metric(
+        "employer_contacts_per_specialist_week",
+        "face-to-face employer contacts per specialist-week",
+        "contacts per specialist-week",
+        "count",
+        True,
+    ),
+    Metric(
+        "cost_per_placement",
+        "specialist staff cost (GBP) per job start in the service",
+        "GBP per job start",
+        "money",
+        True,
+    ),
+    _share("wants_work_rate", "share of clients who want competitive work", "clients"),
+    _share(
+        "employment_rate_12m",
+        "share with a competitive job within 12 months of entry or release",
+        "clients followed a year",
+    ),
+    _share(
+        "employed_at_12m_rate",
+        "share in work 12 months after entry or release",
+        "clients followed a year",
+    ),
+    Metric(
+        "weeks_worked_per_year_after_first_job",
+        "weeks worked per year after the first job, workers",
+        "weeks per year",
+        "weeks",
+    ),
+    _share("full_time_job_share", "share of job starts at 20 or more hours a week", "job starts"),
+    _share(
+        "sustained_26wk_rate", "share of clients with a job lasting 26 weeks or more", "clients"
+    ),
+    Metric(
+        "job_tenure_weeks_mean",
+        "mean weeks per job (jobs still held counted to the horizon)",
+        "weeks per job",
+        "weeks",
+    ),
+    Metric("placements", "job starts while supported by the service", "job starts", "count"),
+    Metric(
+        "reoffences_per_client",
+        "proven reoffences per client by the horizon",
+        "reoffences per client",
+        "count",
+    ),
+    Metric(
+        "custody_days_mean",
+        "mean days in custody after a reoffence per client by the horizon",
+        "days per client",
+        "days",
+    ),
+    _share(
+        "caseload_use",
+        "share of caseload places (specialists x cap) filled, over the horizon",
+        "caseload places",
+    ),
+    Metric("staff_cost", "specialist staff cost (GBP) over the horizon", "GBP", "money"),
+    Metric(
+        "fidelity_total",
+        "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",
+        "points of 125",
+        "score",
+    ),
+)
+PLACEMENTS_PER_YEAR = Metric(  # a sweep's planning figure, from placements and the horizon
+    "placements_per_year", "job starts per year in the service", "job starts per year", "count"
+)
+BY_NAME = {m.name: m for m in (*RUN_METRICS, PLACEMENTS_PER_YEAR)}
+
+
+def metric(name: str) -> Metric:
+    """The record of the metric called ``name``."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is not a metric; metrics: {', '.join(BY_NAME)}") from None

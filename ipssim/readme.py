@@ -1,0 +1,36 @@
+"""The generated tables of README.md: the metrics ipssim reports, from their records.
+
+``python -m ipssim.odd`` writes them between their markers, as it writes the ODD's tables.
+"""
+
+from __future__ import annotations
+
+from ipssim.metrics import BY_NAME, RUN_METRICS
+
+SHOWN_AS = {
+    "share": "percentage",
+    "money": "pounds",
+    "count": "number",
+    "weeks": "weeks",
+    "days": "days",
+    "score": "points",
+}
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def metric_table() -> str:
+    """Every metric with its meaning, unit and where it is reported, headline metrics first."""
+    lines = ["| metric | meaning | unit | shown as | reported |", "|---|---|---|---|---|"]
+    for m in BY_NAME.values():
+        where = (
+            "every run (headline)" if m.headline else "every run" if m in RUN_METRICS else "sweeps"
+        )
+        cells = (f"`{m.name}`", m.description, m.unit, SHOWN_AS[m.kind], where)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"metrics": metric_table}
