@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/ipssim run scenarios/base.toml --reps 20 --seed 1
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 check: $(STAMP)
 	$(BIN)/ruff check .
