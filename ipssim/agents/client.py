@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 NEVER = math.inf
 FADE_DAYS = 91  # the post-release rise in reoffending fades over 13 weeks
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
-FULL_TIME_HOURS, PART_TIME_HOURS = 30, 12
+FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
+PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
 
 
 class State(IntEnum):
@@ -438,7 +439,7 @@ class Client(ServiceAgent):
     def _start_job(self, employer: Employer, known: bool) -> None:
         model = self.model
         full_time = self.draws.chance(model.scenario.work.full_time_share * (1.0 - self.worry))
-        hours = FULL_TIME_HOURS if full_time else PART_TIME_HOURS
+        hours = FULL_TIME_JOB_HOURS if full_time else PART_TIME_JOB_HOURS
         spec = self.specialist
         model.log.add(
             self.env.now,
