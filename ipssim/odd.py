@@ -28,6 +28,7 @@ from pydantic.fields import FieldInfo
 
 from ipssim import readme
 from ipssim.scenario import Scenario
+from ipssim.schema.fields import bounds, extra, leaves
 
 PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
@@ -62,10 +63,7 @@ def _show(value: Any) -> str:
 
 
 def _allowed(field: FieldInfo) -> str:
-    lo = hi = None
-    for meta in field.metadata:
-        lo = getattr(meta, "ge", lo)
-        hi = getattr(meta, "le", hi)
+    lo, hi = bounds(field)
     if lo is not None or hi is not None:
         low = _show(lo) if lo is not None else "-inf"
         return f"{low} to {_show(hi) if hi is not None else 'inf'}"
@@ -85,26 +83,22 @@ def basis(source: str) -> str:
     return "evidence or design"
 
 
-def parameters(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, str]]:
+def parameters(model: type[BaseModel] = Scenario) -> list[dict[str, str]]:
     """Every scenario parameter, in schema order, as table cells."""
     rows = []
-    for name, field in model.model_fields.items():
-        sub = field.annotation
-        if isinstance(sub, type) and issubclass(sub, BaseModel):
-            rows += parameters(sub, f"{prefix}{name}.")
-            continue
-        extra = field.json_schema_extra or {}
-        if "source" not in extra:
+    for name, field in leaves(model):
+        kept = extra(field)
+        if "source" not in kept:
             continue  # the scenario's name and description are labels, not parameters
         rows.append(
             {
-                "name": prefix + name,
+                "name": name,
                 "meaning": field.description or "",
-                "unit": extra.get("unit", ""),
+                "unit": str(kept.get("unit", "")),
                 "default": _show(field.default),
                 "range": _allowed(field),
-                "source": extra["source"],
-                "basis": basis(extra["source"]),
+                "source": str(kept["source"]),
+                "basis": basis(str(kept["source"])),
             }
         )
     return rows

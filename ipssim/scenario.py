@@ -7,7 +7,6 @@ Unknown keys are refused. ``--set section.key=value`` overrides are applied last
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import tomllib
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
+from pydantic.fields import FieldInfo
 
 from ipssim.errors import UserError
 from ipssim.schema import (
@@ -35,6 +35,7 @@ from ipssim.schema import (
     Service,
     Work,
 )
+from ipssim.schema.fields import FieldNotFound, describe, find, section_of, unknown_key
 from ipssim.version import release_series
 
 __all__ = [  # the sections and categories others read from the scenario layer
@@ -49,6 +50,7 @@ __all__ = [  # the sections and categories others read from the scenario layer
     "Population",
     "Scenario",
     "ScenarioError",
+    "field",
     "load",
     "parse_override",
     "read_toml",
@@ -100,6 +102,11 @@ class ScenarioError(UserError):
     """A user's mistake in a scenario or an override: the message says what and where."""
 
 
+def field(key: str) -> FieldInfo:
+    """The scenario field at dotted ``key`` (``section.key``); FieldNotFound says why not."""
+    return find(Scenario, key)
+
+
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Load a scenario file, follow ``extends``, apply ``section.key=value`` overrides, validate."""
     path = Path(path)
@@ -117,7 +124,8 @@ def validate(data: dict[str, Any], source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError("\n".join(_describe(err, source) for err in exc.errors())) from None
+        lines = (describe(err, source, Scenario, "scenario") for err in exc.errors())
+        raise ScenarioError("\n".join(lines)) from None
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -177,41 +185,19 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def _check_keys(data: dict[str, Any], model: type[BaseModel], prefix: str, source: str) -> None:
     """Refuse unknown keys with the allowed ones listed (before pydantic, to name the file)."""
     for key, value in data.items():
-        field = model.model_fields.get(key)
-        if field is None:
-            raise ScenarioError(_unknown(prefix + key, list(model.model_fields), source))
-        sub = field.annotation
-        if isinstance(sub, type) and issubclass(sub, BaseModel) and isinstance(value, dict):
-            _check_keys(value, sub, f"{prefix}{key}.", source)
+        found = model.model_fields.get(key)
+        if found is None:
+            raise ScenarioError(f"{source}: {unknown_key(prefix + key, list(model.model_fields))}")
+        section = section_of(found.annotation)
+        if section is not None and isinstance(value, dict):
+            _check_keys(value, section, f"{prefix}{key}.", source)
 
 
 def _check_dotted(dotted: str, text: str) -> None:
-    model: type[BaseModel] = Scenario
-    parts = dotted.split(".")
-    for i, part in enumerate(parts):
-        field = model.model_fields.get(part)
-        if field is None:
-            raise ScenarioError(_unknown(dotted, list(model.model_fields), f"--set {text!r}"))
-        sub = field.annotation
-        is_section = isinstance(sub, type) and issubclass(sub, BaseModel)
-        if i < len(parts) - 1:
-            if not is_section:
-                raise ScenarioError(
-                    f"--set {text!r}: {'.'.join(parts[: i + 1])} is a value, not a section"
-                )
-            model = sub
-        elif is_section:
-            fields = ", ".join(sub.model_fields)
-            raise ScenarioError(
-                f"--set {text!r}: {dotted} is a section; set one of its keys: {fields}"
-            )
-
-
-def _unknown(dotted: str, allowed: list[str], source: str) -> str:
-    key = dotted.rsplit(".", 1)[-1]
-    near = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    return f"{source}: {dotted}: unknown key.{hint} Allowed here: {', '.join(allowed)}"
+    try:
+        field(dotted)
+    except FieldNotFound as exc:
+        raise ScenarioError(f"--set {text!r}: {exc.explain()}") from None
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -220,41 +206,3 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
     for section in sections:
         node = node.setdefault(section, {})
     node[key] = value
-
-
-def _describe(err: dict[str, Any], source: str) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    msg = err["msg"]
-    allowed = _allowed(err["loc"])
-    got = err.get("input")
-    got_text = "" if isinstance(got, dict) else f" (got {got!r})"
-    return f"{source}: {loc or 'scenario'}: {msg}{got_text}.{allowed}"
-
-
-def _allowed(loc: tuple[Any, ...]) -> str:
-    """Describe the allowed values of the field at ``loc`` from the schema."""
-    model: type[BaseModel] = Scenario
-    field = None
-    for part in loc:
-        field = model.model_fields.get(str(part)) if isinstance(part, str) else None
-        if field is None:
-            return ""
-        sub = field.annotation
-        if isinstance(sub, type) and issubclass(sub, BaseModel):
-            model = sub
-    if field is None:
-        return ""
-    lo = hi = None
-    for meta in field.metadata:
-        lo = getattr(meta, "ge", lo)
-        hi = getattr(meta, "le", hi)
-    unit = (field.json_schema_extra or {}).get("unit", "")
-    unit = "" if unit in ("-", "") else f" {unit}"
-    if lo is not None and hi is not None:
-        return f" Allowed: {lo} to {hi}{unit}."
-    if field.annotation is bool:
-        return " Allowed: true or false."
-    args = getattr(field.annotation, "__args__", None)
-    if args:
-        return " Allowed: " + ", ".join(repr(a) for a in args) + "."
-    return ""

@@ -29,6 +29,7 @@ from ipssim import scenario as scenarios
 from ipssim.errors import UserError
 from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.outcomes import METRICS
+from ipssim.schema.fields import FieldNotFound, describe
 
 SWEEP_METRICS = (*METRICS, PLACEMENTS_PER_YEAR.name)
 
@@ -204,7 +205,8 @@ def read_spec(path: Path) -> SweepFile:
     try:
         return SweepFile.model_validate(data)
     except ValidationError as exc:
-        raise SweepError("\n".join(_describe(err, path) for err in exc.errors())) from None
+        lines = (describe(err, str(path), SweepFile, "sweep") for err in exc.errors())
+        raise SweepError("\n".join(lines)) from None
 
 
 def design(spec: SweepFile, path: Path) -> tuple[pd.DataFrame, tuple[Lever, ...]]:
@@ -284,33 +286,13 @@ def check_ranges(
 
 def lever(name: str, path: Path, section: str) -> Lever:
     """The scenario field called ``name`` (dotted), or a clear error naming the section."""
-    model: type[BaseModel] = scenarios.Scenario
-    parts = name.split(".")
-    for i, part in enumerate(parts):
-        field = model.model_fields.get(part)
-        if field is None:
-            allowed = list(model.model_fields)
-            near = difflib.get_close_matches(part, allowed, n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
-            raise SweepError(
-                f"{path}: {section}.{name}: not a scenario field.{hint} Allowed "
-                f"here: {', '.join(allowed)}"
-            )
-        kind = field.annotation
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            if i == len(parts) - 1:
-                raise SweepError(
-                    f"{path}: {section}.{name}: a section, not a lever; name one of "
-                    f"its keys: {', '.join(kind.model_fields)}"
-                )
-            model = kind
-        elif i < len(parts) - 1 or kind not in (bool, int, float):
-            raise SweepError(
-                f"{path}: {section}.{name}: not a number or switch that a sweep can vary"
-            )
-        else:
-            return Lever(name, kind)
-    raise SweepError(f"{path}: {section}.{name}: not a scenario field")
+    try:
+        kind = scenarios.field(name).annotation
+    except FieldNotFound as exc:
+        raise SweepError(f"{path}: {section}.{exc.explain()}") from None
+    if kind not in (bool, int, float):
+        raise SweepError(f"{path}: {section}.{name}: not a number or switch that a sweep can vary")
+    return Lever(name, kind)
 
 
 def _grid_points(grid: dict[str, list], zipped: dict[str, list], path: Path) -> pd.DataFrame:
@@ -346,23 +328,3 @@ def flatten(table: dict[str, Any]) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python value TOML would have given."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _describe(err: dict[str, Any], path: Path) -> str:
-    loc = ".".join(str(p) for p in err["loc"]) or "sweep"
-    if err["type"] == "extra_forbidden":
-        model = SweepFile
-        for part in err["loc"][:-1]:
-            sub = model.model_fields[str(part)].annotation
-            model = next(
-                a
-                for a in (*getattr(sub, "__args__", ()), sub)
-                if isinstance(a, type) and issubclass(a, BaseModel)
-            )
-        allowed = list(model.model_fields)
-        near = difflib.get_close_matches(str(err["loc"][-1]), allowed, n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
-        return f"{path}: {loc}: unknown key.{hint} Allowed here: {', '.join(allowed)}"
-    got = err.get("input")
-    got_text = "" if isinstance(got, dict) or err["type"] == "missing" else f" (got {got!r})"
-    return f"{path}: {loc}: {err['msg']}{got_text}"

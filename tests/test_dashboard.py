@@ -16,16 +16,14 @@ from ipssim.dashboard import SCENARIO_ENV, charts, view
 from ipssim.dashboard.cards import fidelity_html, figures_html
 from ipssim.dashboard.levers import LEVERS, attempt, attempt_seed, differences, presets
 from ipssim.dashboard.sidebyside import SideBySide
-from ipssim.scenario import Scenario
+from ipssim.scenario import field
 
 from .conftest import SCENARIOS, small
 
 
 def test_each_lever_explains_itself_with_the_schema() -> None:
     for lever in LEVERS:
-        section, name = lever.key.split(".")
-        field = Scenario.model_fields[section].annotation.model_fields[name]
-        assert lever.explanation == field.description and lever.explanation
+        assert lever.explanation == field(lever.key).description and lever.explanation
         assert lever.kind in (bool, int, float)
     assert {lever.key for lever in LEVERS} >= {
         "policy.zero_exclusion",

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from ipssim import scenario as scenarios
 from ipssim.scenario import Scenario, ScenarioError
+from ipssim.schema.fields import leaves
 
 NAMED = (
     "base",
@@ -34,15 +35,9 @@ def test_named_scenarios_load_and_say_what_they_are(scenario_dir: Path, name: st
 
 
 def test_every_field_has_unit_source_and_meaning() -> None:
-    def fields(model):
-        for name, field in model.model_fields.items():
-            sub = field.annotation
-            if isinstance(sub, type) and issubclass(sub, scenarios.BaseModel):
-                yield from fields(sub)
-            elif name not in ("name", "description"):
-                yield name, field
-
-    for name, field in fields(Scenario):
+    for name, field in leaves(Scenario):
+        if name in ("name", "description"):
+            continue  # the scenario's labels
         extra = field.json_schema_extra or {}
         assert extra.get("unit") and extra.get("source") and field.description, name
 

@@ -70,10 +70,10 @@ BAD_SWEEPS = [
     ('repz = 3\n[grid]\n"service.specialists" = [1]', "repz: unknown key", "Did you mean 'reps'?"),
     (
         '[grid]\n"service.specialist" = [1, 2]',
-        "grid.service.specialist: not a scenario field",
+        "grid.service.specialist: unknown key",
         "Did you mean 'specialists'?",
     ),
-    ('[grid]\n"service" = [1, 2]', "grid.service: a section, not a lever", "caseload_cap"),
+    ('[grid]\n"service" = [1, 2]', "grid.service is a section", "caseload_cap"),
     (
         '[zip]\n"service.specialists" = [1, 2]\n"service.caseload_cap" = [10]',
         "zip: every list must have the same length",

@@ -29,8 +29,7 @@ class Lever:
 
     @property
     def field(self) -> FieldInfo:
-        section, name = self.key.split(".")
-        return Scenario.model_fields[section].annotation.model_fields[name]
+        return scenarios.field(self.key)
 
     @property
     def kind(self) -> type:
