@@ -143,6 +143,33 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "points of 125",
         "score",
     ),
+    _share(
+        "service_dropout_rate",
+        "share of engaged clients who left the service by disengaging, by the horizon",
+        "engaged clients",
+    ),
+    _share(
+        "retained_12m_rate",
+        "share of engaged clients still in the service 12 months after first engaging",
+        "engaged clients followed 12 months",
+    ),
+    _share(
+        "discharged_rate",
+        "share of engaged clients discharged by the horizon, for any reason but custody",
+        "engaged clients",
+    ),
+    Metric(
+        "first_job_weeks_mean",
+        "mean weeks in the first job (jobs still held counted to the horizon)",
+        "weeks per first job",
+        "weeks",
+    ),
+    Metric(
+        "weeks_worked_after_first_job_24m",
+        "mean weeks worked in the 104 weeks after a first job, among workers followed that long",
+        "weeks per worker",
+        "weeks",
+    ),
 )
 PLACEMENTS_PER_YEAR = Metric(  # a sweep's planning figure, from placements and the horizon
     "placements_per_year", "job starts per year in the service", "job starts per year", "count"

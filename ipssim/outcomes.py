@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipssim.events import Event
+from ipssim.events import Discharge, Event
 from ipssim.fidelity import FULL_TIME_HOURS, review
 from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
@@ -192,6 +192,46 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "caseload_use": _rate(int((held["end"] - held["start"]).sum()), places),
         "staff_cost": staff_cost,
         "fidelity_total": float(review(log, scenario).total),
+        **service_retention(log, held, horizon_day),
+        **first_job_tenure(spells, horizon_day),
+    }
+
+
+def service_retention(
+    log: pd.DataFrame, contact: pd.DataFrame, horizon_day: int
+) -> dict[str, float]:
+    """Dropout, discharge and retention among engaged clients, counted from each client's first
+    engagement; ``contact`` holds the spells in the service (engagement to the next discharge,
+    which custody also brings, or the horizon)."""
+    engaged = _first(log, Event.ENGAGED)
+    discharges = _of(log, Event.DISCHARGED)
+    dropped = discharges.loc[discharges["detail"] == int(Discharge.DROPPED_OUT), "client"]
+    discharged = discharges.loc[discharges["detail"] != int(Discharge.CUSTODY), "client"]
+    followed = engaged[engaged + YEAR <= horizon_day]
+    at = contact.merge((followed + YEAR).rename("t"), left_on="client", right_index=True)
+    retained = at.loc[(at["start"] <= at["t"]) & (at["end"] > at["t"]), "client"].nunique()
+    return {
+        "service_dropout_rate": _rate(dropped.nunique(), len(engaged)),
+        "discharged_rate": _rate(discharged.nunique(), len(engaged)),
+        "retained_12m_rate": _rate(retained, len(followed)),
+    }
+
+
+def first_job_tenure(jobs: pd.DataFrame, horizon_day: int) -> dict[str, float]:
+    """Weeks in each worker's first job, and weeks worked in the 104 weeks after it started
+    among workers followed that long; ``jobs`` as from ``job_spells``."""
+    first = jobs.sort_values(["client", "start"], kind="stable").groupby("client").first()
+    window = jobs.merge(first["start"].rename("first"), left_on="client", right_index=True)
+    window = window[window["first"] + 2 * YEAR <= horizon_day]
+    worked = (np.minimum(window["end"], window["first"] + 2 * YEAR) - window["start"]).clip(0)
+    followed = window["client"].nunique()
+    return {
+        "first_job_weeks_mean": float((first["end"] - first["start"]).mean() / 7)
+        if len(first)
+        else float("nan"),
+        "weeks_worked_after_first_job_24m": float(worked.sum() / 7 / followed)
+        if followed
+        else float("nan"),
     }
 
 

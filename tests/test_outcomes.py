@@ -7,8 +7,18 @@ import math
 import pandas as pd
 import pytest
 
-from ipssim.events import Event, EventLog
-from ipssim.outcomes import METRICS, breakdowns, funnel, job_spells, metrics, waiting_spells
+from ipssim.events import Discharge, Event, EventLog
+from ipssim.outcomes import (
+    METRICS,
+    breakdowns,
+    first_job_tenure,
+    funnel,
+    job_spells,
+    metrics,
+    service_retention,
+    spells_between,
+    waiting_spells,
+)
 from ipssim.scenario import Scenario
 
 
@@ -182,3 +192,42 @@ def test_tenure_custody_caseload_use_and_staff_cost_from_a_small_log() -> None:
     assert m["caseload_use"] == pytest.approx((290 + 28) / (2 * 20 * horizon))
     assert m["staff_cost"] == pytest.approx(2 * 52000.0 * 104 / 52)
     assert funnel(df, horizon)["sustained_13wk"] == 1
+
+
+def test_dropout_discharge_and_retention_from_a_small_log() -> None:
+    horizon = 7 * 104
+    df = log_of(
+        [
+            (10, 0, E.ENGAGED, 0, 0),
+            (100, 0, E.DISCHARGED, int(Discharge.DROPPED_OUT), 0),
+            (20, 1, E.ENGAGED, 0, 1),
+            (30, 2, E.ENGAGED, 0, 0),
+            (60, 2, E.DISCHARGED, int(Discharge.CUSTODY), 0),
+            (200, 2, E.ENGAGED, 0, 1),  # back after custody: in contact a year on
+            (500, 3, E.ENGAGED, 0, 0),  # engaged too late to be followed for a year
+            (600, 3, E.DISCHARGED, int(Discharge.TIME_LIMIT), 0),
+        ]
+    )
+    contact = spells_between(df, E.ENGAGED, (E.DISCHARGED,), horizon)
+    m = service_retention(df, contact, horizon)
+    assert m["service_dropout_rate"] == pytest.approx(1 / 4)
+    assert m["discharged_rate"] == pytest.approx(2 / 4)  # custody is not a discharge here
+    assert m["retained_12m_rate"] == pytest.approx(2 / 3)  # clients 1 and 2 of 0, 1, 2
+
+
+def test_first_job_tenure_and_the_two_years_after_it() -> None:
+    horizon = 7 * 156
+    df = log_of(
+        [
+            (100, 0, E.JOB_START, 30, 0, 5),
+            (170, 0, E.JOB_END, 0, -1, 5),
+            (300, 0, E.JOB_START, 12, 0, 6),  # still held: counted to the horizon
+            (500, 1, E.JOB_START, 30, -1, 7),  # first job too late to follow two years
+        ]
+    )
+    m = first_job_tenure(job_spells(df, horizon), horizon)
+    assert m["first_job_weeks_mean"] == pytest.approx((70 + horizon - 500) / 7 / 2)
+    assert m["weeks_worked_after_first_job_24m"] == pytest.approx((70 + 100 + 728 - 300) / 7)
+    assert math.isnan(
+        first_job_tenure(job_spells(df.iloc[:0], horizon), horizon)["first_job_weeks_mean"]
+    )
