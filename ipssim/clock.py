@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from functools import partial
 from heapq import heappop, heappush
 from itertools import repeat
 
 import simpy
-from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import NORMAL, URGENT
+from simpy.core import EmptySchedule, SimTime, StopSimulation
+from simpy.events import NORMAL, URGENT, EventPriority
 
 _ONCE, _FOREVER = (None,), repeat(None)  # turns of ``Environment._process``
 
@@ -33,15 +34,17 @@ class Environment(simpy.Environment):
     property and 22 ns as an attribute.
     """
 
-    now = 0  # shadows SimPy's property; each environment sets its own
+    now: SimTime = 0  # shadows SimPy's property; each environment sets its own
 
-    def __init__(self, initial_time: int = 0) -> None:
+    def __init__(self, initial_time: SimTime = 0) -> None:
         super().__init__(initial_time)
         self.now = initial_time
         self._urgent_now: deque[simpy.Event] = deque()
         self._due_now: deque[simpy.Event] = deque()
 
-    def schedule(self, event: simpy.Event, priority: int = NORMAL, delay: float = 0) -> None:
+    def schedule(
+        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: SimTime = 0
+    ) -> None:
         """Schedule ``event`` with a given ``priority`` and ``delay``."""
         if delay == 0 and priority == NORMAL:
             self._due_now.append(event)
@@ -50,7 +53,7 @@ class Environment(simpy.Environment):
         else:
             heappush(self._queue, (self._now + delay, priority, next(self._eid), event))
 
-    def peek(self) -> float:
+    def peek(self) -> SimTime:
         """The time of the next event (infinity if there is none)."""
         return self._now if self._due_now or self._urgent_now else super().peek()
 
@@ -58,7 +61,7 @@ class Environment(simpy.Environment):
         """Process the next event, as SimPy's ``step`` does."""
         self._process(_ONCE)
 
-    def run(self, until: float | simpy.Event | None = None) -> object:
+    def run(self, until: SimTime | simpy.Event | None = None) -> object:
         """SimPy's ``run``: until an event, a time, or no events are left. SimPy's loop calls
         ``step`` once per event; this one processes every event in one call of ``_process``."""
         if until is not None:
@@ -99,13 +102,15 @@ class Environment(simpy.Environment):
                 except IndexError:
                     raise EmptySchedule from None
                 self._now = self.now = now
-            callbacks, event.callbacks = event.callbacks, None
+            # SimPy types callbacks as a list, but a processed event's are None (SimPy's own
+            # step assigns None with a type: ignore too)
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
             try:
                 for callback in callbacks:
                     callback(event)
             except StopSimulation:  # as SimPy does: the rest run when the simulation resumes
                 event.callbacks = callbacks[callbacks.index(callback) + 1 :]
-                self.schedule(event, URGENT - 1)
+                self.schedule(event, EventPriority(URGENT - 1))
                 raise
             if not event._ok and not hasattr(event, "_defused"):
                 exc = type(event._value)(*event._value.args)
@@ -125,6 +130,9 @@ class Clock:
         event = self._days.get(day)
         if event is None:
             event = self.env.timeout(day - self.env.now)
-            event.callbacks.append(lambda _, d=day: self._days.pop(d))
+            event.callbacks.append(partial(self._forget, day))
             self._days[day] = event
         return event
+
+    def _forget(self, day: int, _event: simpy.Event) -> None:
+        del self._days[day]

@@ -146,7 +146,7 @@ class EventLog:
         df = pd.DataFrame(
             {name: pd.array(self._merged[k], dtype="int32") for k, name in enumerate(COLUMNS)}
         )
-        names = [e.name.lower() for e in Event]
+        names = pd.Index([e.name.lower() for e in Event])
         df["event"] = pd.Categorical.from_codes(df["event"].to_numpy(), categories=names)
         return df
 

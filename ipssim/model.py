@@ -8,7 +8,7 @@ week. The DataCollector then records that week.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import mesa
@@ -57,6 +57,11 @@ def _disengage_rate(scenario: Scenario) -> float:
     rate = scenario.clients.disengage_per_year / 365.0
     rate *= (1.0 - 0.3 * service.community_share) * (1.0 - 0.2 * service.integration)
     return rate * (PEER_RELIEF if scenario.policy.peer_workers else 1.0)
+
+
+def _count_in(state: State) -> Callable[[IPSModel], int]:
+    """The DataCollector's reporter of the clients in ``state``."""
+    return lambda m: m.state_counts[state]
 
 
 class IPSModel(mesa.Model):
@@ -178,17 +183,20 @@ class IPSModel(mesa.Model):
         for profile, day in zip(profiles, days, strict=True):
             clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
             self.clients.append(
-                Client(self, profile, int(day), Draws(streams, profile.index), clinician)
+                Client(self, profile, int(day), Draws(streams, profile.number), clinician)
             )
 
     def _tally(self) -> list[int]:
         """Clients in each state, read off the roster, which each client keeps current."""
         return np.bincount(self.roster.state, minlength=len(State)).tolist()
 
-    def _reporters(self) -> dict:
-        reporters = {"week": lambda m: m.week, "clients": lambda m: len(m.clients)}
+    def _reporters(self) -> dict[str, Callable[[IPSModel], object]]:
+        reporters: dict[str, Callable[[IPSModel], object]] = {
+            "week": lambda m: m.week,
+            "clients": lambda m: len(m.clients),
+        }
         for state in State:
-            reporters[state.name.lower()] = lambda m, s=state: m.state_counts[s]
+            reporters[state.name.lower()] = _count_in(state)
         reporters.update(
             {
                 "placements": lambda m: m.placements,

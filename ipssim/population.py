@@ -34,7 +34,7 @@ class Profile(NamedTuple):
     """What a client brings: fixed at entry (a named tuple: made in a fifth of the time a frozen
     dataclass takes, 100,000 times in a regional run)."""
 
-    index: int
+    number: int  # the client's index: row of the roster, the population stream and the log
     wants_work: bool
     prison_leaver: bool
     release_week: int
@@ -94,7 +94,7 @@ def draw_clients(
             "want work in this population, so no trial cohort can be enrolled; "
             "raise population.work_interest"
         )
-    return [p._replace(index=first + i) for i, p in enumerate(enrolled[:n])]
+    return [p._replace(number=first + i) for i, p in enumerate(enrolled[:n])]
 
 
 def _draw(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from enum import IntEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
 import mesa
@@ -28,7 +29,7 @@ from ipssim.streams import Draws
 
 if TYPE_CHECKING:
     from ipssim.agents.employer import Employer
-    from ipssim.agents.specialist import Specialist
+    from ipssim.agents.specialist import Place, Specialist
 
 NEVER = math.inf
 FADE_DAYS = 91  # the post-release rise in reoffending fades over 13 weeks
@@ -133,7 +134,7 @@ class Client(ServiceAgent):
     ) -> None:
         super().__init__(model)
         self.env = model.env
-        self.index = profile.index
+        self.index = profile.number
         self.profile = profile
         self.entry_day = entry_day
         self.draws = draws
@@ -142,7 +143,7 @@ class Client(ServiceAgent):
         self.state = PRISON if profile.prison_leaver else COMMUNITY
         self.specialist: Specialist | None = None
         self._seeker_of = -1  # the specialist counting this client among their job seekers
-        self.slot = None  # the caseload Request while holding or waiting for a place
+        self.slot: Place | None = None  # the caseload place held or waited for
         self.support_until = NEVER
         self.setback_day = NEVER  # a relapse, break or dropping out the service day foresaw
         self._relapse_share = 0.0  # chance that the setback is a relapse
@@ -199,10 +200,10 @@ class Client(ServiceAgent):
         if policy.through_the_gate and self.profile.wants_work and model.specialists:
             yield from self._sleep(max(now, release - IN_REACH_DAYS))
             if self._referred():
-                self._request_place()
+                slot = self._request_place()
                 yield from self._sleep(release)
-                if self.slot.triggered:
-                    self._engage(in_prison=True)
+                if slot.triggered:
+                    self._engage(slot, in_prison=True)
         yield from self._sleep(max(release, self.env.now))
         self._released()
         if self.slot is None:
@@ -226,22 +227,21 @@ class Client(ServiceAgent):
             self._move(WAITING)
 
     def _waiting(self):
-        if self.slot is None:
-            self._request_place()
-        if not self.slot.triggered:
+        slot = self._request_place() if self.slot is None else self.slot
+        if not slot.triggered:
             give_up = self.env.now + self.draws.exponential(
                 7.0 * self.model.scenario.service.waitlist_patience_weeks
             )
             if (yield from self._sleep(give_up)):
-                self.slot.cancel()
+                slot.cancel()
                 self.slot = None
                 self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
                 self.next_review = self.env.now + self.clinician.review_days
                 self._move(COMMUNITY)
                 return
-            if self.state is not WAITING or not self.slot.triggered:
+            if self.state is not WAITING or not slot.triggered:
                 return
-        self._engage(in_prison=False)
+        self._engage(slot, in_prison=False)
         self._move(PREPARING)
 
     def _in_service(self):
@@ -266,6 +266,7 @@ class Client(ServiceAgent):
 
     def _working(self):
         model, now, job = self.model, self.env.now, self.job
+        assert job is not None  # a client in work holds a job
         work = model.scenario.work
         supported = self.specialist is not None
         rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
@@ -355,8 +356,10 @@ class Client(ServiceAgent):
 
     def start_search(self) -> None:
         """Preparation is over: the specialist's first employer contact for this client."""
+        spec = self.specialist
+        assert spec is not None  # a client preparing has a specialist
         self.model.log.add(
-            self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT, specialist=self.specialist.index
+            self.env.now, self.index, Event.FIRST_EMPLOYER_CONTACT, specialist=spec.index
         )
         self._move(SEARCHING)
 
@@ -399,36 +402,33 @@ class Client(ServiceAgent):
         model.log.add(now, self.index, Event.REFERRED)
         return True
 
-    def _request_place(self) -> None:
+    def _request_place(self) -> Place:
         """Join the waiting list of the least loaded of up to eight specialists (neighbours in
         the team list from a random start)."""
         specialists = self.model.specialists
         n = len(specialists)
         start = self.draws.integer(n) if n > 8 else 0
-        spec, least = None, math.inf
-        for k in range(start, start + min(n, 8)):  # the first with fewest holding or waiting
-            choice = specialists[k % n]
-            caseload = choice.caseload
-            load = len(caseload.users) + len(caseload.queue)
-            if load < least:
-                spec, least = choice, load
-        slot = self.slot = spec.caseload.request()
-        slot.specialist = spec
+        spec: Specialist = min(  # the first with fewest holding or waiting
+            (specialists[k % n] for k in range(start, start + min(n, 8))),
+            key=attrgetter("load"),
+        )
+        slot = self.slot = spec.request_place()
         slot.callbacks.append(self._place_offered)
         self.model.log.add(
             self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue), spec.index
         )
+        return slot
 
     def _place_offered(self, slot) -> None:
         if slot is self.slot and self.specialist is None:
             self._poke()
 
-    def _engage(self, in_prison: bool) -> None:
+    def _engage(self, slot: Place, in_prison: bool) -> None:
         policy = self.model.scenario.policy
-        self.specialist = self.slot.specialist
-        self.roster.specialist[self.index] = self.specialist.index
+        self.specialist = spec = slot.specialist
+        self.roster.specialist[self.index] = spec.index
         now = self.env.now
-        self.model.log.add(now, self.index, Event.ENGAGED, int(in_prison), self.specialist.index)
+        self.model.log.add(now, self.index, Event.ENGAGED, int(in_prison), spec.index)
         self.roster.search_from[self.index] = (
             now + 7 * policy.prevocational_training_weeks + policy.days_to_first_employer_contact
         )
@@ -458,8 +458,10 @@ class Client(ServiceAgent):
         self._move(WORKING)
 
     def _end_job(self, cause: JobEnd) -> None:
+        job = self.job
+        assert job is not None  # only a job held ends
         self.model.log.add(
-            self.env.now, self.index, Event.JOB_END, cause, employer=self.job.employer.index
+            self.env.now, self.index, Event.JOB_END, cause, employer=job.employer.index
         )
         self.job = None
         if self.specialist is not None and cause is not JobEnd.CUSTODY:
@@ -476,9 +478,10 @@ class Client(ServiceAgent):
 
     def _discharge(self, reason: Discharge) -> None:
         """Leave the employment service and free the caseload place."""
-        spec = self.specialist
+        spec, slot = self.specialist, self.slot
+        assert spec is not None and slot is not None  # only a client on a caseload leaves it
         self.model.log.add(self.env.now, self.index, Event.DISCHARGED, reason, spec.index)
-        spec.caseload.release(self.slot)
+        spec.caseload.release(slot)
         self.slot = self.specialist = None
         self.roster.specialist[self.index] = -1
         self.roster.follow_day[self.index] = NEVER_DAY
@@ -526,6 +529,7 @@ class Client(ServiceAgent):
             if old is SEARCHING:
                 seekers[self._seeker_of, sector] -= 1
             if state is SEARCHING:
+                assert self.specialist is not None  # a job seeker has a specialist
                 self._seeker_of = self.specialist.index
                 seekers[self._seeker_of, sector] += 1
         was_in, now_in = old in IN_SERVICE, state in IN_SERVICE

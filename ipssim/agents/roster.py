@@ -37,6 +37,10 @@ def own_application_day(day, wait):
     return np.maximum(day + 1, np.ceil(day + wait)).astype(np.int64)
 
 
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
 def eased_worry(worry, engaged, counselling: bool):
     """Benefit worries, eased by counselling once engaged with the service (scalars or arrays)."""
     return worry * (1.0 - COUNSELLING_RELIEF * (engaged & counselling))
@@ -45,30 +49,28 @@ def eased_worry(worry, engaged, counselling: bool):
 class Roster:
     """Per-client arrays, grown as clients arrive."""
 
-    INT_FIELDS = (
-        "state",
-        "specialist",
-        "meet_day",
-        "apply_day",
-        "follow_day",
-        "offence",
-        "preferred_sector",
-        "applications",
-    )
-    FLOAT_FIELDS = ("merit", "worry", "disengage_factor", "relapse_rate", "search_from")
-    BOOL_FIELDS = ("sexual", "offender")
-
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.size = 0
-        for name in self.INT_FIELDS:
-            setattr(self, name, np.zeros(0, dtype=np.int64))
-        for name in self.FLOAT_FIELDS:
-            setattr(self, name, np.zeros(0))
-        for name in self.BOOL_FIELDS:
-            setattr(self, name, np.zeros(0, dtype=bool))
+        # where each client is and what is due when, kept current by the client agent
+        self.state: np.ndarray = _ints()  # a State
+        self.specialist: np.ndarray = _ints()  # index of the specialist, -1 for none
+        self.meet_day: np.ndarray = _ints()  # the next job-search meeting (NEVER_DAY: none)
+        self.apply_day: np.ndarray = _ints()  # the next application alone
+        self.follow_day: np.ndarray = _ints()  # the next follow-along contact
+        self.search_from: np.ndarray = np.zeros(0)  # the day the job search may begin
+        self.applications: np.ndarray = _ints()  # applications made so far
         self.recent = np.zeros((0, RECENT_APPLICATIONS), dtype=np.int64)  # employers applied to
         self.to_plan: list[int] = []  # clients who came into the service today
+        # fixed at entry
+        self.offence: np.ndarray = _ints()  # index into OFFENCES
+        self.preferred_sector: np.ndarray = _ints()  # index into SECTORS
+        self.merit: np.ndarray = np.zeros(0)
+        self.worry: np.ndarray = np.zeros(0)  # benefit worries before counselling
+        self.disengage_factor: np.ndarray = np.zeros(0)
+        self.relapse_rate: np.ndarray = np.zeros(0)  # per day
+        self.sexual: np.ndarray = np.zeros(0, dtype=bool)  # a sexual offence
+        self.offender: np.ndarray = np.zeros(0, dtype=bool)
 
     def add(self, profiles: list[Profile], states: list[int]) -> None:
         """Rows for newly admitted clients."""

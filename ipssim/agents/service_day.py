@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 import simpy
-from simpy.events import ProcessGenerator
+from simpy.events import EventPriority, ProcessGenerator
 
 from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications, Employer, EmployerPool
@@ -26,7 +26,7 @@ from ipssim.ranks import run_starts
 from ipssim.scenario import Scenario
 from ipssim.streams import Streams, integers
 
-LATE = 2  # SimPy priority after NORMAL (1): the day's own events come first
+LATE = EventPriority(2)  # SimPy priority after NORMAL (1): the day's own events come first
 WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
 _HIRED, _DECLINED, _NOT_SELECTED = (
     int(o) for o in (Outcome.HIRED, Outcome.DECLINED, Outcome.NOT_SELECTED)

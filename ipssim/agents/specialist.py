@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 import simpy
+from simpy.resources.resource import Request
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.events import Event
@@ -38,6 +39,23 @@ class Specialist(ServiceAgent):
         super().__init__(model)
         self.index = index
         self.caseload = simpy.Resource(model.env, capacity=cap)
+
+    @property
+    def load(self) -> int:
+        """Clients holding a place on the caseload or waiting for one."""
+        return len(self.caseload.users) + len(self.caseload.queue)
+
+    def request_place(self) -> Place:
+        """Join the waiting list for a place on the caseload (granted at once if one is free)."""
+        return Place(self)
+
+
+class Place(Request):
+    """A request for a place on a specialist's caseload, which knows whose it is."""
+
+    def __init__(self, specialist: Specialist) -> None:
+        self.specialist = specialist
+        super().__init__(specialist.caseload)
 
 
 class Team:
