@@ -1,4 +1,5 @@
-"""The generated tables of README.md: the metrics ipssim reports, from their records.
+"""The generated tables of README.md: the metrics ipssim reports, from their records, and the
+dashboard's controls, from the schema.
 
 ``python -m ipssim.odd`` writes them between their markers, as it writes the ODD's tables.
 """
@@ -6,6 +7,7 @@
 from __future__ import annotations
 
 from ipssim.metrics import BY_NAME, RUN_METRICS
+from ipssim.schema.levers import CONTROLS
 
 SHOWN_AS = {
     "share": "percentage",
@@ -33,4 +35,19 @@ def metric_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-TABLES = {"metrics": metric_table}
+def control_table() -> str:
+    """The dashboard's controls: label, scenario field, what the slider offers, explanation."""
+    lines = ["| control | scenario field | offers | what it is |", "|---|---|---|---|"]
+    for c in CONTROLS:
+        unit = f" {c.unit}" if c.unit else ""
+        offers = (
+            "off, on"
+            if c.kind is bool
+            else f"{c.low:g} to {c.high:g}{unit}, in steps of {c.step:g}"
+        )
+        cells = (c.label, f"`{c.key}`", offers, c.explanation)
+        lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"metrics": metric_table, "controls": control_table}

@@ -23,6 +23,7 @@ import pandas as pd
 from ipssim.experiment import run_one
 from ipssim.fidelity import review
 from ipssim.scenario import Scenario
+from ipssim.schema.levers import Lever, lever
 from ipssim.streams import generator, replication_seed
 from ipssim.workers import run_tasks
 
@@ -31,52 +32,58 @@ SPREAD = 0.25  # standard deviation of a lever's quantile around the site's comm
 
 
 @dataclass(frozen=True)
-class Lever:
-    """A scenario field drawn per site within [low, high]; ``ips`` is the end IPS asks for
-    (None for context, drawn uniformly and independently of the site's commitment). A switch is
-    on (as IPS asks) when its quantile is 0.5 or more."""
+class Drawn:
+    """A lever drawn per site within [low, high]; ``ips`` is the end IPS asks for (None for
+    context, drawn uniformly and independently of the site's commitment). A switch is on (as
+    IPS asks) when its quantile is 0.5 or more."""
 
-    field: str
+    lever: Lever
     low: float
     high: float
     ips: str | None
     why: str
 
-    def value(self, quantile: float, kind: type) -> bool | int | float:
+    def value(self, quantile: float) -> bool | int | float:
         """The value at ``quantile`` of the range (0 = far from IPS, 1 = as IPS asks)."""
         q = quantile if self.ips != "low" else 1.0 - quantile
-        if kind is bool:
+        if self.lever.kind is bool:
             return bool(q >= 0.5)
         x = self.low + q * (self.high - self.low)
-        return round(x) if kind is int else round(float(x), 3)
+        return round(x) if self.lever.kind is int else round(float(x), 3)
+
+
+def _drawn(key: str, low: float, high: float, ips: str | None, why: str) -> Drawn:
+    return Drawn(lever(key), low, high, ips, why)
 
 
 LEVERS = (
-    Lever("service.caseload_cap", 15, 45, "low", "fidelity anchors run from 20 or fewer to 41+"),
-    Lever("service.employment_time_share", 0.5, 1.0, "high", "anchors from under 60% to 96%+"),
-    Lever("service.employer_contacts_per_week", 0, 8, "high", "anchors from under 2 to 6+"),
-    Lever("service.community_share", 0.1, 0.8, "high", "anchors from under 30% to 65%+"),
-    Lever("service.integration", 0.0, 1.0, "high", "from a separate service to embedded"),
-    Lever("policy.zero_exclusion", False, True, "high", "formal eligibility criteria or none"),
-    Lever("policy.referral_gatekeeping", 0.0, 0.8, "low", "none to the traditional service's 0.5+"),
-    Lever("policy.benefits_counselling", False, True, "high", "offered or not"),
-    Lever("policy.time_unlimited_support", False, True, "high", "time-limited or not"),
-    Lever("policy.preference_led_search", False, True, "high", "preference-led or any job"),
-    Lever("policy.days_to_first_employer_contact", 7, 120, "low", "anchors from 30 to 270+ days"),
-    Lever("policy.prevocational_training_weeks", 0, 16, "low", "none to the traditional 16"),
-    Lever("policy.disclosure_support", False, True, "high", "offered or not"),
-    Lever("clinicians.training", False, True, "high", "clinicians trained in IPS or not"),
-    Lever("clinicians.belief_in_work_mean", 0.3, 0.8, "high", "assumption: sceptical to keen"),
+    _drawn("service.caseload_cap", 15, 45, "low", "fidelity anchors run from 20 or fewer to 41+"),
+    _drawn("service.employment_time_share", 0.5, 1.0, "high", "anchors from under 60% to 96%+"),
+    _drawn("service.employer_contacts_per_week", 0, 8, "high", "anchors from under 2 to 6+"),
+    _drawn("service.community_share", 0.1, 0.8, "high", "anchors from under 30% to 65%+"),
+    _drawn("service.integration", 0.0, 1.0, "high", "from a separate service to embedded"),
+    _drawn("policy.zero_exclusion", False, True, "high", "formal eligibility criteria or none"),
+    _drawn(
+        "policy.referral_gatekeeping", 0.0, 0.8, "low", "none to the traditional service's 0.5+"
+    ),
+    _drawn("policy.benefits_counselling", False, True, "high", "offered or not"),
+    _drawn("policy.time_unlimited_support", False, True, "high", "time-limited or not"),
+    _drawn("policy.preference_led_search", False, True, "high", "preference-led or any job"),
+    _drawn("policy.days_to_first_employer_contact", 7, 120, "low", "anchors from 30 to 270+ days"),
+    _drawn("policy.prevocational_training_weeks", 0, 16, "low", "none to the traditional 16"),
+    _drawn("policy.disclosure_support", False, True, "high", "offered or not"),
+    _drawn("clinicians.training", False, True, "high", "clinicians trained in IPS or not"),
+    _drawn("clinicians.belief_in_work_mean", 0.3, 0.8, "high", "assumption: sceptical to keen"),
 )
 CONTEXT = (
-    Lever("service.specialists", 2, 6, None, "assumption: team-scale services"),
-    Lever("entry.arrivals_per_week", 2.0, 8.0, None, "assumption: 100-400 new clients a year"),
-    Lever("labour_market.unemployment_rate", 0.03, 0.10, None, "assumption: UK local areas"),
-    Lever("employers.count", 200, 600, None, "assumption: employers within reach"),
-    Lever("employers.offence_aversion", 0.7, 1.3, None, "assumption: +/-30% around the surveys"),
-    Lever("employers.vacancy_probability", 0.12, 0.28, None, "assumption: +/-40% around 0.2"),
-    Lever("population.severity_mean", 0.4, 0.6, None, "assumption: case mix around the base"),
-    Lever("population.substance_use_share", 0.2, 0.5, None, "assumption: case mix"),
+    _drawn("service.specialists", 2, 6, None, "assumption: team-scale services"),
+    _drawn("entry.arrivals_per_week", 2.0, 8.0, None, "assumption: 100-400 new clients a year"),
+    _drawn("labour_market.unemployment_rate", 0.03, 0.10, None, "assumption: UK local areas"),
+    _drawn("employers.count", 200, 600, None, "assumption: employers within reach"),
+    _drawn("employers.offence_aversion", 0.7, 1.3, None, "assumption: +/-30% around the surveys"),
+    _drawn("employers.vacancy_probability", 0.12, 0.28, None, "assumption: +/-40% around 0.2"),
+    _drawn("population.severity_mean", 0.4, 0.6, None, "assumption: case mix around the base"),
+    _drawn("population.substance_use_share", 0.2, 0.5, None, "assumption: case mix"),
 )
 OUTCOMES = (
     "employment_rate",
@@ -95,20 +102,12 @@ def draw_site(base: Scenario, seed: int, site: int) -> tuple[Scenario, float]:
     commitment = float(rng.random())
     quantiles = np.clip(commitment + SPREAD * rng.standard_normal(len(LEVERS)), 0.0, 1.0)
     changes: dict[str, object] = {"name": f"site_{site}"}
+    changes |= {drawn.lever.key: drawn.value(q) for drawn, q in zip(LEVERS, quantiles, strict=True)}
     changes |= {
-        lever.field: lever.value(q, _kind(base, lever.field))
-        for lever, q in zip(LEVERS, quantiles, strict=True)
-    }
-    changes |= {
-        lever.field: lever.value(u, _kind(base, lever.field))
-        for lever, u in zip(CONTEXT, rng.random(len(CONTEXT)), strict=True)
+        drawn.lever.key: drawn.value(u)
+        for drawn, u in zip(CONTEXT, rng.random(len(CONTEXT)), strict=True)
     }
     return base.with_changes(changes), commitment
-
-
-def _kind(scenario: Scenario, field: str) -> type:
-    section, key = field.split(".")
-    return type(getattr(getattr(scenario, section), key))
 
 
 def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
@@ -117,9 +116,8 @@ def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
     result = run_one(scenario, seed, site)
     fidelity = review(result.events, scenario, result.weekly)
     row: dict[str, object] = {"site": site, "commitment": commitment}
-    for lever in (*LEVERS, *CONTEXT):
-        section, key = lever.field.split(".")
-        row[lever.field] = getattr(getattr(scenario, section), key)
+    for drawn in (*LEVERS, *CONTEXT):
+        row[drawn.lever.key] = drawn.lever.value(scenario)
     row |= {"fidelity_total": fidelity.total, "band": fidelity.band}
     row |= {f"item_{item.number}": item.score for item in fidelity.items}
     row |= {name: result.metrics[name] for name in OUTCOMES}

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +28,9 @@ from ipssim import scenario as scenarios
 from ipssim.errors import UserError
 from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.outcomes import METRICS
+from ipssim.schema import levers
 from ipssim.schema.fields import FieldNotFound, describe
+from ipssim.schema.levers import Lever
 
 SWEEP_METRICS = (*METRICS, PLACEMENTS_PER_YEAR.name)
 
@@ -103,23 +104,6 @@ class SweepFile(Strict):
 
 
 @dataclass(frozen=True)
-class Lever:
-    """A scenario field varied by a sweep, with its type from the scenario schema."""
-
-    name: str
-    kind: type  # bool, int or float
-
-    def decode(self, u: np.ndarray, low: Any, high: Any) -> list[Any]:
-        """Map uniforms in [0, 1] onto the lever's range (see the module docstring)."""
-        if self.kind is bool:
-            return [bool(x >= 0.5) for x in u]
-        if self.kind is int:
-            span = int(high) - int(low) + 1
-            return [int(min(int(low) + math.floor(x * span), int(high))) for x in u]
-        return [float(low + x * (high - low)) for x in u]
-
-
-@dataclass(frozen=True)
 class Sweep:
     """A loaded sweep: its file, base scenario, levers and design (one row per point)."""
 
@@ -136,7 +120,7 @@ class Sweep:
     def scenario(self, point: int) -> scenarios.Scenario:
         """The scenario of one point: the base with the point's lever values."""
         row = self.points.iloc[point]
-        return self.base.with_changes({lv.name: _plain(row[lv.name]) for lv in self.levers})
+        return self.base.with_changes({lv.key: _plain(row[lv.key]) for lv in self.levers})
 
     def scenarios(self) -> list[scenarios.Scenario]:
         """Every point's scenario, validated; a bad value is reported against the sweep file."""
@@ -146,7 +130,7 @@ class Sweep:
                 out.append(self.scenario(point))
             except scenarios.ScenarioError as exc:
                 values = ", ".join(
-                    f"{lv.name}={_plain(self.points.iloc[point][lv.name])!r}" for lv in self.levers
+                    f"{lv.key}={_plain(self.points.iloc[point][lv.key])!r}" for lv in self.levers
                 )
                 raise SweepError(
                     f"{self.path}: point {point} ({values}) is not a valid scenario: {exc}".replace(
@@ -254,7 +238,7 @@ def decode(
     levers: tuple[Lever, ...], bounds: list[tuple[Any, Any]], unit: np.ndarray
 ) -> pd.DataFrame:
     """Points from a design in the unit cube (one column per lever)."""
-    columns = {lv.name: lv.decode(unit[:, i], *bounds[i]) for i, lv in enumerate(levers)}
+    columns = {lv.key: lv.decode(unit[:, i], *bounds[i]) for i, lv in enumerate(levers)}
     return pd.DataFrame({"point": np.arange(len(unit)), **columns})
 
 
@@ -264,8 +248,8 @@ def check_ranges(
     """Each lever's (low, high), checked against its type."""
     bounds = []
     for lv in levers:
-        value = ranges[lv.name]
-        where = f"{path}: sample.ranges.{lv.name}"
+        value = ranges[lv.key]
+        where = f"{path}: sample.ranges.{lv.key}"
         if not (isinstance(value, list) and len(value) == 2):
             raise SweepError(f"{where}: expected [low, high], got {value!r}")
         low, high = value
@@ -287,12 +271,11 @@ def check_ranges(
 def lever(name: str, path: Path, section: str) -> Lever:
     """The scenario field called ``name`` (dotted), or a clear error naming the section."""
     try:
-        kind = scenarios.field(name).annotation
+        return levers.lever(name)
     except FieldNotFound as exc:
         raise SweepError(f"{path}: {section}.{exc.explain()}") from None
-    if kind not in (bool, int, float):
-        raise SweepError(f"{path}: {section}.{name}: not a number or switch that a sweep can vary")
-    return Lever(name, kind)
+    except levers.NotALever as exc:
+        raise SweepError(f"{path}: {section}.{exc}") from None
 
 
 def _grid_points(grid: dict[str, list], zipped: dict[str, list], path: Path) -> pd.DataFrame:

@@ -99,14 +99,14 @@ def tidy(sweep: Sweep, hashes: list[str], stored: pd.DataFrame) -> pd.DataFrame:
     points = sweep.points.assign(scenario_hash=hashes)
     stored = stored[(stored["seed"] == sweep.spec.seed) & (stored["rep"] < sweep.spec.reps)]
     runs = points.merge(stored.drop(columns="point"), on="scenario_hash", how="inner")
-    levers = [lv.name for lv in sweep.levers]
+    levers = [lv.key for lv in sweep.levers]
     columns = ["point", *levers, "rep", "seed", "scenario_hash", *SWEEP_METRICS]
     return runs[columns].sort_values(["point", "rep"]).reset_index(drop=True)
 
 
 def summarise_points(runs: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     """Each point's mean and 95% interval of each of the sweep's metrics (one row each)."""
-    levers = [lv.name for lv in sweep.levers]
+    levers = [lv.key for lv in sweep.levers]
     rows = []
     for keys, group in runs.groupby(["point", *levers], sort=True):
         for metric in sweep.spec.metrics:
@@ -124,7 +124,7 @@ def describe(sweep: Sweep) -> dict[str, Any]:
         "name": sweep.name,
         "file": str(sweep.path),
         "description": sweep.spec.description,
-        "levers": [{"name": lv.name, "type": lv.kind.__name__} for lv in sweep.levers],
+        "levers": [{"name": lv.key, "type": lv.kind.__name__} for lv in sweep.levers],
         "points": len(sweep.points),
         "metrics": list(sweep.spec.metrics),
         "design": "sample" if sweep.spec.sample else "grid",

@@ -14,30 +14,34 @@ from ipssim.events import Event
 from ipssim.metrics import metric
 from ipssim.model import IPSModel
 from ipssim.outcomes import metrics
-from ipssim.scenario import Scenario
+from ipssim.scenario import Scenario, field
 
-changes = st.fixed_dictionaries(
-    {
-        "run.horizon_weeks": st.integers(4, 40),
-        "entry.mode": st.sampled_from(["stream", "cohort"]),
-        "entry.arrivals_per_week": st.floats(0, 8),
-        "entry.intake_weeks": st.integers(1, 30),
-        "entry.cohort_size": st.integers(1, 120),
-        "service.specialists": st.integers(0, 5),
-        "service.caseload_cap": st.integers(1, 40),
-        "service.employer_contacts_per_week": st.floats(0, 12),
-        "policy.zero_exclusion": st.booleans(),
-        "policy.referral_gatekeeping": st.floats(0, 1),
-        "policy.time_unlimited_support": st.booleans(),
-        "policy.support_limit_months": st.floats(1, 12),
-        "policy.through_the_gate": st.booleans(),
-        "policy.prevocational_training_weeks": st.integers(0, 20),
-        "population.prison_leaver_share": st.floats(0, 1),
-        "employers.count": st.integers(0, 150),
-        "employers.offence_aversion": st.floats(0, 3),
-        "offending.custody_probability": st.floats(0, 1),
-    }
-)
+STRATEGIES = {
+    "run.horizon_weeks": st.integers(4, 40),
+    "entry.mode": st.sampled_from(["stream", "cohort"]),
+    "entry.arrivals_per_week": st.floats(0, 8),
+    "entry.intake_weeks": st.integers(1, 30),
+    "entry.cohort_size": st.integers(1, 120),
+    "service.specialists": st.integers(0, 5),
+    "service.caseload_cap": st.integers(1, 40),
+    "service.employer_contacts_per_week": st.floats(0, 12),
+    "policy.zero_exclusion": st.booleans(),
+    "policy.referral_gatekeeping": st.floats(0, 1),
+    "policy.time_unlimited_support": st.booleans(),
+    "policy.support_limit_months": st.floats(1, 12),
+    "policy.through_the_gate": st.booleans(),
+    "policy.prevocational_training_weeks": st.integers(0, 20),
+    "population.prison_leaver_share": st.floats(0, 1),
+    "employers.count": st.integers(0, 150),
+    "employers.offence_aversion": st.floats(0, 3),
+    "offending.custody_probability": st.floats(0, 1),
+}  # the levers the invariants are tried over; test_strategies_name_scenario_fields checks them
+changes = st.fixed_dictionaries(STRATEGIES)
+
+
+def test_strategies_name_scenario_fields() -> None:
+    for key in STRATEGIES:
+        field(key)  # FieldNotFound if the schema has no such field
 
 
 def check_week(model: IPSModel) -> None:

@@ -126,10 +126,11 @@ def test_sites_draw_their_levers_within_range_and_reproducibly() -> None:
     for site in range(20):
         scenario, commitment = sites.draw_site(QUICK, 7, site)
         assert 0.0 <= commitment <= 1.0
-        for lever in (*sites.LEVERS, *sites.CONTEXT):
-            section, key = lever.field.split(".")
-            value = getattr(getattr(scenario, section), key)
-            assert min(lever.low, lever.high) <= value <= max(lever.low, lever.high), lever.field
+        for drawn in (*sites.LEVERS, *sites.CONTEXT):
+            value = drawn.lever.value(scenario)
+            assert min(drawn.low, drawn.high) <= value <= max(drawn.low, drawn.high), (
+                drawn.lever.key
+            )
         assert scenario.run.horizon_weeks == 20  # the base's run is kept
     assert sites.draw_site(QUICK, 7, 3) == sites.draw_site(QUICK, 7, 3)
     assert sites.draw_site(QUICK, 7, 3) != sites.draw_site(QUICK, 8, 3)

@@ -95,7 +95,7 @@ def discover(
         return []
     prim = load_prim()
     x = pd.DataFrame(
-        {lv.name: points[lv.name].astype(bool if lv.kind is bool else float) for lv in levers}
+        {lv.key: points[lv.key].astype(bool if lv.kind is bool else float) for lv in levers}
     )  # whole numbers as floats: PRIM pastes half-steps
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -127,16 +127,16 @@ def discover(
 def _limits(lims: pd.DataFrame, init: pd.DataFrame, levers: tuple[Lever, ...]) -> tuple[Limit, ...]:
     out = []
     for lv in levers:
-        low, high = lims[lv.name].iloc[0], lims[lv.name].iloc[1]
-        full_low, full_high = init[lv.name].iloc[0], init[lv.name].iloc[1]
+        low, high = lims[lv.key].iloc[0], lims[lv.key].iloc[1]
+        full_low, full_high = init[lv.key].iloc[0], init[lv.key].iloc[1]
         if lv.kind is bool:
             if len(low) == 1:
                 value = next(iter(low))
-                out.append(Limit(lv.name, "bool", bool(value), bool(value), False, True))
+                out.append(Limit(lv.key, "bool", bool(value), bool(value), False, True))
         elif low > full_low or high < full_high:
             out.append(
                 Limit(
-                    lv.name,
+                    lv.key,
                     lv.kind.__name__,
                     float(low),
                     float(high),

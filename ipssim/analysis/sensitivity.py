@@ -41,7 +41,7 @@ class Design:
 
 def problem(sweep: Sweep) -> dict:
     """SALib's problem: one unit-range dimension per lever."""
-    names = [lv.name for lv in sweep.levers]
+    names = [lv.key for lv in sweep.levers]
     return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 

@@ -16,10 +16,8 @@ from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
 from ipssim.formatting import fmt
 from ipssim.metrics import metric
 from ipssim.result_folder import open_folder
+from ipssim.schema.levers import lever
 from ipssim.store import atomic_write
-from ipssim.sweep import Lever
-
-KINDS = {"bool": bool, "int": int, "float": float}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if not 0 < args.density <= 1:
         raise DiscoveryError(f"--density {args.density}: must be above 0 and at most 1")
-    levers = tuple(
-        Lever(lv["name"], KINDS[lv["type"]]) for lv in folder.manifest["sweep"]["levers"]
-    )
+    levers = tuple(lever(name) for name in folder.levers)
     summary = folder.table("summary.parquet")
     means = summary[summary["metric"] == args.metric].sort_values("point")
     below = args.below is not None

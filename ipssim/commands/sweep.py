@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         f"{sweep.spec.seed} ({outcome.computed} runs computed now, {outcome.reused} found in "
         f"{folder})"
     )
-    print_summary(outcome.summary, [lv.name for lv in sweep.levers], sweep.spec.metrics)
+    print_summary(outcome.summary, [lv.key for lv in sweep.levers], sweep.spec.metrics)
     print(
         f"\nresults in {folder}: runs.parquet, summary.csv; next: ipssim plot {folder}, "
         f"ipssim report {folder}"

@@ -11,8 +11,9 @@ from typing import Any
 
 import solara
 
-from ipssim.dashboard.levers import LEVERS, Lever, attempt, attempt_seed, show
+from ipssim.dashboard.levers import LEVERS, attempt, attempt_seed, show
 from ipssim.scenario import Scenario
+from ipssim.schema.levers import Lever
 
 EXPLAIN = {
     "font-size": "13px",

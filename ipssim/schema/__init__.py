@@ -13,6 +13,7 @@ from ipssim.schema.base import (
     REGULATED_SECTORS,
     SECTORS,
     Section,
+    control,
     param,
 )
 from ipssim.schema.market import AversionShares, Employers, LabourMarket, Work
@@ -48,5 +49,6 @@ __all__ = [
     "Section",
     "Service",
     "Work",
+    "control",
     "param",
 ]

@@ -23,14 +23,26 @@ REGULATED_SECTORS = ("care",)  # roles closed to sexual offences by barring chec
 ASSUMPTION = "assumption"
 
 
-def param(default: Any, unit: str, source: str, description: str, **bounds: Any) -> Any:
-    """A scenario field with its unit, source and meaning kept beside the default."""
-    return Field(
-        default,
-        description=description,
-        json_schema_extra={"unit": unit, "source": source},
-        **bounds,
-    )
+def param(
+    default: Any,
+    unit: str,
+    source: str,
+    description: str,
+    control: dict[str, Any] | None = None,
+    **bounds: Any,
+) -> Any:
+    """A scenario field with its unit, source and meaning kept beside the default; a
+    ``control`` makes it one of the dashboard's controls."""
+    kept: dict[str, Any] = {"unit": unit, "source": source}
+    if control is not None:
+        kept["control"] = control
+    return Field(default, description=description, json_schema_extra=kept, **bounds)
+
+
+def control(label: str, low: float = 0.0, high: float = 1.0, step: float = 1.0) -> dict[str, Any]:
+    """A dashboard control: its label and, for a number, the slider's range and step (what is
+    useful in a training room; the field's own bounds still apply). A switch needs the label."""
+    return {"label": label, "low": low, "high": high, "step": step}
 
 
 class Section(BaseModel):

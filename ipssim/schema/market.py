@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipssim.schema.base import ASSUMPTION, Section, param
+from ipssim.schema.base import ASSUMPTION, Section, control, param
 
 
 class AversionShares(Section):
@@ -51,6 +51,7 @@ class Employers(Section):
         "surveyed, above 1 more averse.",
         ge=0,
         le=3,
+        control=control("Employer offence aversion", 0.0, 3.0, 0.1),
     )
     aversion: AversionShares = AversionShares()
     vacancy_probability: float = param(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ipssim.schema.base import ASSUMPTION, Section, param
+from ipssim.schema.base import ASSUMPTION, Section, control, param
 
 
 class Run(Section):
@@ -61,6 +61,7 @@ class Service(Section):
         "Employment specialists (full-time equivalent).",
         ge=0,
         le=100_000,
+        control=control("Employment specialists", 0, 20, 1),
     )
     caseload_cap: int = param(
         20,
@@ -69,6 +70,7 @@ class Service(Section):
         "Most clients a specialist holds; further referrals wait.",
         ge=1,
         le=200,
+        control=control("Caseload cap", 5, 60, 1),
     )
     hours_per_week: float = param(
         37.5,
@@ -93,6 +95,7 @@ class Service(Section):
         "Face-to-face employer contacts each specialist aims for each week (job development).",
         ge=0,
         le=30,
+        control=control("Employer contacts per week", 0.0, 15.0, 0.5),
     )
     hours_per_employer_contact: float = param(
         1.5,
@@ -129,6 +132,7 @@ class Service(Section):
         "attends team meetings, shares records).",
         ge=0,
         le=1,
+        control=control("Integration with the clinical team", 0.0, 1.0, 0.1),
     )
     waitlist_patience_weeks: float = param(
         12.0,
@@ -154,6 +158,7 @@ class Policy(Section):
         "-",
         "Bond, Drake & Becker 2008: a core IPS principle",
         "Everyone who wants work is eligible: no readiness criteria on the referral form.",
+        control=control("Zero exclusion"),
     )
     referral_gatekeeping: float = param(
         0.0,
@@ -162,15 +167,21 @@ class Policy(Section):
         "How strictly clinicians screen for 'readiness' before referring (0 = not at all).",
         ge=0,
         le=1,
+        control=control("Referral gatekeeping", 0.0, 1.0, 0.1),
     )
     benefits_counselling: bool = param(
         True,
         "-",
         "IPS principle",
         "Specialists give personalised benefits counselling, easing worries about losing benefits.",
+        control=control("Benefits counselling"),
     )
     time_unlimited_support: bool = param(
-        True, "-", "IPS principle", "Follow-along support lasts as long as the client wants it."
+        True,
+        "-",
+        "IPS principle",
+        "Follow-along support lasts as long as the client wants it.",
+        control=control("Time-unlimited support"),
     )
     support_limit_months: float = param(
         9.0,
@@ -249,4 +260,5 @@ class Clinicians(Section):
         "The clinical team's leader "
         "champions work: each week the team's climate moves toward "
         "full belief in work.",
+        control=control("Committed team leader"),
     )
