@@ -8,6 +8,13 @@ only in that number. ``Environment`` queues them in two deques instead, one for 
 after every event on the heap due now at its priority or a more urgent one (those more urgent
 by priority; those at its own were scheduled at an earlier time, so with smaller sequence
 numbers) and before everything else.
+
+This is the one module that uses SimPy's private attributes, for speed (plain SimPy ran 20,000
+clients about 7% slower): the environment's ``_queue`` (a heap of ``(time, priority, event id,
+event)``), ``_eid`` (the id counter) and ``_now``; an event's ``_value`` (``PENDING`` until
+triggered), ``_ok``, ``_delay`` (a timeout's) and ``_defused``. ``simpy`` is pinned to the
+tested minor version, and tests/test_simpy_internals.py fails, saying what moved, on a SimPy
+whose internals differ.
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from itertools import repeat
 
 import simpy
 from simpy.core import EmptySchedule, SimTime, StopSimulation
-from simpy.events import NORMAL, URGENT, EventPriority
+from simpy.events import NORMAL, PENDING, URGENT, EventPriority
 
 _ONCE, _FOREVER = (None,), repeat(None)  # turns of ``Environment._process``
+LATE = EventPriority(NORMAL + 1)  # after every ordinary event due at the same time
 
 
 class Environment(simpy.Environment):
@@ -136,3 +144,33 @@ class Clock:
 
     def _forget(self, day: int, _event: simpy.Event) -> None:
         del self._days[day]
+
+
+class EndOfDay(simpy.Timeout):
+    """A timeout processed after every ordinary event due at the same time (SimPy's
+    ``Timeout`` made by hand, as its ``__init__`` does, at priority ``LATE``)."""
+
+    def __init__(self, env: simpy.Environment, delay: SimTime) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._delay = delay
+        self._ok = True
+        env.schedule(self, LATE, delay)
+
+
+class Wake(simpy.Event):
+    """What a sleeping process waits for when something outside may wake it: an alarm day (or
+    several) or a poke. The value says which came first (True for an alarm); whatever comes
+    after it is ignored."""
+
+    def ring(self, _day: simpy.Event) -> None:
+        """An alarm day came (``_value`` read, not ``triggered``: 77,273 alarms at 20,000
+        clients)."""
+        if self._value is PENDING:
+            self.succeed(True)
+
+    def poke(self) -> None:
+        """Something outside changed the sleeper's plans."""
+        if self._value is PENDING:
+            self.succeed(False)

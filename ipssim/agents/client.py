@@ -17,12 +17,11 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
 import mesa
-import simpy
-from simpy.events import PENDING
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.agents.clinician import Clinician, Presentation
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
+from ipssim.clock import Wake
 from ipssim.events import Discharge, Event, JobEnd
 from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
 from ipssim.streams import Draws
@@ -60,17 +59,6 @@ PRISON, COMMUNITY, WAITING, PREPARING = (
 )
 SEARCHING, WORKING, PAUSED, CUSTODY = State.SEARCHING, State.WORKING, State.PAUSED, State.CUSTODY
 IN_SERVICE = (PREPARING, SEARCHING)
-
-
-class Wake(simpy.Event):
-    """What a sleeping client waits for when something outside may wake it: an alarm day (or
-    several: the service day can add one) or a poke. The value says which came first (True for
-    an alarm); alarms that ring after it are ignored."""
-
-    def ring(self, _day: simpy.Event) -> None:
-        """An alarm day came (``triggered`` read directly: 77,273 alarms at 20,000 clients)."""
-        if self._value is PENDING:
-            self.succeed(True)
 
 
 class Job:
@@ -579,9 +567,8 @@ class Client(ServiceAgent):
 
     def _poke(self) -> None:
         """Something outside changed this client's pathway: wake the process to re-plan."""
-        wake = self.wake
-        if wake is not None and wake._value is PENDING:
-            wake.succeed(False)
+        if self.wake is not None:
+            self.wake.poke()
 
     def _sleep(self, until: float):
         """Sleep until day ``until``; False if poked, or if a reoffence led to custody."""

@@ -15,18 +15,18 @@ from typing import Protocol
 
 import numpy as np
 import simpy
-from simpy.events import EventPriority, ProcessGenerator
+from simpy.events import ProcessGenerator
 
 from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications, Employer, EmployerPool
 from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
 from ipssim.agents.specialist import Team
+from ipssim.clock import EndOfDay
 from ipssim.events import Event, EventLog, Outcome
 from ipssim.ranks import run_starts
 from ipssim.scenario import Scenario
 from ipssim.streams import Streams, integers
 
-LATE = EventPriority(2)  # SimPy priority after NORMAL (1): the day's own events come first
 WORKING_DAYS = 5  # assumption: the service works Monday to Friday (day 0 is a Monday)
 _HIRED, _DECLINED, _NOT_SELECTED = (
     int(o) for o in (Outcome.HIRED, Outcome.DECLINED, Outcome.NOT_SELECTED)
@@ -42,18 +42,6 @@ def _union(due: np.ndarray, more: np.ndarray) -> np.ndarray:
     clients = np.concatenate((due, more))
     clients.sort(kind="stable")
     return clients[run_starts(clients)]
-
-
-class EndOfDay(simpy.Timeout):
-    """A timeout processed after every ordinary event due at the same time."""
-
-    def __init__(self, env: simpy.Environment, delay: int) -> None:
-        self.env = env
-        self.callbacks = []
-        self._value = None
-        self._delay = delay
-        self._ok = True
-        env.schedule(self, LATE, delay)
 
 
 class Pathway(Protocol):
