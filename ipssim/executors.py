@@ -8,18 +8,16 @@ Results come back as each batch finishes, in whatever order they finish.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import Any
 
 from ipssim.errors import UserError
 from ipssim.experiment import run_one
 from ipssim.metrics import PLACEMENTS_PER_YEAR
+from ipssim.pool import local_pool, usable
 from ipssim.scenario import Scenario
 
 RunSpec = tuple[int, Scenario, int, int]  # point, scenario, seed, rep
@@ -98,31 +96,22 @@ def execute(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[R
     elif execution.workers <= 1 or len(tasks) <= 1:
         yield from map(run_batch, tasks)
     else:
-        yield from _local_pool(tasks, execution.workers)
+        yield from _in_local_workers(tasks, execution.workers)
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _local_pool(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]:
+def _in_local_workers(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]:
     pending = dict(enumerate(tasks))
     restarts = 0
     while pending:
-        pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(pending), os.cpu_count() or 1),
-            mp_context=get_context("spawn"),
-            initializer=_ignore_interrupt,
-        )
         try:
-            futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    rows = future.result()
-                    del pending[futures.pop(future)]
-                    yield rows
+            with local_pool(usable(workers, len(pending))) as pool:
+                futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
+                while futures:
+                    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        rows = future.result()
+                        del pending[futures.pop(future)]
+                        yield rows
         except BrokenProcessPool:
             restarts += 1
             if restarts > POOL_RESTARTS:
@@ -130,17 +119,6 @@ def _local_pool(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]
                     f"local worker processes died {restarts} times; giving up "
                     "(finished runs are saved)"
                 ) from None
-        finally:
-            _stop(pool)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel queued work and end the workers at once (a running run is abandoned)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()  # no public API before Python 3.14's terminate_workers()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.join(timeout=5)
 
 
 def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:

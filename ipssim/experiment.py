@@ -8,9 +8,7 @@ the same seed share their clients' random numbers (common random numbers).
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
+from ipssim.pool import ordered_map
 from ipssim.scenario import Scenario
 
 
@@ -71,7 +70,7 @@ def replicate(
     tasks = [(scenario, seed, rep) for rep in range(reps)]
     results = list(
         tqdm(
-            _map(tasks, workers),
+            ordered_map(_run_task, tasks, workers),
             total=reps,
             disable=not progress,
             desc=label or scenario.name,
@@ -80,14 +79,6 @@ def replicate(
         )
     )
     return results
-
-
-def _map(tasks: list[tuple[Scenario, int, int]], workers: int) -> Iterator[RunResult]:
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(_run_task, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks), os.cpu_count() or 1)) as pool:
-        yield from pool.map(_run_task, tasks)
 
 
 def runs_frame(results: list[RunResult]) -> pd.DataFrame:

@@ -1,0 +1,70 @@
+"""The local pool of worker processes: the one place that makes one.
+
+Workers are spawned, not forked (a fork would copy the parent's threads and locks, and
+``import mesa`` asks for spawn anyway), so a function run in them must be importable at module
+top level. Workers leave Ctrl-C to the parent; when the pool is left early, by an interrupt, an
+error or a caller that stops reading, queued work is cancelled and the workers end at once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from typing import TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def usable(workers: int, tasks: int) -> int:
+    """How many workers are worth starting: no more than asked, than tasks, or than cores."""
+    return max(1, min(workers, tasks, os.cpu_count() or 1))
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` spawned worker processes; shut down cleanly when the block ends, stopped at
+    once when it is left by an exception (an interrupt or a closed generator included)."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupt
+    )
+    try:
+        yield pool
+    except BaseException:
+        stop(pool)
+        raise
+    pool.shutdown()
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued work and end the workers at once (a running task is abandoned)."""
+    # no public API before Python 3.14's terminate_workers(); read before shutdown forgets them
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def ordered_map(
+    function: Callable[[Task], Result], tasks: list[Task], workers: int
+) -> Iterator[Result]:
+    """``function(task)`` for each task, in the order of the tasks whatever the number of
+    workers; in worker processes when more than one is asked for and there is more than one
+    task, in this process otherwise."""
+    count = usable(workers, len(tasks))
+    if count == 1:
+        yield from map(function, tasks)
+        return
+    with local_pool(count) as pool:
+        yield from pool.map(function, tasks)
