@@ -26,7 +26,7 @@ QUARTER_WEEKS = 13  # caseloads are read over the busiest quarter
 SETTLED_JOB_DAYS = 28  # a job this long should have had a follow-along contact
 LONG_JOB_DAYS = 122  # four months: the scale's test of continuing follow-along
 MONTH_DAYS = 31
-FULL_TIME_HOURS = 20
+FIDELITY_FULL_TIME_HOURS = 20  # the job-types item counts a job of 20+ hours a week as full-time
 
 
 @dataclass(frozen=True)
@@ -290,7 +290,7 @@ def _job_types(f: ReviewLog) -> Scored:
     known = sector >= 0
     if known.sum() < 2:
         return 1, "fewer than two jobs found with the service"
-    full_time = f.placements.detail[known] >= FULL_TIME_HOURS
+    full_time = f.placements.detail[known] >= FIDELITY_FULL_TIME_HOURS
     differ, text = _diversity(np.column_stack([sector[known], full_time]), "sector or hours")
     return _at_least(differ, (0.50, 0.60, 0.70, 0.85)), text
 
