@@ -15,11 +15,11 @@ import mesa
 import numpy as np
 
 from ipssim.agents import Client, Clinician, Employer, Specialist
-from ipssim.agents.client import State
 from ipssim.agents.employer import EmployerPool
 from ipssim.agents.roster import Roster
 from ipssim.agents.service_day import ServiceDay
 from ipssim.agents.specialist import Team
+from ipssim.agents.states import State
 from ipssim.clock import Clock, Environment
 from ipssim.events import Event, EventLog
 from ipssim.population import draw_clients

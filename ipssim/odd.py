@@ -35,6 +35,7 @@ DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
 README = PACKAGE.parent / "README.md"
 CONSTANT_MODULES = (
     "agents/client.py",
+    "agents/reoffending.py",
     "agents/roster.py",
     "agents/service_day.py",
     "agents/specialist.py",

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipssim.agents.client import FADE_DAYS
 from ipssim.agents.employer import Applications, EmployerPool
+from ipssim.agents.reoffending import FADE_DAYS, ReoffendingClock
 from ipssim.agents.roster import RECENT_APPLICATIONS, SUBSTANCE_RELAPSE, own_application_day
 from ipssim.agents.specialist import Team, _any_last, _put, _slots
 from ipssim.events import Outcome
@@ -196,12 +196,12 @@ def test_hiring_decisions_follow_the_rules() -> None:
 @settings(max_examples=40, deadline=None)
 @given(since=st.floats(0, 120), threshold=st.floats(0.01, 3), boost=st.floats(0, 4))
 def test_the_reoffending_clock_integrates_the_fading_rise_exactly(since, threshold, boost) -> None:
-    model = IPSModel(Scenario().with_changes({"entry.mode": "cohort", "entry.cohort_size": 1}))
-    client = model.clients[0]
-    client.release_day, client._since, client._hazard = 0.0, since, 0.0
-    client._rate, client._boost, client._reoffences = 0.004, boost, 0
-    client._thresholds = [threshold]
-    day = client._reoffence_day()
+    streams = Streams(replication_seed(0, 0), Stream.CLIENT)
+    streams.extend(1)
+    clock = ReoffendingClock([threshold], boost, since, Draws(streams, 0))
+    clock.release_day = 0.0
+    clock.set_rate(0.004, since)
+    day = clock.next_day()
     t = np.linspace(since, day, 20_001)
     rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
     hazard = np.trapezoid(0.004 * (1.0 + boost * rise), t)
@@ -211,6 +211,20 @@ def test_the_reoffending_clock_integrates_the_fading_rise_exactly(since, thresho
         rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
         assert np.trapezoid(0.004 * (1.0 + boost * rise), t) < threshold + 1e-6
     assert math.isfinite(day)
+
+
+def test_the_reoffending_clock_carries_the_hazard_across_rate_changes() -> None:
+    streams, twin = (Streams(replication_seed(0, 0), Stream.CLIENT) for _ in range(2))
+    streams.extend(1)
+    twin.extend(1)
+    clock = ReoffendingClock([1.0], 0.0, 0.0, Draws(streams, 0))  # no post-release rise
+    assert clock.next_day() == math.inf  # no hazard (in prison, say)
+    clock.set_rate(0.01, 0.0)
+    assert clock.next_day() == 100
+    clock.set_rate(0.02, 50.0)  # half the threshold run up by day 50, the rest twice as fast
+    assert clock.next_day() == 75
+    clock.reoffended(75.0)  # the second threshold is drawn from the client's stream
+    assert clock.next_day() == math.ceil(75.0 + Draws(twin, 0).exponential(1.0) / 0.02)
 
 
 @given(day=st.integers(0, 10_000), waits=st.lists(st.floats(0, 400), min_size=1, max_size=20))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ipssim.agents.client import State
 from ipssim.agents.employer import Employer, EmployerPool
 from ipssim.agents.roster import NEVER_DAY, Roster
 from ipssim.agents.service_day import ServiceDay
 from ipssim.agents.specialist import Specialist, Team
+from ipssim.agents.states import State
 from ipssim.clock import Environment
 from ipssim.events import Event, EventLog, Outcome
 from ipssim.population import draw_clients

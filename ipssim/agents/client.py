@@ -2,8 +2,8 @@
 
 The pathway is a small state machine. In each state the client sleeps until the next thing due
 (a review, the end of a break, a job ending, a setback the service day saw coming), while a
-reoffending clock runs beside it: the client reoffends when the hazard accumulated since the
-last reoffence reaches a unit exponential threshold drawn in advance. Meetings, applications
+reoffending clock (``ipssim.agents.reoffending``) runs beside it and wakes it on the day of a
+reoffence. Meetings, applications
 and follow-along contacts happen in the service day (``ipssim.agents.service_day``), which
 wakes the client when its pathway changes. A client in work or custody costs nothing per week.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from enum import IntEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,7 +19,20 @@ import mesa
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.agents.clinician import Clinician, Presentation
+from ipssim.agents.reoffending import ReoffendingClock
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
+from ipssim.agents.states import (
+    COMMUNITY,
+    CUSTODY,
+    IN_SERVICE,
+    PAUSED,
+    PREPARING,
+    PRISON,
+    SEARCHING,
+    WAITING,
+    WORKING,
+    State,
+)
 from ipssim.clock import Wake
 from ipssim.events import Discharge, Event, JobEnd
 from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
@@ -31,34 +43,9 @@ if TYPE_CHECKING:
     from ipssim.agents.specialist import Place, Specialist
 
 NEVER = math.inf
-FADE_DAYS = 91  # the post-release rise in reoffending fades over 13 weeks
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
 FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
 PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
-
-
-class State(IntEnum):
-    """Where a client is; every client is in exactly one state at any time."""
-
-    PRISON = 0
-    COMMUNITY = 1
-    WAITING = 2
-    PREPARING = 3
-    SEARCHING = 4
-    WORKING = 5
-    PAUSED = 6
-    CUSTODY = 7
-
-
-# the members by name: a module constant reads in a tenth of the time State.X takes on 3.11
-PRISON, COMMUNITY, WAITING, PREPARING = (
-    State.PRISON,
-    State.COMMUNITY,
-    State.WAITING,
-    State.PREPARING,
-)
-SEARCHING, WORKING, PAUSED, CUSTODY = State.SEARCHING, State.WORKING, State.PAUSED, State.CUSTODY
-IN_SERVICE = (PREPARING, SEARCHING)
 
 
 class Job:
@@ -78,16 +65,9 @@ class Client(ServiceAgent):
 
     __slots__ = (
         "_base_rate",
-        "_boost",
-        "_due",
-        "_hazard",
-        "_rate",
         "_relapse_rate",
         "_relapse_share",
-        "_reoffences",
         "_seeker_of",
-        "_since",
-        "_thresholds",
         "_work_multiplier",
         "clinician",
         "draws",
@@ -99,8 +79,8 @@ class Client(ServiceAgent):
         "next_review",
         "pause_until",
         "profile",
+        "reoffending",
         "relapsed",
-        "release_day",
         "resume_state",
         "roster",
         "setback_day",
@@ -141,20 +121,18 @@ class Client(ServiceAgent):
         self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
         self.job: Job | None = None
         self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
-        self.release_day = -(10**6)
         self.next_review = NEVER
         self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
             model.scenario.offending.substance_multiplier if profile.substance_use else 1.0
         )
-        self._boost = model.scenario.offending.release_multiplier - 1.0
         self._work_multiplier = model.scenario.offending.work_multiplier
-        self._rate = 0.0  # reoffending hazard per day now, before the post-release rise
-        self._since = float(entry_day)
-        self._hazard = 0.0
-        self._due: float | None = None  # the day of the next reoffence at the current rate
-        self._reoffences = 0
-        self._thresholds = list(profile.thresholds)
+        self.reoffending = ReoffendingClock(
+            profile.thresholds,
+            model.scenario.offending.release_multiplier - 1.0,
+            float(entry_day),
+            draws,
+        )
         self.wake: Wake | None = None  # what this client's process waits for, if it may be woken
         model.env.process(self.pathway())
 
@@ -480,7 +458,7 @@ class Client(ServiceAgent):
 
     def _released(self) -> None:
         self.model.log.add(self.env.now, self.index, Event.RELEASE)
-        self.release_day = self.last_incident_day = self.env.now
+        self.reoffending.release_day = self.last_incident_day = self.env.now
 
     def _reoffend(self) -> None:
         """A proven reoffence; it may lead to custody, which ends any job and any support."""
@@ -488,8 +466,7 @@ class Client(ServiceAgent):
         custody = self.draws.chance(offending.custody_probability)
         model.log.add(self.env.now, self.index, Event.REOFFENCE, int(custody))
         model.reoffences += 1
-        self._reoffences += 1
-        self._hazard, self._since, self._due = 0.0, self.env.now, None  # the clock starts again
+        self.reoffending.reoffended(self.env.now)
         self.last_incident_day = self.env.now
         if self.specialist is not None:
             model.stories(positive=False)
@@ -572,12 +549,10 @@ class Client(ServiceAgent):
 
     def _sleep(self, until: float):
         """Sleep until day ``until``; False if poked, or if a reoffence led to custody."""
-        env, clock = self.env, self.model.clock
+        env, clock, reoffending = self.env, self.model.clock, self.reoffending
         target = max(math.ceil(until), env.now) if until != NEVER else NEVER
         while True:
-            due = self._due
-            if due is None:  # the rate changed, or a reoffence reset the clock
-                due = self._due = self._reoffence_day()
+            due = reoffending.next_day()
             day = min(target, due, self.setback_day)
             if self._may_be_woken():
                 self.wake = wake = Wake(env)
@@ -596,9 +571,8 @@ class Client(ServiceAgent):
             return True  # the day came, or an alarm added to this sleep (``setback_at``)
 
     def _accrue(self) -> None:
-        """Read the current rate (the hazard per day now, leaving out the fading post-release
-        rise); when it changes, add the hazard run up at the old rate and forget the day of the
-        next reoffence, which the next sleep works out again."""
+        """Set the reoffending clock's rate from where the client is: none in prison or custody,
+        lower in work."""
         state = self.state
         if state is PRISON or state is CUSTODY:
             rate = 0.0
@@ -606,44 +580,7 @@ class Client(ServiceAgent):
             rate = self._base_rate * self._work_multiplier
         else:
             rate = self._base_rate
-        if rate == self._rate:
-            return
-        now, since = self.env.now, self._since
-        if self._rate > 0.0:
-            elapsed = now - since
-            if since - self.release_day < FADE_DAYS:
-                elapsed += self._boost * self._fade(since, now)
-            self._hazard += self._rate * elapsed
-        self._since = now
-        self._rate = rate
-        self._due = None
-
-    def _fade(self, start: float, end: float) -> float:
-        """Integral over [start, end] of the post-release rise, which falls linearly to 0."""
-        x1 = min(max(start - self.release_day, 0.0), FADE_DAYS)
-        x2 = min(max(end - self.release_day, 0.0), FADE_DAYS)
-        return (x2 - x1) - (x2 * x2 - x1 * x1) / (2.0 * FADE_DAYS)
-
-    def _reoffence_day(self) -> float:
-        """The day the hazard accumulated since the last reoffence reaches its threshold."""
-        rate = self._rate
-        if rate <= 0.0:
-            return NEVER
-        if self._reoffences >= len(self._thresholds):
-            self._thresholds.append(self.draws.exponential(1.0))
-        need = max(0.0, self._thresholds[self._reoffences] - self._hazard) / rate
-        fading = FADE_DAYS - (self._since - self.release_day)
-        if fading <= 0.0 or self._boost == 0.0:
-            return math.ceil(self._since + need)
-        in_fade = fading + self._boost * self._fade(self._since, self._since + fading)
-        if need > in_fade:
-            return math.ceil(self._since + fading + need - in_fade)
-        # solve x + boost * (fading x - x^2 / 2) / FADE_DAYS = need, the root below ``fading``
-        b = 1.0 + self._boost * fading / FADE_DAYS
-        a = self._boost / (2.0 * FADE_DAYS)
-        return math.ceil(
-            self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0)))
-        )
+        self.reoffending.set_rate(rate, self.env.now)
 
     def _first_review_delay(self) -> float:
         return 7.0 + self.profile.clinician_draw * self.clinician.review_days

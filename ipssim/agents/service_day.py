@@ -17,10 +17,10 @@ import numpy as np
 import simpy
 from simpy.events import ProcessGenerator
 
-from ipssim.agents.client import IN_SERVICE, State
 from ipssim.agents.employer import Applications, Employer, EmployerPool
 from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
 from ipssim.agents.specialist import Team
+from ipssim.agents.states import IN_SERVICE, State
 from ipssim.clock import EndOfDay
 from ipssim.events import Event, EventLog, Outcome
 from ipssim.ranks import run_starts
