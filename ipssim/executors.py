@@ -144,6 +144,7 @@ def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row
                 )
             address = cluster.scheduler_address
         else:
+            assert execution.scheduler, "a Dask execution is a local cluster or a scheduler"
             address = execution.scheduler
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT)

@@ -278,7 +278,7 @@ def _contact_quality(f: ReviewLog) -> Scored:
     return score, f"{_pct(repeat)} of {n} employer contacts were return visits"
 
 
-def _diversity(values: list, n_kinds: str) -> tuple[float, str]:
+def _diversity(values: np.ndarray, n_kinds: str) -> tuple[float, str]:
     counts = np.unique(values, return_counts=True, axis=0)[1]
     n = counts.sum()
     differ = 1.0 - float((counts * (counts - 1)).sum()) / (n * (n - 1))

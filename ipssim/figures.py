@@ -11,12 +11,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.typing import RcKeyType
 
 # Distinguishable in greyscale: each series gets a line style and a marker as well as a colour.
 COLOURS = ("#1b1b1b", "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00")
 LINESTYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P")
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 13,
     "axes.titlesize": 15,
     "axes.labelsize": 13,
@@ -68,7 +69,9 @@ def save_figure(fig, path: Path, manifest: dict[str, Any]) -> Path:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest stored in a PNG saved by ``save_figure``."""
-    from PIL import Image
+    from PIL import Image, PngImagePlugin
 
     with Image.open(path) as image:
+        if not isinstance(image, PngImagePlugin.PngImageFile):
+            raise ValueError(f"{path}: not a PNG, so no manifest in its text chunks")
         return json.loads(image.text["ipssim-manifest"])

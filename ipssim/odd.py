@@ -132,7 +132,8 @@ def parameter_table() -> str:
 
 def _comments(source: str) -> tuple[dict[int, str], dict[int, str]]:
     """Comment text by line number: comments after code, and comments on lines of their own."""
-    trailing, alone = {}, {}
+    trailing: dict[int, str] = {}
+    alone: dict[int, str] = {}
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.COMMENT:
             own_line = token.line.strip().startswith("#")
@@ -178,7 +179,7 @@ def constants(modules: tuple[str, ...] = CONSTANT_MODULES) -> list[dict[str, str
 
 
 def _comment_above(comments: dict[int, str], line: int) -> str:
-    block = []
+    block: list[str] = []
     while line - 1 in comments:
         line -= 1
         block.insert(0, comments[line])

@@ -42,9 +42,9 @@ def clients(log: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "entry": entry["day"],
-            "offence": pd.Categorical.from_codes(entry["detail"], categories=OFFENCES),
+            "offence": pd.Categorical.from_codes(entry["detail"], categories=pd.Index(OFFENCES)),
             "diagnosis": pd.Categorical.from_codes(
-                diagnosis.fillna(-1).astype(int), categories=DIAGNOSES
+                diagnosis.fillna(-1).astype(int), categories=pd.Index(DIAGNOSES)
             ),
         }
     )
@@ -145,9 +145,9 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         spells[["client", "start"]].rename(columns={"start": "day"}), followed
     )
     at_12m = followed["start"] + YEAR
-    working_then = spells.merge(at_12m.rename("t"), left_on="client", right_index=True)
-    working_then = working_then[
-        (working_then["start"] <= working_then["t"]) & (working_then["end"] > working_then["t"])
+    jobs_then = spells.merge(at_12m.rename("t"), left_on="client", right_index=True)
+    working_then = jobs_then[
+        (jobs_then["start"] <= jobs_then["t"]) & (jobs_then["end"] > jobs_then["t"])
     ]["client"].nunique()
     wants = set(_of(log, Event.WANTS_WORK)["client"])
     referred = set(_of(log, Event.REFERRED)["client"]) & wants

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
+import numbers
 import tempfile
 import time
 from collections.abc import Sequence
@@ -109,7 +111,7 @@ def _name(folder: ResultFolder) -> str:
 
 def _facts(folder: ResultFolder) -> str:
     m = folder.manifest
-    rows = [("folder", str(folder.path))]
+    rows: list[tuple[str, object]] = [("folder", str(folder.path))]
     rows += [(f"scenario {s['name']}", f"hash {s['hash']}") for s in m.get("scenarios", [])]
     if "sweep" in m:
         sweep = m["sweep"]
@@ -165,8 +167,8 @@ def _run_tables(folder: ResultFolder) -> list[str]:
         out += ["<h2>Referral funnel</h2>", _html_table(funnel.reset_index(names="stage").round(1))]
     for trait, (name, title) in BREAKDOWNS.items():
         if folder.has(f"{name}.csv"):
-            rows = folder.table(f"{name}.csv")
-            table = rows[rows["clients"] > 0].groupby(trait, sort=False).mean()
+            runs = folder.table(f"{name}.csv")
+            table = runs[runs["clients"] > 0].groupby(trait, sort=False).mean()
             out += [
                 f"<h2>By {title} (mean over replications)</h2>",
                 _html_table(table.drop(columns="rep").reset_index().round(3)),
@@ -178,9 +180,10 @@ def _compare_tables(folder: ResultFolder) -> list[str]:
     table = folder.table("compare.csv").set_index("metric")
     diffs = [c for c in table.columns if " - " in c and not c.endswith(("ci_low", "ci_high"))]
     labels = [c for c in table.columns if " - " not in c]
+    by_metric = table.to_dict("index")
     rows = []
-    for name in [m for m in HEADLINE if m in table.index]:
-        r = table.loc[name]
+    for name in [m for m in HEADLINE if m in by_metric]:
+        r = by_metric[name]
         row = {"metric": name, **{label: fmt(name, r[label]) for label in labels}}
         for d in diffs:
             row[d] = fmt_diff(name, r[d], r[f"{d} ci_low"], r[f"{d} ci_high"])
@@ -281,13 +284,14 @@ def _sensitivity_tables(folder: ResultFolder) -> list[str]:
     for note in info.get("notes", []):
         out.append(f'<p class="note">{html.escape(note)}</p>')
     for metric, group in ranked.groupby("metric", sort=False):
-        out.append(f"<h3>{html.escape(metric_label(metric))}</h3>")
+        out.append(f"<h3>{html.escape(metric_label(str(metric)))}</h3>")
         out.append(_html_table(group.drop(columns="metric").round(4)))
     return out
 
 
 def _whole(value: object) -> str:
-    return "none" if value is None or pd.isna(value) else f"{value:g}"
+    """A lever's value, or "none" where no value meets the targets (None or NaN)."""
+    return f"{value:g}" if isinstance(value, numbers.Real) and not math.isnan(value) else "none"
 
 
 def _figure(png: bytes, caption: str) -> str:

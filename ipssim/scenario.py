@@ -61,8 +61,8 @@ __all__ = [  # the sections and categories others read from the scenario layer
 class Scenario(Section):
     """A whole scenario: every lever of brief section 2 in one validated, frozen object."""
 
-    name: str = Field("unnamed", description="Short name of the scenario.")
-    description: str = Field("", description="What the scenario represents.")
+    name: str = Field(default="unnamed", description="Short name of the scenario.")
+    description: str = Field(default="", description="What the scenario represents.")
     run: Run = Run()
     entry: Entry = Entry()
     population: Population = Population()

@@ -46,18 +46,20 @@ class Strict(BaseModel):
 class SampleSpec(Strict):
     """``[sample]``: ``n`` points within ``ranges`` by Latin hypercube or Sobol sequence."""
 
-    method: Literal["lhs", "sobol"] = Field("lhs", description="lhs or sobol (scipy.stats.qmc)")
-    n: int = Field(64, ge=2, le=1_000_000, description="points to draw")
+    method: Literal["lhs", "sobol"] = Field(
+        default="lhs", description="lhs or sobol (scipy.stats.qmc)"
+    )
+    n: int = Field(default=64, ge=2, le=1_000_000, description="points to draw")
     ranges: dict[str, Any] = Field(description="lever = [low, high]; [false, true] for a switch")
 
 
 class SensitivitySpec(Strict):
     """``[sensitivity]``: the size of the SALib designs of ``ipssim sensitivity``."""
 
-    trajectories: int = Field(10, ge=2, le=10_000, description="Morris trajectories")
-    levels: int = Field(4, ge=2, le=20, description="Morris grid levels (even)")
+    trajectories: int = Field(default=10, ge=2, le=10_000, description="Morris trajectories")
+    levels: int = Field(default=4, ge=2, le=20, description="Morris grid levels (even)")
     base_samples: int = Field(
-        64, ge=4, le=1_000_000, description="Sobol base samples N (a power of 2)"
+        default=64, ge=4, le=1_000_000, description="Sobol base samples N (a power of 2)"
     )
 
     @field_validator("levels")
@@ -82,8 +84,8 @@ class SweepFile(Strict):
     description: str = ""
     base: str = Field(description="scenario file, relative to the sweep file")
     set: dict[str, Any] = Field(default_factory=dict, description="levers fixed at every point")
-    reps: int = Field(10, ge=1, le=100_000)
-    seed: int = Field(1, ge=0)
+    reps: int = Field(default=10, ge=1, le=100_000)
+    seed: int = Field(default=1, ge=0)
     metrics: list[str] = Field(default_factory=lambda: list(SWEEP_METRICS))
     grid: dict[str, Any] = Field(default_factory=dict)
     zip: dict[str, Any] = Field(default_factory=dict)

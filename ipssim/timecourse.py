@@ -237,7 +237,7 @@ def tables(
     horizon_day = DAYS_PER_WEEK * scenario.run.horizon_weeks
     events = events if "rep" in events else events.assign(rep=0)
     weekly = weekly if "rep" in weekly else weekly.assign(rep=0)
-    per_run = {name: [] for name in CURVES}
+    per_run: dict[str, list[pd.DataFrame]] = {name: [] for name in CURVES}
     for rep, log in events.groupby("rep", sort=True):
         for name, curve in (
             ("first_job", first_job),

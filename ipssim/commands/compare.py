@@ -44,14 +44,13 @@ def run(args: argparse.Namespace) -> int:
             ],
             ignore_index=True,
         )
-        write_folder(
-            args.out,
-            lambda d: (
-                write_json(d / "manifest.json", info),
-                both.to_parquet(d / "runs.parquet", index=False),
-                table.to_csv(d / "compare.csv"),
-            ),
-        )
+
+        def write(folder: Path) -> None:
+            write_json(folder / "manifest.json", info)
+            both.to_parquet(folder / "runs.parquet", index=False)
+            table.to_csv(folder / "compare.csv")
+
+        write_folder(args.out, write)
     if args.format == "json":
         out = {
             "scenarios": [
@@ -88,10 +87,12 @@ def print_compare(labels: list[str], table: pd.DataFrame, reps: int, seed: int) 
     head = f"{'metric':<40}" + "".join(f"{label:>16}" for label in labels)
     head += "".join(f"{label + ' - ' + base:>38}" for label in labels[1:])
     print(head)
+    by_metric = table.to_dict("index")
     for name in HEADLINE:
-        row = table.loc[name]
+        row = by_metric[name]
         line = f"{name:<40}" + "".join(f"{fmt(name, row[label]):>16}" for label in labels)
         for label in labels[1:]:
             key = f"{label} - {base}"
-            line += f"{fmt_diff(name, row[key], row[key + ' ci_low'], row[key + ' ci_high']):>38}"
+            diff = fmt_diff(name, row[key], row[key + " ci_low"], row[key + " ci_high"])
+            line += f"{diff:>38}"
         print(line)

@@ -40,14 +40,13 @@ def run(args: argparse.Namespace) -> int:
     total = interval(np.array([r.total for r in reviews], dtype=float))
     if args.out is not None:
         info = manifest([scenario], args.seed, args.reps, wall)
-        write_folder(
-            args.out,
-            lambda d: (
-                write_json(d / "manifest.json", info),
-                scores_frame(reviews).to_csv(d / "items.csv", index=False),
-                items.to_csv(d / "summary.csv", index=False),
-            ),
-        )
+
+        def write(folder: Path) -> None:
+            write_json(folder / "manifest.json", info)
+            scores_frame(reviews).to_csv(folder / "items.csv", index=False)
+            items.to_csv(folder / "summary.csv", index=False)
+
+        write_folder(args.out, write)
     if args.format == "json":
         print(json.dumps(as_json(scenario, args.seed, reviews, items, total), indent=2))
     else:

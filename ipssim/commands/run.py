@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -66,9 +67,11 @@ def write_run(
     summary.to_csv(folder / "summary.csv")
     pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)
     for trait, (name, _) in BREAKDOWNS.items():
-        pooled(results, lambda r, t=trait: r.breakdowns[t].reset_index()).to_csv(
-            folder / f"{name}.csv", index=False
-        )
+        pooled(results, partial(_breakdown, trait)).to_csv(folder / f"{name}.csv", index=False)
+
+
+def _breakdown(trait: str, result: RunResult) -> pd.DataFrame:
+    return result.breakdowns[trait].reset_index()
 
 
 def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame) -> dict:
@@ -105,14 +108,16 @@ def print_run(
         f"{scenario.run.horizon_weeks} weeks"
     )
     print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
+    by_metric = summary.to_dict("index")
     for name in METRICS:
-        row = summary.loc[name]
+        row = by_metric[name]
         ci = f"{fmt(name, row['ci_low'])} to {fmt(name, row['ci_high'])}"
-        print(f"{name:<40} {fmt(name, row['mean']):>10} {ci:>22}  {metric(name).description}")
+        mean = fmt(name, row["mean"])
+        print(f"{name:<40} {mean:>10} {ci:>22}  {metric(name).description}")
     funnel = pd.DataFrame([r.funnel for r in results]).mean()
     print(
         "\nreferral funnel (mean clients per run): "
-        + " -> ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in funnel.items())
+        + " -> ".join(f"{str(k).replace('_', ' ')} {v:,.1f}" for k, v in funnel.items())
     )
     for trait, (_, title) in BREAKDOWNS.items():
         table = (

@@ -66,12 +66,12 @@ def print_summary(summary: pd.DataFrame, levers: list[str], metrics: list[str]) 
         + "".join(f"{m:>34}" for m in shown)
     )
     for (point, *values), group in wide.groupby(["point", *levers], sort=True):
-        cells = group.set_index("metric")
+        cells = group.set_index("metric").to_dict("index")
         line = f"{point:>6}" + "".join(
             f"  {_value(v):>{len(n)}}" for n, v in zip(names, values, strict=True)
         )
         for m in shown:
-            row = cells.loc[m]
+            row = cells[m]
             cell = f"{fmt(m, row['mean'])} ({fmt(m, row['ci_low'])} to {fmt(m, row['ci_high'])})"
             line += f"{cell:>34}"
         print(line)

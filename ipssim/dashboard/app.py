@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import solara
 from mesa.visualization import SolaraViz
@@ -73,7 +74,7 @@ def Page() -> None:
     changed = solara.use_reactive(START)
     seed = solara.use_reactive(1)
     compare = solara.use_reactive(True)
-    params = {
+    params: dict[str, Any] = {
         "baseline": PRESETS[preset.value],
         "changed": changed.value,
         "seed": seed.value,

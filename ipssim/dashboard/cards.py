@@ -60,8 +60,8 @@ def fidelity_html(view: View) -> str:
     """Each service's fidelity total and band, and the score of every item."""
     if view.fidelity_note:
         return f'<div id="fidelity" style="{NOTE};padding:8px">{escape(view.fidelity_note)}</div>'
-    reviews = [s.fidelity for s in view.services]
-    if any(r is None for r in reviews):
+    reviews = [s.fidelity for s in view.services if s.fidelity is not None]
+    if len(reviews) < len(view.services):
         return (
             f'<div id="fidelity" style="{NOTE};padding:8px">The fidelity review starts after '
             "the first week.</div>"

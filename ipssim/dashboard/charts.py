@@ -12,7 +12,7 @@ from typing import Any
 from ipssim.dashboard.view import FUNNEL, ServiceView, View
 from ipssim.figures import COLOURS
 
-TEXT = {"fontSize": 17, "color": "#222"}
+TEXT: dict[str, Any] = {"fontSize": 17, "color": "#222"}
 TITLE = {"fontSize": 22, "fontWeight": "bold", "color": "#222"}
 DASHES = ("solid", "dashed", "dotted")
 PATTERNS = (
@@ -83,7 +83,7 @@ def weekly_chart(view: View, column: str, title: str, ylabel: str) -> dict[str, 
 
 def funnel_chart(view: View) -> dict[str, Any]:
     """People who reached each stage of the referral funnel so far, a bar per service."""
-    series = [
+    series: list[dict[str, Any]] = [
         {
             "name": s.label,
             "type": "bar",
