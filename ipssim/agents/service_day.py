@@ -58,8 +58,8 @@ class Pathway(Protocol):
 class ServiceDay:
     """Runs the day's meetings, applications and follow-along contacts.
 
-    It holds what a day reads and changes: the clients' ``roster`` and their ``streams``, each
-    client's ``pathway`` (by index, a list the model appends to as clients arrive), the
+    It holds what a day reads and changes: the clients' ``roster`` and their ``streams``, their
+    ``pathways`` (by client index: a list the model appends to as clients arrive), the
     employers (agents and their ``pool``), the specialists' ``team`` and the event ``log``.
     """
 
