@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ipssim.commands.options import positive, seed
+from ipssim.commands.options import add_overrides, positive, seed
 from ipssim.executors import Execution
 
 
@@ -44,14 +44,7 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--reps", type=positive, help="replications (default: the sweep file's)")
     p.add_argument("--seed", type=seed, help="root seed (default: the sweep file's)")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="change one parameter of the base scenario",
-    )
+    add_overrides(p, "change one parameter of the base scenario")
 
 
 def execution(args: argparse.Namespace) -> Execution:

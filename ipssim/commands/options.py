@@ -31,18 +31,23 @@ positive = bounded(int, 1)
 seed = bounded(int, 0)
 
 
-def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
-    """--reps, --seed, --set, --workers, --out and --format."""
-    p.add_argument("--reps", type=positive, default=reps, help=f"replications (default {reps})")
-    p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
+def add_overrides(p: argparse.ArgumentParser, what: str) -> None:
+    """--set SECTION.KEY=VALUE (repeatable) into ``args.overrides``; ``what`` is its help."""
     p.add_argument(
         "--set",
         dest="overrides",
         action="append",
         default=[],
         metavar="SECTION.KEY=VALUE",
-        help="change one parameter (repeatable)",
+        help=what,
     )
+
+
+def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
+    """--reps, --seed, --set, --workers, --out and --format."""
+    p.add_argument("--reps", type=positive, default=reps, help=f"replications (default {reps})")
+    p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
+    add_overrides(p, "change one parameter (repeatable)")
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--out", type=Path, help="write results to this new folder")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ipssim import scenario as scenarios
 from ipssim import sites
-from ipssim.commands.options import positive, seed
+from ipssim.commands.options import add_overrides, positive, seed
 from ipssim.fidelity import BANDS
 from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
@@ -37,14 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "schema's defaults, the base forensic team)",
     )
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="change one parameter of the base scenario",
-    )
+    add_overrides(p, "change one parameter of the base scenario")
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument(
         "--out", type=Path, help="write sites.csv, the figures and a manifest to this new folder"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import bounded, positive, seed
+from ipssim.commands.options import add_overrides, bounded, positive, seed
 from ipssim.formatting import clean
 from ipssim.trial import ALPHA, design, simulate, summary
 from ipssim.version import __version__
@@ -37,14 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="follow-up of every client (default 12)",
     )
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="change one parameter in both arms",
-    )
+    add_overrides(p, "change one parameter in both arms")
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 

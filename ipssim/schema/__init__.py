@@ -1,9 +1,10 @@
 """The scenario schema: every parameter with its unit, allowed range and source.
 
 Each section is a frozen pydantic model that refuses unknown keys; ``ipssim.scenario`` puts them
-together as a ``Scenario`` and loads, overrides and looks up its fields. The sections are grouped
-by what they describe: the clients (``people``), the service (``service``) and the labour market
-(``market``).
+together as a ``Scenario`` and loads and overrides it. The sections are grouped by what they
+describe: the clients (``people``), the service (``service``) and the labour market
+(``market``). ``fields`` finds a field by its dotted key and words validation errors;
+``levers`` describes the fields users move (the dashboard's controls among them).
 """
 
 from ipssim.schema.base import (
