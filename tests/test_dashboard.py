@@ -14,18 +14,19 @@ import solara
 from ipssim import cli
 from ipssim.dashboard import SCENARIO_ENV, charts, view
 from ipssim.dashboard.cards import fidelity_html, figures_html
-from ipssim.dashboard.levers import LEVERS, attempt, attempt_seed, differences, presets
+from ipssim.dashboard.levers import attempt, attempt_seed, differences, presets
 from ipssim.dashboard.sidebyside import SideBySide
 from ipssim.scenario import field
+from ipssim.schema.levers import CONTROLS
 
 from .conftest import SCENARIOS, small
 
 
 def test_each_lever_explains_itself_with_the_schema() -> None:
-    for lever in LEVERS:
+    for lever in CONTROLS:
         assert lever.explanation == field(lever.key).description and lever.explanation
         assert lever.kind in (bool, int, float)
-    assert {lever.key for lever in LEVERS} >= {
+    assert {lever.key for lever in CONTROLS} >= {
         "policy.zero_exclusion",
         "policy.referral_gatekeeping",
         "service.caseload_cap",

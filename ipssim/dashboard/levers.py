@@ -15,8 +15,6 @@ from ipssim import scenario as scenarios
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.schema.levers import CONTROLS
 
-LEVERS = CONTROLS  # the controls the schema marks, in schema order
-
 
 def show(value: Any) -> str:
     """A lever's value for people: on/off for switches, no float noise for numbers."""
@@ -29,7 +27,7 @@ def differences(baseline: Scenario, changed: Scenario) -> list[str]:
     """The levers that differ, as "Label: baseline -> changed"."""
     return [
         f"{item.label}: {show(item.value(baseline))} \u2192 {show(item.value(changed))}"
-        for item in LEVERS
+        for item in CONTROLS
         if item.value(baseline) != item.value(changed)
     ]
 
@@ -40,7 +38,7 @@ def attempt(scenario: Scenario, key: str, value: Any) -> tuple[Scenario, str]:
     A value outside the schema's range, or of the wrong type, is refused: the scenario comes back
     unchanged with a message that names the field and what is allowed.
     """
-    if key not in {item.key for item in LEVERS}:
+    if key not in {item.key for item in CONTROLS}:
         return scenario, f"Not changed: {key} is not a dashboard control"
     try:
         return scenario.with_changes({key: value}), ""

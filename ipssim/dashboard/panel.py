@@ -11,9 +11,9 @@ from typing import Any
 
 import solara
 
-from ipssim.dashboard.levers import LEVERS, attempt, attempt_seed, show
+from ipssim.dashboard.levers import attempt, attempt_seed, show
 from ipssim.scenario import Scenario
-from ipssim.schema.levers import Lever
+from ipssim.schema.levers import CONTROLS, Lever
 
 EXPLAIN = {
     "font-size": "13px",
@@ -109,5 +109,5 @@ def ControlPanel(
             value=seed.value,
             on_value=reseed,
         )
-        for lever in LEVERS:
+        for lever in CONTROLS:
             LeverControl(lever, changed.value, baseline, move)
