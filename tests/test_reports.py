@@ -188,3 +188,9 @@ def test_discovery_reports_boxes_in_plain_words(capsys, tmp_path: Path) -> None:
     for box in found["boxes"]:
         assert box["sentence"].startswith("employment rate falls below")
         assert box["density"] >= 0.6 and "coverage" in box["sentence"]
+    manifest = folder / "manifest.json"
+    info = json.loads(manifest.read_text())
+    info["sweep"]["levers"][0]["name"] = "service.caseload"  # a lever the schema no longer has
+    manifest.write_text(json.dumps(info))
+    assert cli.main(["discover", str(folder), "--below", str(threshold)]) == 2
+    assert "service.caseload: unknown key" in capsys.readouterr().err

@@ -16,7 +16,8 @@ from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
 from ipssim.formatting import fmt
 from ipssim.metrics import metric
 from ipssim.result_folder import open_folder
-from ipssim.schema.levers import lever
+from ipssim.schema.fields import FieldNotFound
+from ipssim.schema.levers import NotALever, lever
 from ipssim.store import atomic_write
 
 
@@ -47,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if not 0 < args.density <= 1:
         raise DiscoveryError(f"--density {args.density}: must be above 0 and at most 1")
-    levers = tuple(lever(name) for name in folder.levers)
+    try:
+        levers = tuple(lever(name) for name in folder.levers)
+    except (FieldNotFound, NotALever) as exc:
+        raise DiscoveryError(
+            f"{folder.path}: a lever of this sweep is not in the schema: {exc}"
+        ) from None
     summary = folder.table("summary.parquet")
     means = summary[summary["metric"] == args.metric].sort_values("point")
     below = args.below is not None

@@ -26,7 +26,11 @@ class FieldNotFound(LookupError):
     """
 
     def __init__(
-        self, dotted: str, at: str, reason: Literal["unknown", "value", "section"], allowed: list
+        self,
+        dotted: str,
+        at: str,
+        reason: Literal["unknown", "value", "section"],
+        allowed: list[str],
     ) -> None:
         self.dotted, self.at, self.reason, self.allowed = dotted, at, reason, allowed
         super().__init__(self.explain())
