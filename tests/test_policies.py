@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ipssim.events import Discharge
 from ipssim.experiment import replicate, run_one, runs_frame
 from ipssim.scenario import OFFENCES
 from tests.conftest import small
@@ -151,3 +152,41 @@ def test_a_committed_team_leader_raises_referrals_under_gatekeeping() -> None:
     open_door = small("base")  # without gatekeeping every wish to work is referred anyway
     a, b = paired(open_door, open_door.with_changes({"clinicians.committed_leader": True}), reps=2)
     assert a["referral_rate"].equals(b["referral_rate"])
+
+
+def in_service_at_horizon(result) -> float:
+    """Share of the engaged clients on a caseload in the last week."""
+    ev = result.events
+    return (
+        result.weekly["on_caseload"].iloc[-1] / ev.loc[ev["event"] == "engaged", "client"].nunique()
+    )
+
+
+def test_time_limited_support_discharges_more_and_leaves_fewer_in_service() -> None:
+    unlimited = small("smi_trial", **{"policy.support_limit_months": 6.0})
+    limited = unlimited.with_changes({"policy.time_unlimited_support": False})
+    for seed in (1, 2):
+        a, b = run_one(unlimited, seed), run_one(limited, seed)
+        assert b.metrics["discharged_rate"] > a.metrics["discharged_rate"]
+        assert in_service_at_horizon(b) < in_service_at_horizon(a)
+
+
+def test_a_case_closed_at_the_limit_takes_no_re_referral_within_the_wait() -> None:
+    s = small(
+        "base",
+        **{
+            "policy.time_unlimited_support": False,
+            "policy.support_limit_months": 3.0,
+            "policy.rereferral_wait_months": 6.0,
+            "run.horizon_weeks": 78,
+        },
+    )
+    ev = run_one(s, 3).events
+    closed = ev[(ev["event"] == "discharged") & (ev["detail"] == int(Discharge.TIME_LIMIT))]
+    assert len(closed) > 20
+    later = closed[["client", "day"]].merge(
+        ev.loc[ev["event"] == "referred", ["client", "day"]], on="client", suffixes=("", "_ref")
+    )
+    later = later[later["day_ref"] > later["day"]]
+    assert len(later) > 0  # some come back, through a new referral
+    assert (later["day_ref"] - later["day"] >= 6 * 30.44).all()

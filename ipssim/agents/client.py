@@ -70,6 +70,7 @@ class Client(ServiceAgent):
         "_seeker_of",
         "_work_multiplier",
         "clinician",
+        "closed_until",
         "draws",
         "entry_day",
         "env",
@@ -122,6 +123,7 @@ class Client(ServiceAgent):
         self.job: Job | None = None
         self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
         self.next_review = NEVER
+        self.closed_until = 0.0  # a case closed at the limit of support takes no re-referral
         self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
             model.scenario.offending.substance_multiplier if profile.substance_use else 1.0
@@ -183,8 +185,12 @@ class Client(ServiceAgent):
             self._move(PREPARING if self.specialist else WAITING)
 
     def _community(self):
-        """At home with the clinical team; reviews come round, own applications go out."""
+        """At home with the clinical team; reviews come round, own applications go out. A case
+        closed at the limit of support comes up at the first review after it reopens."""
         review = self.next_review if self.wants_work and self.model.specialists else NEVER
+        if review < self.closed_until:
+            cycle = self.clinician.review_days
+            review += cycle * math.ceil((self.closed_until - review) / cycle)
         if not (yield from self._sleep(review)):
             return
         self.next_review = self.env.now + self.clinician.review_days
@@ -443,7 +449,8 @@ class Client(ServiceAgent):
         self._move(PAUSED)
 
     def _discharge(self, reason: Discharge) -> None:
-        """Leave the employment service and free the caseload place."""
+        """Leave the employment service, free the caseload place and return to the clinical
+        team; a case closed at the limit of support stays closed for the re-referral wait."""
         spec, slot = self.specialist, self.slot
         assert spec is not None and slot is not None  # only a client on a caseload leaves it
         self.model.log.add(self.env.now, self.index, Event.DISCHARGED, reason, spec.index)
@@ -453,6 +460,9 @@ class Client(ServiceAgent):
         self.roster.follow_day[self.index] = NEVER_DAY
         self.support_until = NEVER
         self.next_review = self.env.now + self.clinician.review_days
+        if reason is Discharge.TIME_LIMIT:
+            wait = self.model.scenario.policy.rereferral_wait_months
+            self.closed_until = self.env.now + 30.44 * wait
         if self.state is not WORKING:
             self._move(COMMUNITY)
 

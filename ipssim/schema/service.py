@@ -191,6 +191,17 @@ class Policy(Section):
         ge=1,
         le=60,
     )
+    rereferral_wait_months: float = param(
+        12.0,
+        "months",
+        "assumption, after vocational rehabilitation case-closure rules (34 CFR 361.43: a "
+        "closed case is reviewed within 12 months, then annually)",
+        "Months after a discharge at the limit of time-limited support before the service "
+        "takes a re-referral; until then the case stays closed and the client stays with the "
+        "clinical team.",
+        ge=0,
+        le=60,
+    )
     preference_led_search: bool = param(
         True,
         "-",
