@@ -104,7 +104,7 @@ def _in_local_workers(tasks: list[list[RunSpec]], workers: int) -> Iterator[list
     restarts = 0
     while pending:
         try:
-            with local_pool(usable(workers, len(pending))) as pool:
+            with local_pool(usable(workers, len(pending)), start="spawn") as pool:
                 futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
                 while futures:
                     done, _ = wait(futures, return_when=FIRST_COMPLETED)

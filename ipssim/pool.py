@@ -1,9 +1,9 @@
 """The local pool of worker processes: the one place that makes one.
 
-Workers are spawned, not forked (a fork would copy the parent's threads and locks, and
-``import mesa`` asks for spawn anyway), so a function run in them must be importable at module
-top level. Workers leave Ctrl-C to the parent; when the pool is left early, by an interrupt, an
-error or a caller that stops reading, queued work is cancelled and the workers end at once.
+A function run in the workers must be importable at module top level (``import mesa`` makes
+every pool spawn its workers). Workers leave Ctrl-C to the parent; when the pool is left early,
+by an interrupt, an error or a caller that stops reading, queued work is cancelled and the
+workers end at once.
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ def _ignore_interrupt() -> None:
 
 
 @contextmanager
-def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """``workers`` spawned worker processes; shut down cleanly when the block ends, stopped at
-    once when it is left by an exception (an interrupt or a closed generator included)."""
+def local_pool(workers: int, start: str | None = None) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` worker processes, started by ``start`` ("spawn", or None for
+    multiprocessing's default: fork on Linux unless something asked for spawn); shut down
+    cleanly when the block ends, stopped at once when it is left by an exception (an interrupt
+    or a closed generator included)."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("spawn"), initializer=_ignore_interrupt
+        max_workers=workers, mp_context=get_context(start), initializer=_ignore_interrupt
     )
     try:
         yield pool
