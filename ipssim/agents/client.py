@@ -33,9 +33,10 @@ from ipssim.agents.states import (
     WORKING,
     State,
 )
+from ipssim.agents.tenure import days_left
 from ipssim.clock import Wake
 from ipssim.events import Discharge, Event, JobEnd
-from ipssim.population import Profile, annual_to_daily, annual_to_daily_rate
+from ipssim.population import Profile, annual_to_daily
 from ipssim.streams import Draws
 
 if TYPE_CHECKING:
@@ -241,11 +242,10 @@ class Client(ServiceAgent):
         assert job is not None  # a client in work holds a job
         work = model.scenario.work
         supported = self.specialist is not None
-        rate = annual_to_daily_rate(work.job_loss_per_year) * (0.1 + 1.8 * self.profile.severity)
-        rate *= 1.3 if self.profile.substance_use else 1.0
-        rate *= 1.0 if job.matched else work.mismatch_job_loss
+        risk = (0.1 + 1.8 * self.profile.severity) * (1.3 if self.profile.substance_use else 1.0)
+        risk *= 1.0 if job.matched else work.mismatch_job_loss
         if not supported:  # a small firm has little capacity to stand in for follow-along
-            rate *= work.unsupported_job_loss * (
+            risk *= work.unsupported_job_loss * (
                 work.small_firm_job_loss if job.employer.small_firm else 1.0
             )
         averse = not job.known and job.employer.averse_to(self.profile.offence)
@@ -254,7 +254,14 @@ class Client(ServiceAgent):
             now + self.draws.exponential(30.44 * work.support_wanted_months)
             if supported
             else NEVER,
-            now + self.draws.exponential(1.0 / rate),
+            now
+            + days_left(
+                now - job.start,
+                work.job_loss_per_year,
+                work.job_loss_shape,
+                risk,
+                self.draws.exponential(1.0),
+            ),
             now + self.draws.exponential(1.0 / self._relapse_rate),
             now + self.draws.exponential(365.0 / work.discovery_per_year)
             if averse and work.discovery_per_year > 0

@@ -128,12 +128,25 @@ class LabourMarket(Section):
 
 class Work(Section):
     job_loss_per_year: float = param(
-        3.0,
+        2.2,
         "hazard per year",
-        "calibrated: about 24 weeks worked a year after the first job (Bond et al. 2008)",
-        "Job-ending hazard for a supported worker in a preferred job.",
+        "calibrated: about 24 weeks worked a year after the first job (Bond et al. 2008), "
+        "with work.job_loss_shape",
+        "Job-ending hazard over a job's first year (its integral) for a supported worker in a "
+        "preferred job; the hazard falls with tenure when work.job_loss_shape < 1.",
         ge=0,
         le=20,
+    )
+    job_loss_shape: float = param(
+        0.6,
+        "Weibull shape",
+        "assumption: job loss is highest in a job's first weeks and falls with tenure (Becker "
+        "et al. 1998, job terminations in supported employment); set so the longest job "
+        "averages about 22 weeks (six IPS trials in Bond & Kukla 2011)",
+        "Shape of the job-ending hazard in time since the job began: below 1 it falls with "
+        "tenure, 1 is a constant hazard.",
+        ge=0.2,
+        le=2,
     )
     mismatch_job_loss: float = param(
         1.3,
