@@ -190,3 +190,12 @@ def test_a_case_closed_at_the_limit_takes_no_re_referral_within_the_wait() -> No
     later = later[later["day_ref"] > later["day"]]
     assert len(later) > 0  # some come back, through a new referral
     assert (later["day_ref"] - later["day"] >= 6 * 30.44).all()
+
+
+def test_each_population_has_its_own_reoffending_risk() -> None:
+    """A community forensic team's clients (base: after secure care) reoffend far less than
+    prison leavers; one risk for everyone gave base 52% within a year."""
+    longer = {"run.horizon_weeks": 104}  # a year's follow-up for clients entering in the intake
+    forensic, leavers = paired(small("base", **longer), small("prison_leavers", **longer))
+    assert forensic["reoffending_rate_12m"].mean() < 0.15
+    assert forensic["reoffending_rate_12m"].mean() < leavers["reoffending_rate_12m"].mean() / 4
