@@ -48,6 +48,8 @@ class Event(IntEnum):
     IN_PRISON = 23  # entered while in prison; detail: weeks to release
     EMPLOYER = 24  # an employer in the labour market, logged on day 0; detail: sector index
     DIAGNOSIS = 25  # logged at entry; detail: diagnosis index in scenario.DIAGNOSES
+    SPECIALIST_LEFT = 26  # a specialist left the post (client -1); detail: weeks vacant
+    SPECIALIST_STARTED = 27  # a replacement took up a vacant post (client -1)
 
 
 class Outcome(IntEnum):

@@ -87,7 +87,12 @@ class IPSModel(mesa.Model):
             Specialist(self, i, scenario.service.caseload_cap)
             for i in range(scenario.service.specialists)
         ]
-        self.team = Team(self.specialists, Streams(root, Stream.SPECIALIST), scenario)
+        self.team = Team(
+            self.specialists,
+            Streams(root, Stream.SPECIALIST),
+            scenario,
+            generator(root, Stream.TURNOVER),
+        )
         clinician_streams = Streams(root, Stream.CLINICIAN)
         clinician_streams.extend(scenario.clinicians.care_coordinators)
         self.beliefs = np.zeros(scenario.clinicians.care_coordinators)
@@ -131,7 +136,7 @@ class IPSModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week: arrivals, the team leader's pull on the climate, clinicians' and
-        specialists' plans, then SimPy events."""
+        specialists' leavers and replacements and their plans, then SimPy events."""
         start = self.week * DAYS_PER_WEEK
         entry = self.scenario.entry
         if entry.mode == "stream" and self.week < entry.intake_weeks:
@@ -140,6 +145,7 @@ class IPSModel(mesa.Model):
         if self.scenario.clinicians.committed_leader:
             self.team_climate += LEADER_PULL * (1.0 - self.team_climate)
         Clinician.drift(self.beliefs, self.team_climate, self.scenario.clinicians)
+        self.team.staff_changes(start, self.log)
         self.team.plan_week(start, self.employer_pool, self.log)
         self.env.run(until=start + DAYS_PER_WEEK)
         self.week += 1

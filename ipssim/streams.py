@@ -25,6 +25,7 @@ class Stream(IntEnum):
     SPECIALIST = 3
     EMPLOYER = 4
     ARRIVALS = 5
+    TURNOVER = 6
 
 
 def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:

@@ -25,6 +25,9 @@ STRATEGIES = {
     "service.specialists": st.integers(0, 5),
     "service.caseload_cap": st.integers(1, 40),
     "service.employer_contacts_per_week": st.floats(0, 12),
+    "service.turnover_per_year": st.sampled_from([0.0, 0.5, 5.0]),
+    "service.vacancy_weeks": st.integers(0, 20),
+    "service.sickness_share": st.floats(0, 0.5),
     "policy.zero_exclusion": st.booleans(),
     "policy.referral_gatekeeping": st.floats(0, 1),
     "policy.time_unlimited_support": st.booleans(),
@@ -45,7 +48,8 @@ def test_strategies_name_scenario_fields() -> None:
 
 
 def check_week(model: IPSModel) -> None:
-    """No client lost or duplicated; caseloads within their cap."""
+    """No client lost or duplicated, a specialist leaving or not; caseloads within their
+    cap."""
     clients = model.clients
     assert [c.index for c in clients] == list(range(len(clients)))
     assert sum(model.state_counts) == len(clients)
@@ -56,6 +60,19 @@ def check_week(model: IPSModel) -> None:
         assert specialist.caseload.count <= cap
         holders = [c for c in clients if c.specialist is specialist]
         assert len(holders) <= cap
+        assert specialist.vacant == model.team.vacant[specialist.index]
+    # every place held or waited for is one client's, on the list of the post it names
+    places = [c.slot for c in clients if c.slot is not None]
+    assert len({id(p) for p in places}) == len(places)
+    for client in clients:
+        slot = client.slot
+        if client.specialist is not None:
+            assert slot is not None and slot.specialist is client.specialist
+            assert slot in client.specialist.caseload.users
+        elif slot is not None:
+            assert slot in slot.specialist.caseload.queue or slot.triggered
+    held = sum(len(s.caseload.users) for s in model.specialists)
+    assert held == sum(c.slot is not None and c.slot.triggered for c in clients)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

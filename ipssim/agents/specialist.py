@@ -2,11 +2,14 @@
 
 Each specialist is a Mesa agent with a SimPy caseload resource and the vacancies they have
 found. Their weekly plans (the time budget, and the employer contacts it allows) are made for
-the whole team at once by ``Team``, which holds the specialists' numbers as arrays.
+the whole team at once by ``Team``, which holds the specialists' numbers as arrays. An agent is
+a post: when its specialist leaves, the caseload stays with the post, covered by the team until
+a replacement starts.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -30,6 +33,7 @@ LEAD_DAYS = 28  # assumption: a vacancy found by a contact stays open four weeks
 LEAD_SLOTS = 8  # columns of the table of open vacancies; it widens when a specialist has more
 MAX_MEETING_GAP_DAYS = 42
 FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
+VACANT_LOAD = 1 << 30  # a vacant post's list counts after any specialist in post's
 
 
 class Specialist(ServiceAgent):
@@ -39,11 +43,15 @@ class Specialist(ServiceAgent):
         super().__init__(model)
         self.index = index
         self.caseload = simpy.Resource(model.env, capacity=cap)
+        self.vacant = False  # between a specialist leaving the post and the replacement starting
 
     @property
     def load(self) -> int:
-        """Clients holding a place on the caseload or waiting for one."""
-        return len(self.caseload.users) + len(self.caseload.queue)
+        """Clients holding a place on the caseload or waiting for one; a vacant post counts as
+        fuller than any post with a specialist, so a referral goes to a specialist in post when
+        it can."""
+        waiting = len(self.caseload.users) + len(self.caseload.queue)
+        return waiting + VACANT_LOAD if self.vacant else waiting
 
     def request_place(self) -> Place:
         """Join the waiting list for a place on the caseload (granted at once if one is free)."""
@@ -67,11 +75,22 @@ class Team:
     specialist puts to job seekers at meetings until it is filled or closes.
     """
 
-    def __init__(self, specialists: list[Specialist], streams: Streams, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        specialists: list[Specialist],
+        streams: Streams,
+        scenario: Scenario,
+        turnover: np.random.Generator | None = None,
+    ) -> None:
+        """``turnover`` draws who leaves each week (None: a team whose specialists never
+        leave, whatever the scenario says)."""
         n = len(specialists)
         self.specialists = specialists
         self._holders = [s.caseload.users for s in specialists]  # SimPy keeps each list in place
         self.streams = streams
+        self._turnover = turnover  # who leaves each week: a stream of its own
+        self.vacant = np.zeros(n, dtype=bool)
+        self.starts = np.zeros(n, dtype=np.int64)  # the day a vacant post's replacement starts
         streams.extend(n)
         self.scenario = scenario
         self.meeting_interval = np.full(n, 7, dtype=np.int64)
@@ -90,27 +109,56 @@ class Team:
         """Clients holding a place on each specialist's caseload."""
         return np.fromiter(map(len, self._holders), dtype=np.int64, count=len(self._holders))
 
+    def staff_changes(self, day: int, log) -> None:
+        """The week's leavers and replacements. Each specialist in post leaves with the weekly
+        chance of ``service.turnover_per_year``; the post stays vacant for
+        ``service.vacancy_weeks``, its clients keeping their places, and the replacement starts
+        knowing no employers and holding none of the leaver's vacancies."""
+        cfg = self.scenario.service
+        if self._turnover is None or cfg.turnover_per_year <= 0 or not self.specialists:
+            return
+        chance = -math.expm1(-cfg.turnover_per_year * 7.0 / 365.0)
+        leaving = (self._turnover.random(len(self.vacant)) < chance) & ~self.vacant
+        if np.count_nonzero(leaving):
+            self.vacant |= leaving
+            self.starts[leaving] = day + 7 * cfg.vacancy_weeks
+            self._known[leaving] = 0
+            self._n_known[leaving] = 0
+            self.lead_employer[leaving] = -1
+            self._n_leads[leaving] = 0
+            log.extend(day, -1, Event.SPECIALIST_LEFT, cfg.vacancy_weeks, leaving.nonzero()[0])
+        starting = self.vacant & (self.starts <= day)
+        if np.count_nonzero(starting):
+            self.vacant &= ~starting
+            log.extend(day, -1, Event.SPECIALIST_STARTED, 0, starting.nonzero()[0])
+        for s in (leaving | starting).nonzero()[0].tolist():
+            self.specialists[s].vacant = bool(self.vacant[s])
+
     def plan_week(self, day: int, employers: EmployerPool, log) -> None:
-        """Split each specialist's week and make this week's employer contacts."""
+        """Split each specialist's week and make this week's employer contacts. A vacant
+        post's clients are covered by the team: meetings and follow-along at the longest gaps,
+        no job development."""
         if not self.specialists:
             return
         cfg = self.scenario.service
         hours = cfg.hours_per_week * cfg.employment_time_share * (1.0 - cfg.admin_share)
-        hours *= 1.0 - TRAVEL_SHARE * cfg.community_share
+        present = 1.0 - cfg.sickness_share  # sickness absence takes time from clients and employers
+        hours *= (1.0 - TRAVEL_SHARE * cfg.community_share) * present
         active = self.on_caseload()
         everyone = np.arange(len(active))
         contacts, most = np.zeros(len(active), dtype=np.int64), 0
         if cfg.employer_contacts_per_week > 0 and len(employers):
-            wanted = cfg.employer_contacts_per_week * cfg.hours_per_employer_contact
+            wanted = cfg.employer_contacts_per_week * present * cfg.hours_per_employer_contact
             exact = min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
             extra = self.streams.uniforms(everyone) < exact - int(exact)
-            contacts = np.where(active > 0, int(exact) + extra, 0)
+            contacts = np.where((active > 0) & ~self.vacant, int(exact) + extra, 0)
             most = int(exact) + 1
         per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
         days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
         self.meeting_interval = np.minimum(
             np.maximum(np.round(days), 7), MAX_MEETING_GAP_DAYS
         ).astype(np.int64)
+        self.meeting_interval[self.vacant] = MAX_MEETING_GAP_DAYS
         self.follow_along_interval = np.minimum(
             2 * MAX_MEETING_GAP_DAYS, FOLLOW_ALONG_FACTOR * self.meeting_interval
         )

@@ -134,6 +134,37 @@ class Service(Section):
         le=1,
         control=control("Integration with the clinical team", 0.0, 1.0, 0.1),
     )
+    turnover_per_year: float = param(
+        0.0,
+        "leavers per specialist per year",
+        "Butenko et al. 2022, J Vocat Rehabil 57(2): 45% of IPS employment specialists in "
+        "Norway left in a year (27% in other public-sector jobs); default 0 keeps a trial's "
+        "stable team",
+        "Hazard of each specialist leaving the post; the post's clients keep their places "
+        "while it is vacant, and the replacement starts knowing no employers.",
+        ge=0,
+        le=5,
+    )
+    vacancy_weeks: int = param(
+        12,
+        "weeks",
+        ASSUMPTION + ": NHS recruitment from advert to start takes about three months",
+        "Weeks a post stays vacant after a specialist leaves; meanwhile the team covers its "
+        "caseload (rare meetings, no job development) and it takes no new clients while "
+        "another specialist is in post.",
+        ge=0,
+        le=104,
+    )
+    sickness_share: float = param(
+        0.0,
+        "share",
+        "NHS Digital sickness absence rates: about 5% of NHS staff time (2022-2024); default "
+        "0 keeps a full-strength team",
+        "Share of specialist time lost to sickness absence (it shortens the week's hours "
+        "for clients and employers).",
+        ge=0,
+        le=0.5,
+    )
     waitlist_patience_weeks: float = param(
         12.0,
         "weeks",

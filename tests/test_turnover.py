@@ -1,0 +1,71 @@
+"""A service that changes over time: specialists leave, posts stay vacant, sickness absence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ipssim.agents.specialist import MAX_MEETING_GAP_DAYS
+from ipssim.model import IPSModel
+from tests.conftest import small
+from tests.test_policies import paired
+
+
+def test_higher_turnover_lowers_placements_and_the_fidelity_total() -> None:
+    stable = small("base")
+    a, b = paired(stable, stable.with_changes({"service.turnover_per_year": 2.0}))
+    assert b["placements"].mean() < a["placements"].mean()
+    assert b["fidelity_total"].mean() < a["fidelity_total"].mean()
+
+
+def test_sickness_absence_lowers_employer_contacts() -> None:
+    a, b = paired(small("base"), small("base", **{"service.sickness_share": 0.3}), reps=2)
+    per_week = "employer_contacts_per_specialist_week"
+    assert (b[per_week] < a[per_week]).all()
+
+
+def test_a_vacant_post_keeps_its_clients_makes_no_contacts_and_its_replacement_starts_afresh():
+    weeks = 4
+    scenario = small("base", **{"service.turnover_per_year": 3.0, "service.vacancy_weeks": weeks})
+    model = IPSModel(scenario, seed=3)
+    held = []  # clients holding a place with each post, week by week
+    while model.week < scenario.run.horizon_weeks:
+        model.step()
+        vacant = model.team.vacant
+        assert (model.team.contacts[vacant] == 0).all()
+        assert (model.team.meeting_interval[vacant] == MAX_MEETING_GAP_DAYS).all()
+        held.append(model.team.on_caseload())
+    log = model.log.frame()
+    left = log[log["event"] == "specialist_left"]
+    started = log[log["event"] == "specialist_started"]
+    assert len(left) > 0 and (left["client"] == -1).all()
+    contacts = log[log["event"] == "employer_contact"]
+    for day, spec in zip(left["day"], left["specialist"], strict=True):
+        back = started[(started["specialist"] == spec) & (started["day"] > day)]["day"]
+        end = day + 7 * weeks
+        assert back.min() == end if end < 7 * scenario.run.horizon_weeks else back.empty
+        during = contacts[(contacts["specialist"] == spec) & contacts["day"].between(day, end - 1)]
+        assert during.empty
+    assert (np.array(held) <= scenario.service.caseload_cap).all()
+
+
+class _EveryoneLeaves:
+    """A turnover stream whose every draw is 0: each specialist in post leaves."""
+
+    def random(self, n: int) -> np.ndarray:
+        return np.zeros(n)
+
+
+def test_a_leaver_takes_their_employers_and_leads_with_them() -> None:
+    scenario = small("base", **{"service.turnover_per_year": 0.1, "service.vacancy_weeks": 0})
+    model = IPSModel(scenario, seed=5)
+    for _ in range(20):
+        model.step()
+    team, day = model.team, 7 * model.week
+    assert not team.vacant.any() and (team._n_known > 0).all()
+    team._turnover = _EveryoneLeaves()
+    team.staff_changes(day, model.log)
+    assert (team._n_known == 0).all() and (team._n_leads == 0).all()
+    assert (team.lead_employer == -1).all()
+    assert not team.vacant.any()  # no vacancy: the replacements start the same week
+    today = model.log.frame().query("day == @day")["event"]
+    assert (today == "specialist_left").sum() == (today == "specialist_started").sum() == 4
