@@ -74,6 +74,12 @@ def review(events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame | None
     return Review(items, total, band(total))
 
 
+def review_at(events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame, week: int) -> Review:
+    """The review as it reads at the end of week ``week`` of a longer run: the log before day
+    7 x ``week`` and the weekly series up to that week (what a run stopped there would give)."""
+    return review(events[events["day"] < 7 * week], scenario, weekly[weekly["week"] <= week])
+
+
 # --- scoring helpers ---------------------------------------------------------------------------
 
 Scored = tuple[int, str]  # a score 1-5 and the measure it rests on

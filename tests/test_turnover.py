@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
+from ipssim import cli
 from ipssim.agents.specialist import MAX_MEETING_GAP_DAYS
+from ipssim.experiment import run_one
+from ipssim.fidelity import review, review_at
 from ipssim.model import IPSModel
 from tests.conftest import small
 from tests.test_policies import paired
@@ -69,3 +75,26 @@ def test_a_leaver_takes_their_employers_and_leads_with_them() -> None:
     assert not team.vacant.any()  # no vacancy: the replacements start the same week
     today = model.log.frame().query("day == @day")["event"]
     assert (today == "specialist_left").sum() == (today == "specialist_started").sum() == 4
+
+
+def test_a_review_at_a_week_reads_as_a_run_stopped_there() -> None:
+    scenario = small("base", **{"service.turnover_per_year": 1.0})
+    full = run_one(scenario, seed=2)
+    for week in (8, 30):
+        stopped = run_one(scenario.with_changes({"run.horizon_weeks": week}), seed=2)
+        assert review_at(full.events, scenario, full.weekly, week) == review(
+            stopped.events, scenario, stopped.weekly
+        )
+    assert review_at(full.events, scenario, full.weekly, 52) == review(
+        full.events, scenario, full.weekly
+    )
+
+
+def test_fidelity_at_week_on_the_command_line(capsys, scenario_dir: Path) -> None:
+    base = str(scenario_dir / "base.toml")
+    quick = ["--reps", "1", "--set", "run.horizon_weeks=20", "--set", "entry.intake_weeks=10"]
+    assert cli.main(["fidelity", base, *quick, "--at-week", "12", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["at_week"] == 12
+    assert cli.main(["fidelity", base, *quick, "--at-week", "21"]) == 2
+    err = capsys.readouterr().err
+    assert "--at-week 21 is after the horizon" in err and "from 1 to 20" in err

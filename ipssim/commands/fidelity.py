@@ -3,6 +3,8 @@
 Each replication is reviewed on the 25 items of the IPS Supported Employment Fidelity Scale;
 the table shows each item's score and measure in the first replication beside its mean over
 replications, then the total with its 95% interval and band. Rules: docs/fidelity.md.
+``--at-week W`` reviews the service as it stood at the end of week W (the log up to then), to
+follow a service that changes over time (turnover, vacancies).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options
+from ipssim.commands.options import add_replication_options, positive
+from ipssim.errors import UserError
 from ipssim.experiment import interval, replicate
-from ipssim.fidelity import Review, band, review
+from ipssim.fidelity import Review, band, review_at
 from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
@@ -28,14 +31,27 @@ from ipssim.version import __version__
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", type=Path, help="scenario TOML file")
     add_replication_options(p, reps=10)
+    p.add_argument(
+        "--at-week",
+        type=positive,
+        metavar="W",
+        help="review the service as it stood at the end of week W (default: the horizon)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     scenario = scenarios.load(args.scenario, args.overrides)
+    horizon = scenario.run.horizon_weeks
+    week = horizon if args.at_week is None else args.at_week
+    if week > horizon:
+        raise UserError(
+            f"--at-week {week} is after the horizon of {scenario.name} ({horizon} weeks): "
+            f"give a week from 1 to {horizon}"
+        )
     start = time.perf_counter()
     results = replicate(scenario, args.reps, args.seed, args.workers)
     wall = time.perf_counter() - start
-    reviews = [review(r.events, scenario, r.weekly) for r in results]
+    reviews = [review_at(r.events, scenario, r.weekly, week) for r in results]
     items = item_table(reviews)
     total = interval(np.array([r.total for r in reviews], dtype=float))
     if args.out is not None:
@@ -48,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
         write_folder(args.out, write)
     if args.format == "json":
-        print(json.dumps(as_json(scenario, args.seed, reviews, items, total), indent=2))
+        print(json.dumps(as_json(scenario, args.seed, reviews, items, total, week), indent=2))
     else:
-        print_review(scenario, args.seed, reviews, items, total)
+        print_review(scenario, args.seed, reviews, items, total, week)
     return 0
 
 
@@ -97,14 +113,16 @@ def as_json(
     reviews: list[Review],
     items: pd.DataFrame,
     total: tuple[float, float, float],
+    week: int,
 ) -> dict:
-    """The ``--format json`` object."""
+    """The ``--format json`` object (``at_week``: the week reviewed)."""
     mean, low, high = total
     return {
         "scenario": scenario.name,
         "scenario_hash": scenario.hash(),
         "seed": seed,
         "reps": len(reviews),
+        "at_week": week,
         "version": __version__,
         "items": clean(items.to_dict(orient="records")),
         "total": clean({"mean": mean, "ci_low": low, "ci_high": high}),
@@ -119,11 +137,12 @@ def print_review(
     reviews: list[Review],
     items: pd.DataFrame,
     total: tuple[float, float, float],
+    week: int,
 ) -> None:
     """The table: each item with its score, mean over replications and measure."""
     print(
         f"{scenario.name} ({scenario.hash()}): fidelity review of {len(reviews)} "
-        f"replications, seed {seed}, {scenario.run.horizon_weeks} weeks"
+        f"replications, seed {seed}, {_weeks(week, scenario.run.horizon_weeks)}"
     )
     print(f"{'item':<50} {'score':>5} {'mean':>5}  {'basis':<13} measure (replication 0)")
     for row in items.itertuples():
@@ -140,3 +159,7 @@ def print_review(
         f"  [replications by band: {bands}]"
     )
     print("bands: exemplary 115-125, good 100-114, fair 74-99, not IPS 73 or less")
+
+
+def _weeks(week: int, horizon: int) -> str:
+    return f"{horizon} weeks" if week == horizon else f"at week {week} of {horizon}"
