@@ -29,7 +29,7 @@ class Event(IntEnum):
     SCREENED_OUT = 4  # failed an eligibility criterion; detail: Screen code
     REFERRED = 5  # referred to the employment service
     WAITLISTED = 6  # joined a specialist's waiting list; detail: people ahead in the queue
-    LEFT_WAITLIST = 7  # left the waiting list; detail: 1 if taken into custody, 0 if gave up
+    LEFT_WAITLIST = 7  # left the waiting list; detail: why (``Waitlist``)
     ENGAGED = 8  # took a place on a specialist's caseload; detail: 1 if before release
     FIRST_EMPLOYER_CONTACT = 9  # specialist's first employer contact on their behalf
     MEETING = 10  # a job-search meeting with the specialist
@@ -69,6 +69,14 @@ class JobEnd(IntEnum):
     RELAPSE = 1
     CONVICTION_FOUND = 2
     CUSTODY = 3
+
+
+class Waitlist(IntEnum):
+    """Why a client left the waiting list without taking a place."""
+
+    GAVE_UP = 0
+    CUSTODY = 1
+    FOUND_WORK = 2  # hired on an application made alone while waiting
 
 
 class Discharge(IntEnum):

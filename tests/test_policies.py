@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipssim.events import Discharge
+from ipssim.events import Discharge, Waitlist
 from ipssim.experiment import replicate, run_one, runs_frame
 from ipssim.scenario import OFFENCES
 from tests.conftest import small
@@ -199,3 +199,30 @@ def test_each_population_has_its_own_reoffending_risk() -> None:
     forensic, leavers = paired(small("base", **longer), small("prison_leavers", **longer))
     assert forensic["reoffending_rate_12m"].mean() < 0.15
     assert forensic["reoffending_rate_12m"].mean() < leavers["reoffending_rate_12m"].mean() / 4
+
+
+def test_a_later_enrolment_lowers_employment_within_a_year_but_never_below_no_service() -> None:
+    timing = {"run.horizon_weeks": 78, "entry.intake_weeks": 20, "entry.arrivals_per_week": 8.0}
+    arms = [
+        small("prison_leavers", **timing, **{"policy.enrolment_delay_weeks": d}) for d in (0, 26)
+    ]
+    arms.append(small("prison_leavers_usual_care", **timing))
+    at_once, late, none = (runs_frame(replicate(s, 3, 5, progress=False)) for s in arms)
+    rate = "employment_rate_12m"
+    assert at_once[rate].mean() > late[rate].mean()
+    assert (late[rate] >= none[rate] - 0.02).all()  # equal seeds: the same lives until enrolment
+
+
+def test_through_the_gate_acts_only_on_prison_leavers() -> None:
+    base = small("base")
+    gate = base.with_changes({"policy.through_the_gate": True})
+    a, b = run_one(base, 2), run_one(gate, 2)
+    assert (a.events["event"] == "custody").any()  # community clients released from custody
+    pd.testing.assert_frame_equal(a.events, b.events)
+
+
+def test_clients_waiting_for_a_place_search_alone_and_may_find_work() -> None:
+    crowded = small("base", **{"service.specialists": 1, "entry.arrivals_per_week": 10.0})
+    ev = run_one(crowded, 4).events
+    left = ev[ev["event"] == "left_waitlist"]
+    assert (left["detail"] == int(Waitlist.FOUND_WORK)).sum() > 0

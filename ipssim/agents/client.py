@@ -35,7 +35,7 @@ from ipssim.agents.states import (
 )
 from ipssim.agents.tenure import days_left
 from ipssim.clock import Wake
-from ipssim.events import Discharge, Event, JobEnd
+from ipssim.events import Discharge, Event, JobEnd, Waitlist
 from ipssim.population import Profile, annual_to_daily
 from ipssim.streams import Draws
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ipssim.agents.specialist import Place, Specialist
 
 NEVER = math.inf
+SEARCHING_ALONE = (COMMUNITY, WAITING)  # outside the service, applying alone as anyone would
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
 FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
 PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
@@ -70,8 +71,8 @@ class Client(ServiceAgent):
         "_relapse_share",
         "_seeker_of",
         "_work_multiplier",
+        "accepted_from",
         "clinician",
-        "closed_until",
         "draws",
         "entry_day",
         "env",
@@ -124,7 +125,9 @@ class Client(ServiceAgent):
         self.job: Job | None = None
         self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
         self.next_review = NEVER
-        self.closed_until = 0.0  # a case closed at the limit of support takes no re-referral
+        # the first day the service takes this client on: after the enrolment delay (from
+        # entry, or from release) and after a case closed at the limit of support reopens
+        self.accepted_from = entry_day + 7.0 * model.scenario.policy.enrolment_delay_weeks
         self._relapse_rate = float(self.roster.relapse_rate[self.index])
         self._base_rate = annual_to_daily(profile.risk_12m) * (
             model.scenario.offending.substance_multiplier if profile.substance_use else 1.0
@@ -166,7 +169,8 @@ class Client(ServiceAgent):
         model, now = self.model, self.env.now
         release = self.entry_day + 7 * self.profile.release_week
         policy = model.scenario.policy
-        if policy.through_the_gate and self.profile.wants_work and model.specialists:
+        in_reach = policy.through_the_gate and policy.enrolment_delay_weeks == 0
+        if in_reach and self.profile.wants_work and model.specialists:
             yield from self._sleep(max(now, release - IN_REACH_DAYS))
             if self._referred():
                 slot = self._request_place()
@@ -176,22 +180,18 @@ class Client(ServiceAgent):
         yield from self._sleep(max(release, self.env.now))
         self._released()
         if self.slot is None:
-            self.next_review = (
-                self.env.now
-                if policy.through_the_gate
-                else (self.env.now + self._first_review_delay())
-            )
-            self._move(COMMUNITY)
+            self._home()
         else:
             self._move(PREPARING if self.specialist else WAITING)
 
     def _community(self):
-        """At home with the clinical team; reviews come round, own applications go out. A case
-        closed at the limit of support comes up at the first review after it reopens."""
+        """At home with the clinical team; reviews come round, own applications go out. Before
+        the service takes the client on (the enrolment delay, a closed case) the first review
+        that may refer is the first one after."""
         review = self.next_review if self.wants_work and self.model.specialists else NEVER
-        if review < self.closed_until:
+        if review < self.accepted_from:
             cycle = self.clinician.review_days
-            review += cycle * math.ceil((self.closed_until - review) / cycle)
+            review += cycle * math.ceil((self.accepted_from - review) / cycle)
         if not (yield from self._sleep(review)):
             return
         self.next_review = self.env.now + self.clinician.review_days
@@ -206,9 +206,7 @@ class Client(ServiceAgent):
                 7.0 * self.model.scenario.service.waitlist_patience_weeks
             )
             if (yield from self._sleep(give_up)):
-                slot.cancel()
-                self.slot = None
-                self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST)
+                self._leave_waitlist(Waitlist.GAVE_UP)
                 self.next_review = self.env.now + self.clinician.review_days
                 self._move(COMMUNITY)
                 return
@@ -312,12 +310,7 @@ class Client(ServiceAgent):
             )
         )
         self._released()
-        self.next_review = (
-            self.env.now
-            if self.model.scenario.policy.through_the_gate
-            else (self.env.now + self._first_review_delay())
-        )
-        self._move(COMMUNITY)
+        self._home()
 
     # the handler of each state: one table for all clients, not a table of bound methods each
     _handlers: ClassVar[dict[State, Callable]] = {
@@ -352,7 +345,9 @@ class Client(ServiceAgent):
             self.model.clock.at(day).callbacks.append(wake.ring)
 
     def hired(self, employer: Employer, known: bool) -> None:
-        """A job offer taken."""
+        """A job offer taken; one found alone while waiting for a place ends the wait."""
+        if self.state is WAITING:
+            self._leave_waitlist(Waitlist.FOUND_WORK)
         self._start_job(employer, known)
         self._poke()
 
@@ -397,6 +392,17 @@ class Client(ServiceAgent):
             self.env.now, self.index, Event.WAITLISTED, len(spec.caseload.queue), spec.index
         )
         return slot
+
+    def _leave_waitlist(self, why: Waitlist) -> None:
+        """Leave the waiting list, or give back a place offered but not yet taken."""
+        slot = self.slot
+        assert slot is not None  # only a client waiting leaves the list
+        if slot.triggered:
+            slot.specialist.caseload.release(slot)
+        else:
+            slot.cancel()
+        self.slot = None
+        self.model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST, why)
 
     def _place_offered(self, slot) -> None:
         if slot is self.slot and self.specialist is None:
@@ -469,13 +475,27 @@ class Client(ServiceAgent):
         self.next_review = self.env.now + self.clinician.review_days
         if reason is Discharge.TIME_LIMIT:
             wait = self.model.scenario.policy.rereferral_wait_months
-            self.closed_until = self.env.now + 30.44 * wait
+            self.accepted_from = max(self.accepted_from, self.env.now + 30.44 * wait)
         if self.state is not WORKING:
             self._move(COMMUNITY)
 
     def _released(self) -> None:
-        self.model.log.add(self.env.now, self.index, Event.RELEASE)
-        self.reoffending.release_day = self.last_incident_day = self.env.now
+        now = self.env.now
+        self.model.log.add(now, self.index, Event.RELEASE)
+        self.reoffending.release_day = self.last_incident_day = now
+        delay = 7.0 * self.model.scenario.policy.enrolment_delay_weeks
+        self.accepted_from = max(self.accepted_from, now + delay)
+
+    def _home(self) -> None:
+        """Back in the community after a release. Through-the-gate support (for prison leavers
+        only) takes the client on as soon as the service may; otherwise the clinician's first
+        review comes round."""
+        now = self.env.now
+        if self.profile.prison_leaver and self.model.scenario.policy.through_the_gate:
+            self.next_review = max(now, self.accepted_from)
+        else:
+            self.next_review = now + self._first_review_delay()
+        self._move(COMMUNITY)
 
     def _reoffend(self) -> None:
         """A proven reoffence; it may lead to custody, which ends any job and any support."""
@@ -493,9 +513,7 @@ class Client(ServiceAgent):
         if self.job is not None:
             self._end_job(JobEnd.CUSTODY)
         if self.slot is not None and self.specialist is None:  # still on a waiting list
-            self.slot.cancel()
-            self.slot = None
-            model.log.add(self.env.now, self.index, Event.LEFT_WAITLIST, 1)
+            self._leave_waitlist(Waitlist.CUSTODY)
         elif self.slot is not None:
             self._discharge(Discharge.CUSTODY)
         self.relapsed = False
@@ -520,9 +538,9 @@ class Client(ServiceAgent):
             self.setback_day = NEVER
         elif now_in and not was_in:
             roster.to_plan.append(i)
-        if old is COMMUNITY:
+        if old in SEARCHING_ALONE and state not in SEARCHING_ALONE:
             roster.apply_day[i] = NEVER_DAY
-        elif state is COMMUNITY:
+        elif state in SEARCHING_ALONE and old not in SEARCHING_ALONE:
             self._schedule_own_application()
         if old is WORKING:
             roster.follow_day[i] = NEVER_DAY

@@ -233,6 +233,18 @@ class Policy(Section):
         ge=0,
         le=60,
     )
+    enrolment_delay_weeks: int = param(
+        0,
+        "weeks",
+        "policy lever (issue 18); 0 as in IPS, which takes a client on at once (rapid "
+        "engagement: Bond, Drake & Becker 2008)",
+        "Weeks after release (prison leavers; after entry for others) before the service takes "
+        "a client on; 0 means at release, or through the gate with through_the_gate. Until then "
+        "clients search alone.",
+        ge=0,
+        le=104,
+        control=control("Weeks after release before enrolment", 0, 52, 1),
+    )
     preference_led_search: bool = param(
         True,
         "-",
