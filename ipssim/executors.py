@@ -24,6 +24,7 @@ RunSpec = tuple[int, Scenario, int, int]  # point, scenario, seed, rep
 Row = dict[str, Any]
 POOL_RESTARTS = 3  # a local worker that dies is replaced this many times before giving up
 CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
+LOOPBACK = "127.0.0.1"  # a local cluster listens on this machine only
 
 
 class ExecutionError(UserError):
@@ -121,27 +122,37 @@ def _in_local_workers(tasks: list[list[RunSpec]], workers: int) -> Iterator[list
                 ) from None
 
 
+def local_cluster(workers: int) -> Any:
+    """A Dask cluster of ``workers`` single-threaded worker processes on this machine, every
+    socket of it (scheduler, its HTTP routes, workers, nannies) on 127.0.0.1 only."""
+    import dask
+    from distributed import LocalCluster
+
+    # No dashboard, so no use for the workers' statistical profiler: sampling every 10 ms, it
+    # cost about 9% of a team-scale sweep's throughput on 2 cores. The scheduler's HTTP routes
+    # take any free port of 127.0.0.1, not 8787, which another Dask may hold; ":0" would listen
+    # on every interface.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host=LOOPBACK,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": f"{LOOPBACK}:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
 def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
     try:
-        import dask
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, as_completed
     except ImportError:
         raise ExecutionError("Dask is not installed: pip install 'dask[distributed]'") from None
     cluster = None
     try:
         if execution.dask_local:
-            # No dashboard, so no use for the workers' statistical profiler: sampling every 10 ms,
-            # it cost about 9% of a team-scale sweep's throughput on 2 cores. The scheduler's
-            # HTTP routes take any free port, not 8787, which another Dask may hold.
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
-                cluster = LocalCluster(
-                    n_workers=execution.dask_local,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    scheduler_kwargs={"dashboard_address": ":0"},
-                    silence_logs=logging.ERROR,
-                )
+            cluster = local_cluster(execution.dask_local)
             address = cluster.scheduler_address
         else:
             assert execution.scheduler, "a Dask execution is a local cluster or a scheduler"

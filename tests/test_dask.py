@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from ipssim import sweep as sweeps
-from ipssim.executors import Execution
+from ipssim.executors import Execution, local_cluster
 from ipssim.sweep_runner import run_sweep
 from tests.sweeps_support import GRID, ROOT, kill_group, parts, start, wait_for, write_sweep
 
@@ -61,6 +61,8 @@ def cluster(tmp_path_factory):
                     [
                         "worker",
                         address,
+                        "--host",
+                        "127.0.0.1",
                         "--nthreads",
                         "1",
                         "--no-nanny",
@@ -150,3 +152,25 @@ def test_unreachable_scheduler_is_a_clear_error(
     )
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the Dask scheduler" in err and "Traceback" not in err
+
+
+def test_a_local_cluster_listens_on_this_machine_only() -> None:
+    """Every socket the local cluster listens on, in this process (the scheduler and its HTTP
+    routes) and in its worker and nanny processes, is bound to 127.0.0.1."""
+    psutil = pytest.importorskip("psutil")
+    me = psutil.Process()
+    before = {c.laddr for c in me.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+    others = {p.pid for p in me.children(recursive=True)}  # another test's cluster, if any
+    cluster = local_cluster(1)
+    try:
+        processes = [me, *(p for p in me.children(recursive=True) if p.pid not in others)]
+        listening = {
+            c.laddr
+            for p in processes
+            for c in p.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        } - before
+        assert listening, "the cluster listens on nothing?"
+        assert {addr.ip for addr in listening} == {"127.0.0.1"}, listening
+    finally:
+        cluster.close()
