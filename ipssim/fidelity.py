@@ -124,7 +124,7 @@ def _caseload(f: ReviewLog) -> Scored:
 
 
 def _employment_staff(f: ReviewLog) -> Scored:
-    share = f.service.employment_time_share
+    share = f.service.practised("employment_time_share", f.end_day)  # as practised at the review
     return (
         _at_least(share, (0.60, 0.75, 0.90, 0.96)),
         (

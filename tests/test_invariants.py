@@ -28,6 +28,8 @@ STRATEGIES = {
     "service.turnover_per_year": st.sampled_from([0.0, 0.5, 5.0]),
     "service.vacancy_weeks": st.integers(0, 20),
     "service.sickness_share": st.floats(0, 0.5),
+    "service.fidelity_drift_per_year": st.floats(0, 5),
+    "service.supervision": st.booleans(),
     "policy.zero_exclusion": st.booleans(),
     "policy.referral_gatekeeping": st.floats(0, 1),
     "policy.time_unlimited_support": st.booleans(),

@@ -1,4 +1,5 @@
-"""A service that changes over time: specialists leave, posts stay vacant, sickness absence."""
+"""A service that changes over time: specialists leave, posts stay vacant, sickness absence,
+practice drifts without supervision, and the fidelity review at any week."""
 
 from __future__ import annotations
 
@@ -98,3 +99,25 @@ def test_fidelity_at_week_on_the_command_line(capsys, scenario_dir: Path) -> Non
     assert cli.main(["fidelity", base, *quick, "--at-week", "21"]) == 2
     err = capsys.readouterr().err
     assert "--at-week 21 is after the horizon" in err and "from 1 to 20" in err
+
+
+def test_without_supervision_practice_drifts_toward_usual_practice() -> None:
+    drifting = {"service.fidelity_drift_per_year": 1.5, "service.supervision": False}
+    held, loose = paired(small("base"), small("base", **drifting))
+    assert (
+        loose["employer_contacts_per_specialist_week"]
+        < held["employer_contacts_per_specialist_week"]
+    ).all()
+    assert loose["placements"].mean() < held["placements"].mean()
+    assert loose["fidelity_total"].mean() < held["fidelity_total"].mean()
+    service = small("base", **drifting).service
+    aims = [service.practised("employer_contacts_per_week", 7 * w) for w in (0, 26, 52, 104)]
+    assert aims[0] == service.employer_contacts_per_week and aims == sorted(aims, reverse=True)
+    assert abs(aims[2] - service.employer_contacts_per_week * np.exp(-1.5)) < 0.02
+
+
+def test_supervision_holds_the_levers_whatever_the_drift() -> None:
+    supervised = small("base", **{"service.fidelity_drift_per_year": 2.0})
+    assert supervised.service.supervision
+    a, b = run_one(small("base"), seed=4), run_one(supervised, seed=4)
+    assert a.events.equals(b.events)

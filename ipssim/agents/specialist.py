@@ -135,20 +135,23 @@ class Team:
             self.specialists[s].vacant = bool(self.vacant[s])
 
     def plan_week(self, day: int, employers: EmployerPool, log) -> None:
-        """Split each specialist's week and make this week's employer contacts. A vacant
-        post's clients are covered by the team: meetings and follow-along at the longest gaps,
-        no job development."""
+        """Split each specialist's week and make this week's employer contacts, with the
+        levers as the team practises them this week (``Service.practised``: an unsupervised
+        service drifts). A vacant post's clients are covered by the team: meetings and
+        follow-along at the longest gaps, no job development."""
         if not self.specialists:
             return
         cfg = self.scenario.service
-        hours = cfg.hours_per_week * cfg.employment_time_share * (1.0 - cfg.admin_share)
+        aim = cfg.practised("employer_contacts_per_week", day)
+        hours = cfg.hours_per_week * cfg.practised("employment_time_share", day)
+        hours *= 1.0 - cfg.admin_share
         present = 1.0 - cfg.sickness_share  # sickness absence takes time from clients and employers
         hours *= (1.0 - TRAVEL_SHARE * cfg.community_share) * present
         active = self.on_caseload()
         everyone = np.arange(len(active))
         contacts, most = np.zeros(len(active), dtype=np.int64), 0
-        if cfg.employer_contacts_per_week > 0 and len(employers):
-            wanted = cfg.employer_contacts_per_week * present * cfg.hours_per_employer_contact
+        if aim > 0 and len(employers):
+            wanted = aim * present * cfg.hours_per_employer_contact
             exact = min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
             extra = self.streams.uniforms(everyone) < exact - int(exact)
             contacts = np.where((active > 0) & ~self.vacant, int(exact) + extra, 0)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from ipssim.schema.base import ASSUMPTION, Section, control, param
+
+USUAL_PRACTICE = {  # where an unsupervised service drifts: traditional_vr.toml's levers
+    "employer_contacts_per_week": 0.0,  # no job development
+    "employment_time_share": 0.7,  # other duties take 30% of the week
+}
 
 
 class Run(Section):
@@ -165,6 +171,27 @@ class Service(Section):
         ge=0,
         le=0.5,
     )
+    fidelity_drift_per_year: float = param(
+        0.0,
+        "per year",
+        ASSUMPTION + ": services drift from the model without supervision and fidelity "
+        "reviews (IPS Grow: reviews help experienced services avoid fidelity drift; Bond et "
+        "al. 2012, Psychiatr Serv 63(8): the scale monitors drift); the rate is a guess, and "
+        "the default 0 keeps a service at its configured fidelity",
+        "Rate at which an unsupervised service's practice drifts from its configured levers "
+        "toward usual practice (traditional vocational rehabilitation): after t years "
+        "exp(-rate x t) of the gap is left, in employer contacts per week and the share of "
+        "time on employment work.",
+        ge=0,
+        le=5,
+    )
+    supervision: bool = param(
+        True,
+        "-",
+        "IPS fidelity scale, role of employment supervisor: weekly supervision reviews "
+        "outcomes and practice",
+        "An employment supervisor holds the team to its practice: no fidelity drift.",
+    )
     waitlist_patience_weeks: float = param(
         12.0,
         "weeks",
@@ -181,6 +208,16 @@ class Service(Section):
         ge=0,
         le=500_000,
     )
+
+    def practised(self, lever: str, day: float) -> float:
+        """A lever as the team practises it on ``day``: its configured value, or with
+        ``fidelity_drift_per_year`` and no supervision, drifted toward usual practice
+        (``USUAL_PRACTICE``) with exp(-rate x years) of the gap left."""
+        configured = float(getattr(self, lever))
+        if self.supervision or self.fidelity_drift_per_year <= 0:
+            return configured
+        kept = math.exp(-self.fidelity_drift_per_year * day / 365.0)
+        return USUAL_PRACTICE[lever] + (configured - USUAL_PRACTICE[lever]) * kept
 
 
 class Policy(Section):
