@@ -115,6 +115,14 @@ TARGETS = (
         "Bond 2004; Becker & Drake 2003",
     ),
     Target(
+        "smi_trial",
+        "retained_12m_rate",
+        *wilson(0.53, 321),
+        "53% in contact 12 months after engaging (self-report, n=321 arm, Wilson 95%; "
+        "service records give 77%, but count no one who stepped down from support)",
+        "Rosenheck & Mares 2007",
+    ),
+    Target(
         "justice_trial",
         "employment_rate",
         *wilson(0.31, 43),

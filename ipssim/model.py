@@ -107,6 +107,7 @@ class IPSModel(mesa.Model):
             )
             for i in range(scenario.clinicians.care_coordinators)
         ]
+        self.disengage_rate = _disengage_rate(scenario)
         self.clients: list[Client] = []
         self.roster = Roster(scenario)
         self.client_streams = Streams(root, Stream.CLIENT)
@@ -124,7 +125,7 @@ class IPSModel(mesa.Model):
             pool=pool,
             team=self.team,
             log=self.log,
-            disengage_rate=_disengage_rate(scenario),
+            disengage_rate=self.disengage_rate,
         )
         self.env.process(day.process())
         self.state_counts = self._tally()

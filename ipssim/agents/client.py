@@ -19,6 +19,7 @@ import mesa
 
 from ipssim.agents.base import ServiceAgent
 from ipssim.agents.clinician import Clinician, Presentation
+from ipssim.agents.engagement import disengage_hazard
 from ipssim.agents.reoffending import ReoffendingClock
 from ipssim.agents.roster import NEVER_DAY, eased_worry, own_application_day
 from ipssim.agents.states import (
@@ -252,6 +253,7 @@ class Client(ServiceAgent):
             now + self.draws.exponential(30.44 * work.support_wanted_months)
             if supported
             else NEVER,
+            now + self.draws.exponential(self._mean_days_in_touch()) if supported else NEVER,
             now
             + days_left(
                 now - job.start,
@@ -266,13 +268,17 @@ class Client(ServiceAgent):
             else NEVER,
         )
         day = min(due)
-        kind = ("limit", "settled", "job_loss", "relapse", "discovery")[due.index(day)]
+        kind = ("limit", "settled", "dropped_out", "job_loss", "relapse", "discovery")[
+            due.index(day)
+        ]
         if not (yield from self._sleep(day)):
             return
         if kind == "limit":
             self._discharge(Discharge.TIME_LIMIT)
         elif kind == "settled":
             self._discharge(Discharge.SETTLED)
+        elif kind == "dropped_out":  # out of touch with the specialist; the job goes on
+            self._discharge(Discharge.DROPPED_OUT)
         elif kind == "job_loss":
             self._end_job(JobEnd.LEFT)
         elif kind == "relapse":
@@ -567,6 +573,25 @@ class Client(ServiceAgent):
             self.specialist is not None,
             self.model.scenario.policy.benefits_counselling,
         )
+
+    def _mean_days_in_touch(self) -> float:
+        """Mean days before a worker with follow-along support loses touch with the
+        specialist, from the disengagement hazard in work."""
+        spec, team = self.specialist, self.model.team
+        assert spec is not None  # only a supported worker has follow-along to lose
+        rate = float(
+            disengage_hazard(
+                self.model.disengage_rate,
+                self.worry,
+                self.profile.confidence,
+                team.follow_along_interval[spec.index],
+                team.caseload_use()[spec.index],
+                True,
+                False,
+                self.model.scenario.clients,
+            )
+        )
+        return 1.0 / rate if rate > 0 else NEVER
 
     def _may_be_woken(self) -> bool:
         """Whether the service day or a caseload place may change this state before it ends."""

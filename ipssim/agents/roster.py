@@ -67,7 +67,7 @@ class Roster:
         self.preferred_sector: np.ndarray = _ints()  # index into SECTORS
         self.merit: np.ndarray = np.zeros(0)
         self.worry: np.ndarray = np.zeros(0)  # benefit worries before counselling
-        self.disengage_factor: np.ndarray = np.zeros(0)
+        self.confidence: np.ndarray = np.zeros(0)
         self.relapse_rate: np.ndarray = np.zeros(0)  # per day
         self.sexual: np.ndarray = np.zeros(0, dtype=bool)  # a sexual offence
         self.offender: np.ndarray = np.zeros(0, dtype=bool)
@@ -111,7 +111,7 @@ class Roster:
                 col["work_history"], col["qualifications"], col["confidence"], col["severity"]
             ),
             "worry": col["benefits_worry"],
-            "disengage_factor": 1.5 - col["confidence"],
+            "confidence": col["confidence"],
             "relapse_rate": relapse,
             "search_from": np.full(n, np.inf),
             "sexual": col["offence"] == OFFENCES.index("sexual"),

@@ -18,6 +18,7 @@ import simpy
 from simpy.events import ProcessGenerator
 
 from ipssim.agents.employer import Applications, Employer, EmployerPool
+from ipssim.agents.engagement import disengage_hazard
 from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
 from ipssim.agents.specialist import Team
 from ipssim.agents.states import IN_SERVICE, State
@@ -192,19 +193,25 @@ class ServiceDay:
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
-        out) comes first; the disengagement hazard rises as meetings grow rarer."""
+        out) comes first; the disengagement hazard (``ipssim.agents.engagement``) rises as
+        meetings grow rarer and caseloads fuller."""
         roster = self.roster
         if clients.size == 0:
             return
         clients = clients[_IN_SERVICE[roster.state[clients]]]
         if clients.size == 0:
             return
-        interval = self.team.meeting_interval[roster.specialist[clients]]
-        disengage = (
-            self.disengage_rate
-            * (0.5 + roster.eased_worry(clients))
-            * roster.disengage_factor[clients]
-            * np.sqrt(interval / 7.0)
+        spec = roster.specialist[clients]
+        interval = self.team.meeting_interval[spec]
+        disengage = disengage_hazard(
+            self.disengage_rate,
+            roster.eased_worry(clients),
+            roster.confidence[clients],
+            interval,
+            self.team.caseload_use()[spec],
+            False,
+            roster.state[clients] == _PREPARING,
+            self.scenario.clients,
         )
         relapse = roster.relapse_rate[clients]
         hazard = disengage + relapse

@@ -134,6 +134,10 @@ class Team:
         for s in (leaving | starting).nonzero()[0].tolist():
             self.specialists[s].vacant = bool(self.vacant[s])
 
+    def caseload_use(self) -> np.ndarray:
+        """Each specialist's caseload as a share of the cap (caseload pressure)."""
+        return self.on_caseload() / max(self.scenario.service.caseload_cap, 1)
+
     def plan_week(self, day: int, employers: EmployerPool, log) -> None:
         """Split each specialist's week and make this week's employer contacts, with the
         levers as the team practises them this week (``Service.practised``: an unsupervised

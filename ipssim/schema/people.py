@@ -165,12 +165,53 @@ class RelapseByDiagnosis(Section):
 
 class Clients(Section):
     disengage_per_year: float = param(
-        5.0,
+        3.5,
         "hazard per year",
-        ASSUMPTION,
-        "Hazard of disengaging from the search for a client with average worries.",
+        "calibrated: competitive work 55-61% in smi_trial (Bond, Drake & Becker 2008), with "
+        "the disengagement factors; retention 12 months after engaging then falls short of "
+        "the 53% (self-report) of Rosenheck & Mares 2007",
+        "Hazard of disengaging from the service for a client with average worries and "
+        "confidence, seen weekly, before caseload pressure.",
         ge=0,
         le=20,
+    )
+    disengage_interval_elasticity: float = param(
+        0.5,
+        "elasticity",
+        ASSUMPTION + ": rarer contact leaves more time to drift away; the square root the code had",
+        "How the disengagement hazard grows with the days between the specialist's contacts: "
+        "x (interval / 7) ^ elasticity.",
+        ge=0,
+        le=2,
+    )
+    disengage_caseload_pressure: float = param(
+        0.3,
+        "x hazard at a full caseload",
+        ASSUMPTION + ": a specialist with a full caseload has less time to follow up a client "
+        "who misses a meeting",
+        "Added disengagement hazard at a full caseload: x (1 + pressure x caseload / cap).",
+        ge=0,
+        le=5,
+    )
+    disengage_in_work: float = param(
+        0.15,
+        "x hazard",
+        ASSUMPTION + ": a worker has a reason to stay in touch and follow-along support "
+        "goes to them",
+        "Disengagement hazard multiplier for a client in work with follow-along support "
+        "(dropping out then ends the support, not the job).",
+        ge=0,
+        le=2,
+    )
+    disengage_preparing: float = param(
+        2.0,
+        "x hazard",
+        ASSUMPTION + ": clients are lost while preparing before any job search, the reason "
+        "for IPS's rapid search (Becker & Drake 2003; Bond 2004)",
+        "Disengagement hazard multiplier while the job search has yet to begin "
+        "(pre-vocational training and the days before the first employer contact).",
+        ge=0,
+        le=10,
     )
     break_share: float = param(
         0.4,
