@@ -29,6 +29,7 @@ from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
 LEADER_PULL = 0.01  # assumption: a committed leader closes 1% of the gap to full belief each week
 DAYS_PER_WEEK = 7
+ESTABLISHED_WEEKS = 52  # assumption: an established service has a year of job development behind it
 
 
 @contextmanager
@@ -93,6 +94,8 @@ class IPSModel(mesa.Model):
             scenario,
             generator(root, Stream.TURNOVER),
         )
+        if scenario.service.start_mode == "established":
+            self.team.warm_up(pool, ESTABLISHED_WEEKS)
         clinician_streams = Streams(root, Stream.CLINICIAN)
         clinician_streams.extend(scenario.clinicians.care_coordinators)
         self.beliefs = np.zeros(scenario.clinicians.care_coordinators)

@@ -30,6 +30,7 @@ STRATEGIES = {
     "service.sickness_share": st.floats(0, 0.5),
     "service.fidelity_drift_per_year": st.floats(0, 5),
     "service.supervision": st.booleans(),
+    "service.start_mode": st.sampled_from(["new", "established"]),
     "policy.zero_exclusion": st.booleans(),
     "policy.referral_gatekeeping": st.floats(0, 1),
     "policy.time_unlimited_support": st.booleans(),

@@ -121,3 +121,19 @@ def test_supervision_holds_the_levers_whatever_the_drift() -> None:
     assert supervised.service.supervision
     a, b = run_one(small("base"), seed=4), run_one(supervised, seed=4)
     assert a.events.equals(b.events)
+
+
+def test_an_established_service_starts_with_employers_it_knows() -> None:
+    new = small("base")
+    established = new.with_changes({"service.start_mode": "established"})
+    fresh, old = IPSModel(new, seed=6), IPSModel(established, seed=6)
+    assert fresh.employer_pool.relationship.max() == 0 and (fresh.team._n_known == 0).all()
+    assert old.employer_pool.relationship.max() > 0 and (old.team._n_known > 0).all()
+    assert len(old.log) == len(fresh.log)  # the service's past is not in the run's log
+    starts = []  # job starts in a trial cohort's first quarter, over four seeds
+    for mode in ("new", "established"):
+        cohort = small("smi_trial", **{"service.start_mode": mode, "run.horizon_weeks": 13})
+        runs = [run_one(cohort, seed) for seed in (1, 2, 3, 4)]
+        assert all(r.events["day"].min() >= 0 for r in runs)
+        starts.append(sum((r.events["event"] == "job_start").sum() for r in runs))
+    assert starts[1] > starts[0]

@@ -18,7 +18,7 @@ import simpy
 from simpy.resources.resource import Request
 
 from ipssim.agents.base import ServiceAgent
-from ipssim.events import Event
+from ipssim.events import Event, EventLog
 from ipssim.ranks import rank_among_equals, rank_in_runs, run_starts
 from ipssim.scenario import SECTORS, Scenario
 from ipssim.streams import Streams, integers
@@ -146,20 +146,9 @@ class Team:
         if not self.specialists:
             return
         cfg = self.scenario.service
-        aim = cfg.practised("employer_contacts_per_week", day)
-        hours = cfg.hours_per_week * cfg.practised("employment_time_share", day)
-        hours *= 1.0 - cfg.admin_share
-        present = 1.0 - cfg.sickness_share  # sickness absence takes time from clients and employers
-        hours *= (1.0 - TRAVEL_SHARE * cfg.community_share) * present
+        hours, exact = self._budget(day, employers)
         active = self.on_caseload()
-        everyone = np.arange(len(active))
-        contacts, most = np.zeros(len(active), dtype=np.int64), 0
-        if aim > 0 and len(employers):
-            wanted = aim * present * cfg.hours_per_employer_contact
-            exact = min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
-            extra = self.streams.uniforms(everyone) < exact - int(exact)
-            contacts = np.where((active > 0) & ~self.vacant, int(exact) + extra, 0)
-            most = int(exact) + 1
+        contacts, most = self._contact_counts(exact, (active > 0) & ~self.vacant)
         per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
         days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
         self.meeting_interval = np.minimum(
@@ -173,6 +162,42 @@ class Team:
         self.contacts = contacts
         if np.count_nonzero(contacts):
             self._contact_employers(day, contacts, most, employers, log)
+
+    def warm_up(self, employers: EmployerPool, weeks: int) -> None:
+        """An established service's past: ``weeks`` weeks of job development by every
+        specialist before day 0, so the run starts with employer relationships, employers each
+        specialist knows and vacancies in hand. Nothing of it is logged."""
+        if not self.specialists:
+            return
+        past = EventLog()
+        for week in range(-weeks, 0):
+            _, exact = self._budget(0, employers)
+            contacts, most = self._contact_counts(exact, np.ones(len(self.vacant), dtype=bool))
+            self._close_leads(7 * week)
+            if np.count_nonzero(contacts):
+                self._contact_employers(7 * week, contacts, most, employers, past)
+
+    def _budget(self, day: int, employers: EmployerPool) -> tuple[float, float | None]:
+        """A specialist's hours for clients and employers this week, and the employer
+        contacts they allow (None with no job development)."""
+        cfg = self.scenario.service
+        aim = cfg.practised("employer_contacts_per_week", day)
+        hours = cfg.hours_per_week * cfg.practised("employment_time_share", day)
+        hours *= 1.0 - cfg.admin_share
+        present = 1.0 - cfg.sickness_share  # sickness absence takes time from clients and employers
+        hours *= (1.0 - TRAVEL_SHARE * cfg.community_share) * present
+        if aim <= 0 or not len(employers):
+            return hours, None
+        wanted = aim * present * cfg.hours_per_employer_contact
+        return hours, min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
+
+    def _contact_counts(self, exact: float | None, working: np.ndarray) -> tuple[np.ndarray, int]:
+        """Each specialist's employer contacts this week, ``exact`` rounded up or down at
+        random to keep its mean (none where not ``working``), and the most anyone makes."""
+        if exact is None:
+            return np.zeros(len(working), dtype=np.int64), 0
+        extra = self.streams.uniforms(np.arange(len(working))) < exact - int(exact)
+        return np.where(working, int(exact) + extra, 0), int(exact) + 1
 
     def _contact_employers(
         self, day: int, contacts: np.ndarray, most: int, employers: EmployerPool, log

@@ -171,6 +171,15 @@ class Service(Section):
         ge=0,
         le=0.5,
     )
+    start_mode: Literal["new", "established"] = param(
+        "new",
+        "-",
+        ASSUMPTION + ": an established team has a year of job development behind it",
+        "'new': the service starts on day 0 knowing no employers, its caseloads filling from "
+        "zero; 'established': each specialist has made a year of employer contacts before "
+        "day 0 (relationships, known employers and vacancies in hand), caseloads still "
+        "filling from the run's referrals.",
+    )
     fidelity_drift_per_year: float = param(
         0.0,
         "per year",
