@@ -150,6 +150,7 @@ class Service(Section):
         "while it is vacant, and the replacement starts knowing no employers.",
         ge=0,
         le=5,
+        control=control("Specialist turnover per year", 0.0, 1.0, 0.05),
     )
     vacancy_weeks: int = param(
         12,
