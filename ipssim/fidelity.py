@@ -80,6 +80,15 @@ def review_at(events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame, we
     return review(events[events["day"] < 7 * week], scenario, weekly[weekly["week"] <= week])
 
 
+def course(
+    events: pd.DataFrame, scenario: Scenario, weekly: pd.DataFrame, weeks: list[int]
+) -> pd.DataFrame:
+    """The review's total at each of ``weeks`` (``review_at``): how a service's fidelity moves
+    as it changes (columns ``week``, ``total``)."""
+    totals = [review_at(events, scenario, weekly, week).total for week in weeks]
+    return pd.DataFrame({"week": weeks, "total": totals})
+
+
 # --- scoring helpers ---------------------------------------------------------------------------
 
 Scored = tuple[int, str]  # a score 1-5 and the measure it rests on

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ipssim import cli
 from ipssim.agents.specialist import MAX_MEETING_GAP_DAYS
@@ -137,3 +138,17 @@ def test_an_established_service_starts_with_employers_it_knows() -> None:
         assert all(r.events["day"].min() >= 0 for r in runs)
         starts.append(sum((r.events["event"] == "job_start").sum() for r in runs))
     assert starts[1] > starts[0]
+
+
+def test_the_fidelity_course_on_the_command_line(capsys, scenario_dir: Path, tmp_path) -> None:
+    base = str(scenario_dir / "base.toml")
+    quick = ["--reps", "2", "--set", "run.horizon_weeks=20", "--set", "entry.intake_weeks=10"]
+    out = tmp_path / "review"
+    args = ["fidelity", base, *quick, "--every", "8", "--format", "json", "--out", str(out)]
+    assert cli.main(args) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [row["week"] for row in found["course"]] == [8, 16, 20]
+    assert found["course"][-1]["mean"] == found["total"]["mean"]  # the last is the review
+    assert pd.read_csv(out / "course.csv")["week"].tolist() == [8, 16, 20]
+    assert cli.main(["fidelity", base, *quick, "--at-week", "12", "--every", "4"]) == 0
+    assert "week    8" in capsys.readouterr().out

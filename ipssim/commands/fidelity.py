@@ -3,8 +3,9 @@
 Each replication is reviewed on the 25 items of the IPS Supported Employment Fidelity Scale;
 the table shows each item's score and measure in the first replication beside its mean over
 replications, then the total with its 95% interval and band. Rules: docs/fidelity.md.
-``--at-week W`` reviews the service as it stood at the end of week W (the log up to then), to
-follow a service that changes over time (turnover, vacancies).
+``--at-week W`` reviews the service as it stood at the end of week W (the log up to then), and
+``--every N`` adds the total's course, reviewed every N weeks up to then, to follow a service
+that changes over time (turnover, vacancies, drift).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ipssim import scenario as scenarios
 from ipssim.commands.options import add_replication_options, positive
 from ipssim.errors import UserError
 from ipssim.experiment import interval, replicate
-from ipssim.fidelity import Review, band, review_at
+from ipssim.fidelity import Review, band, course, review_at
 from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
@@ -36,6 +37,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=positive,
         metavar="W",
         help="review the service as it stood at the end of week W (default: the horizon)",
+    )
+    p.add_argument(
+        "--every",
+        type=positive,
+        metavar="N",
+        help="also give the total's course: a review every N weeks up to the week reviewed",
     )
 
 
@@ -54,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     reviews = [review_at(r.events, scenario, r.weekly, week) for r in results]
     items = item_table(reviews)
     total = interval(np.array([r.total for r in reviews], dtype=float))
+    weeks = list(range(args.every, week, args.every)) + [week] if args.every else []
+    over_time = course_table([course(r.events, scenario, r.weekly, weeks) for r in results])
     if args.out is not None:
         info = manifest([scenario], args.seed, args.reps, wall)
 
@@ -61,13 +70,34 @@ def run(args: argparse.Namespace) -> int:
             write_json(folder / "manifest.json", info)
             scores_frame(reviews).to_csv(folder / "items.csv", index=False)
             items.to_csv(folder / "summary.csv", index=False)
+            if weeks:
+                over_time.to_csv(folder / "course.csv", index=False)
 
         write_folder(args.out, write)
     if args.format == "json":
-        print(json.dumps(as_json(scenario, args.seed, reviews, items, total, week), indent=2))
+        found = as_json(scenario, args.seed, reviews, items, total, week)
+        if weeks:
+            found["course"] = clean(over_time.to_dict(orient="records"))
+        print(json.dumps(found, indent=2))
     else:
         print_review(scenario, args.seed, reviews, items, total, week)
+        if weeks:
+            print_course(over_time)
     return 0
+
+
+def course_table(courses: list[pd.DataFrame]) -> pd.DataFrame:
+    """The total at each week reviewed: mean and 95% interval over replications."""
+    totals = np.array([c["total"].to_numpy(float) for c in courses])
+    rows = [(week, *interval(totals[:, k])) for k, week in enumerate(courses[0]["week"])]
+    return pd.DataFrame(rows, columns=["week", "mean", "ci_low", "ci_high"])
+
+
+def print_course(over_time: pd.DataFrame) -> None:
+    """The total's course, one line a review."""
+    print("\nfidelity total over time (mean and 95% interval over replications)")
+    for week, mean, low, high in over_time[["week", "mean", "ci_low", "ci_high"]].to_numpy():
+        print(f"week {int(week):>4}  {mean:6.1f}  ({low:.1f} to {high:.1f})  {band(mean)}")
 
 
 def item_table(reviews: list[Review]) -> pd.DataFrame:
