@@ -226,3 +226,33 @@ def test_clients_waiting_for_a_place_search_alone_and_may_find_work() -> None:
     ev = run_one(crowded, 4).events
     left = ev[ev["event"] == "left_waitlist"]
     assert (left["detail"] == int(Waitlist.FOUND_WORK)).sum() > 0
+
+
+def test_a_service_that_does_nothing_leaves_employment_as_without_it() -> None:
+    """IPS with no employer contacts and no time for clients (meetings as rare as they go)
+    against no service at all, at equal seeds: everyone lives the same life outside it.
+    Disclosure support is off: every supported client still discloses (issue 18 item 8's
+    disclosure part), which on its own costs the idle service about two points."""
+    none = small("base", **{"service.specialists": 0})
+    idle = small(
+        "base",
+        **{
+            "service.employer_contacts_per_week": 0.0,
+            "service.employment_time_share": 0.0,
+            "policy.disclosure_support": False,
+        },
+    )
+    a, b = paired(none, idle, reps=4)
+    assert abs(b["employment_rate"].mean() - a["employment_rate"].mean()) < 0.02
+
+
+def test_clients_outside_the_service_relapse_and_dropouts_keep_searching() -> None:
+    ev = run_one(small("base", **{"run.horizon_weeks": 78}), 6).events
+    engaged = set(ev.loc[ev["event"] == "engaged", "client"])
+    relapsed = set(ev.loc[ev["event"] == "relapse", "client"])
+    assert relapsed - engaged  # relapses come to clients never in the service too
+    out = ev[(ev["event"] == "discharged") & (ev["detail"] == int(Discharge.DROPPED_OUT))]
+    later = out[["client", "day"]].merge(
+        ev.loc[ev["event"] == "application", ["client", "day"]], on="client", suffixes=("", "_a")
+    )
+    assert (later["day_a"] > later["day"]).any()  # the wish to work outlives the service

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from ipssim.agents.specialist import Place, Specialist
 
 NEVER = math.inf
-SEARCHING_ALONE = (COMMUNITY, WAITING)  # outside the service, applying alone as anyone would
+# applying alone, as anyone who wants work and is not in work does, in the service or out of it
+SEARCHING_ALONE = (COMMUNITY, WAITING, PREPARING, SEARCHING)
 IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
 FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
 PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
@@ -122,7 +123,7 @@ class Client(ServiceAgent):
         self.resume_state = SEARCHING
         self.pause_until = 0.0
         self.relapsed = False
-        self.wants_work = profile.wants_work  # dropping out of the service ends the wish to work
+        self.wants_work = profile.wants_work  # the wish fades at a hazard, in service or out
         self.job: Job | None = None
         self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
         self.next_review = NEVER
@@ -186,14 +187,25 @@ class Client(ServiceAgent):
             self._move(PREPARING if self.specialist else WAITING)
 
     def _community(self):
-        """At home with the clinical team; reviews come round, own applications go out. Before
-        the service takes the client on (the enrolment delay, a closed case) the first review
-        that may refer is the first one after."""
+        """At home with the clinical team; reviews come round, own applications go out, and
+        relapses and a fading wish to work come as to anyone. Before the service takes the
+        client on (the enrolment delay, a closed case) the first review that may refer is the
+        first one after."""
+        now = self.env.now
         review = self.next_review if self.wants_work and self.model.specialists else NEVER
         if review < self.accepted_from:
             cycle = self.clinician.review_days
             review += cycle * math.ceil((self.accepted_from - review) / cycle)
-        if not (yield from self._sleep(review)):
+        relapse = now + self.draws.exponential(1.0 / self._relapse_rate)
+        gives_up = self._gives_up_day()
+        if not (yield from self._sleep(min(review, relapse, gives_up))):
+            return
+        now = self.env.now
+        if now >= relapse:
+            self._pause(Event.RELAPSE, self.model.scenario.clients.relapse_weeks)
+            return
+        if now >= gives_up:
+            self._give_up_work()
             return
         self.next_review = self.env.now + self.clinician.review_days
         if self._referred():
@@ -218,11 +230,16 @@ class Client(ServiceAgent):
 
     def _in_service(self):
         """With a specialist, preparing for or searching for work; meetings are in the service
-        day."""
-        if not (yield from self._sleep(min(self.support_until, self.setback_day))):
+        day. The wish to work fades here as anywhere; dropping out of the service leaves it."""
+        gives_up = self._gives_up_day()
+        if not (yield from self._sleep(min(self.support_until, self.setback_day, gives_up))):
             return
         if self.env.now >= self.support_until:
             self._discharge(Discharge.TIME_LIMIT)
+            return
+        if self.env.now >= gives_up:
+            self._give_up_work()
+            self._discharge(Discharge.DROPPED_OUT)
             return
         if self.env.now < self.setback_day:
             return
@@ -233,7 +250,6 @@ class Client(ServiceAgent):
         elif self.draws.chance(clients.break_share):
             self._pause(Event.BREAK, clients.break_weeks)
         else:
-            self.wants_work = False
             self._discharge(Discharge.DROPPED_OUT)
 
     def _working(self):
@@ -469,7 +485,8 @@ class Client(ServiceAgent):
 
     def _discharge(self, reason: Discharge) -> None:
         """Leave the employment service, free the caseload place and return to the clinical
-        team; a case closed at the limit of support stays closed for the re-referral wait."""
+        team; a case closed at the limit of support or on dropping out stays closed for the
+        re-referral wait."""
         spec, slot = self.specialist, self.slot
         assert spec is not None and slot is not None  # only a client on a caseload leaves it
         self.model.log.add(self.env.now, self.index, Event.DISCHARGED, reason, spec.index)
@@ -479,11 +496,23 @@ class Client(ServiceAgent):
         self.roster.follow_day[self.index] = NEVER_DAY
         self.support_until = NEVER
         self.next_review = self.env.now + self.clinician.review_days
-        if reason is Discharge.TIME_LIMIT:
+        if reason is Discharge.TIME_LIMIT or reason is Discharge.DROPPED_OUT:
             wait = self.model.scenario.policy.rereferral_wait_months
             self.accepted_from = max(self.accepted_from, self.env.now + 30.44 * wait)
         if self.state is not WORKING:
             self._move(COMMUNITY)
+
+    def _gives_up_day(self) -> float:
+        """The day a client who wants work would give up the wish (the same hazard for all)."""
+        rate = self.model.scenario.clients.wish_loss_per_year
+        if not self.wants_work or rate <= 0:
+            return NEVER
+        return self.env.now + self.draws.exponential(365.0 / rate)
+
+    def _give_up_work(self) -> None:
+        """No longer wanting work: own applications and referrals stop."""
+        self.wants_work = False
+        self.roster.apply_day[self.index] = NEVER_DAY
 
     def _released(self) -> None:
         now = self.env.now
@@ -544,10 +573,11 @@ class Client(ServiceAgent):
             self.setback_day = NEVER
         elif now_in and not was_in:
             roster.to_plan.append(i)
-        if old in SEARCHING_ALONE and state not in SEARCHING_ALONE:
+        if state in SEARCHING_ALONE:
+            if roster.apply_day[i] == NEVER_DAY:
+                self._schedule_own_application()
+        else:
             roster.apply_day[i] = NEVER_DAY
-        elif state in SEARCHING_ALONE and old not in SEARCHING_ALONE:
-            self._schedule_own_application()
         if old is WORKING:
             roster.follow_day[i] = NEVER_DAY
         elif state is WORKING and self.specialist is not None:

@@ -115,44 +115,43 @@ class ServiceDay:
             self.log.extend(day, seekers, Event.MEETING, 0, roster.specialist[seekers])
         return seekers
 
-    def _applications(self, day: int, seekers: np.ndarray, community: np.ndarray) -> None:
+    def _applications(self, day: int, seekers: np.ndarray, alone: np.ndarray) -> None:
         """The day's applications. A job seeker at a meeting applies for a vacancy the
-        specialist found and, if not hired, perhaps for one found alone; clients in the
-        community who want work apply alone for advertised openings. All are decided at once
-        from each applicant's own draws, then those that happen are recorded."""
+        specialist found; every client who wants work and is not in work applies alone for
+        advertised openings at the same rate in the service or out of it (the service changes
+        only where: with preference-led search, the plan made with the specialist puts the
+        preferred sector first). All are decided at once from each applicant's own draws, then
+        those that happen are recorded; a seeker hired on a lead today makes no application
+        alone."""
         roster, scenario = self.roster, self.scenario
         policy, rate = scenario.policy, scenario.labour_market.own_applications_per_month
         employers, team = self.pool, self.team
         if rate <= 0:
-            community = community[:0]
-        if seekers.size == 0 and community.size == 0:
+            alone = alone[:0]
+        if seekers.size == 0 and alone.size == 0:
             return
         spec = roster.specialist[seekers]
-        mine = self.streams.uniforms(seekers, 12)  # lead application, own chance and application
-        theirs = self.streams.uniforms(community, 7)  # employer, application, next one
-        preferred = (
-            roster.preferred_sector[seekers]
-            if policy.preference_led_search
-            else np.full(len(seekers), -1)
-        )
+        mine = self.streams.uniforms(seekers, 5)  # the lead application
+        theirs = self.streams.uniforms(alone, 8)  # employer (two), application, next one
         if seekers.size:
+            preferred = (
+                roster.preferred_sector[seekers]
+                if policy.preference_led_search
+                else np.full(len(seekers), -1)
+            )
             barred = roster.sexual[seekers] & policy.disclosure_support
             lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
         else:
             lead = seekers
         has = lead >= 0
-        alone = (mine[5] < 1.0 - np.exp(-rate * team.meeting_interval[spec] / 30.0)) & (
-            len(employers) > 0
-        )
-        applying = community if len(employers) else community[:0]
-        n_lead, n_alone = np.count_nonzero(has), np.count_nonzero(alone)
-        clients = np.concatenate((seekers[has], seekers[alone], applying))
-        anyone = integers(
-            np.concatenate((mine[6, alone], theirs[0, : len(applying)])), len(employers)
-        )
-        # a seeker's own search follows the plan made with the specialist: preferred sector first
-        own = employers.in_sector(preferred[alone], mine[6, alone], anyone[:n_alone])
-        employer = np.concatenate((lead[has], own, anyone[n_alone:]))
+        applying = alone if len(employers) else alone[:0]
+        n_lead = np.count_nonzero(has)
+        clients = np.concatenate((seekers[has], applying))
+        anyone = integers(theirs[0, : len(applying)], len(employers))
+        planned = (roster.specialist[applying] >= 0) & policy.preference_led_search
+        sector = np.where(planned, roster.preferred_sector[applying], -1)
+        own = employers.in_sector(sector, theirs[1, : len(applying)], anyone)
+        employer = np.concatenate((lead[has], own))
         introduced = np.zeros(len(clients), dtype=bool)
         introduced[:n_lead] = True
         outcome, known = self._decide(
@@ -160,9 +159,7 @@ class ServiceDay:
             clients,
             employer,
             introduced,
-            np.concatenate(
-                (mine[0:5, has], mine[7:12, alone], theirs[1:6, : len(applying)]), axis=1
-            ),
+            np.concatenate((mine[:, has], theirs[2:7, : len(applying)]), axis=1),
         )
         hired = outcome == _HIRED
         got = hired[:n_lead]  # a view of the offers on leads
@@ -173,10 +170,11 @@ class ServiceDay:
         self._record(
             day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead], got
         )
-        if n_alone + len(applying):  # applying alone only if the lead failed
-            lead_hired = np.zeros(len(seekers), dtype=bool)
-            lead_hired[has] = got
-            keep = np.concatenate((~lead_hired[alone], np.ones(len(applying), dtype=bool)))
+        stay = np.ones(len(alone), dtype=bool)
+        if len(applying):  # applying alone only if not hired on a lead today
+            lead_hired = np.zeros(roster.size, dtype=bool)
+            lead_hired[seekers[has][got]] = True
+            keep = ~lead_hired[applying]
             rest = slice(n_lead, None)
             self._record(
                 day,
@@ -186,10 +184,9 @@ class ServiceDay:
                 known[rest][keep],
                 hired[rest][keep],
             )
-        if community.size:
-            stay = ~hired[n_lead + n_alone :] if len(applying) else np.ones(len(community), bool)
-            wait = -np.log1p(-theirs[6, stay]) * 30.0 / rate
-            roster.apply_day[community[stay]] = own_application_day(day, wait)
+            stay = keep & ~hired[rest]
+        wait = -np.log1p(-theirs[7, stay]) * 30.0 / rate
+        roster.apply_day[alone[stay]] = own_application_day(day, wait)
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping

@@ -218,11 +218,21 @@ class Clients(Section):
         "share",
         ASSUMPTION,
         "Share of disengagements that are a break "
-        "('I need a month off'); the rest leave and stop looking for work.",
+        "('I need a month off'); the rest leave the service and look for work alone.",
         ge=0,
         le=1,
     )
     break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
+    wish_loss_per_year: float = param(
+        0.7,
+        "hazard per year",
+        ASSUMPTION + ": the wish to work fades for anyone not in work, in the service or out of "
+        "it; set so that both smi_trial arms stay inside their targets (Bond, Drake & Becker "
+        "2008) once dropping out of the service no longer ends the wish",
+        "Hazard of giving up the wish to work for a client who wants work and is not working.",
+        ge=0,
+        le=10,
+    )
     relapse_per_year: float = param(
         0.6,
         "hazard per year",

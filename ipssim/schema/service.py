@@ -274,9 +274,9 @@ class Policy(Section):
         "months",
         "assumption, after vocational rehabilitation case-closure rules (34 CFR 361.43: a "
         "closed case is reviewed within 12 months, then annually)",
-        "Months after a discharge at the limit of time-limited support before the service "
-        "takes a re-referral; until then the case stays closed and the client stays with the "
-        "clinical team.",
+        "Months after a discharge at the limit of time-limited support, or on dropping out, "
+        "before the service takes a re-referral; until then the case stays closed and the "
+        "client stays with the clinical team.",
         ge=0,
         le=60,
     )
