@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from ipssim.fidelity import BANDS
 from ipssim.figures import new_figure, save_figure, series_style
 
 BAND_ALPHA = 0.18
@@ -106,6 +107,32 @@ def plot(curve: str, tables: Mapping[str, pd.DataFrame]) -> tuple[Figure, Axes]:
         ax.yaxis.set_major_formatter(PercentFormatter())
     ax.legend(title="mean, 95% interval", loc="best")
     return fig, ax
+
+
+def fidelity_course(table: pd.DataFrame, label: str) -> Figure:
+    """The fidelity total's course (``week``, ``mean``, ``ci_low``, ``ci_high``: one review
+    every few weeks) with its 95% band, against the scale's bands."""
+    fig, ax = new_figure()
+    style = series_style(0)
+    ax.plot(table["week"], table["mean"], label=label, **style)
+    ax.fill_between(
+        table["week"],
+        table["ci_low"],
+        table["ci_high"],
+        color=style["color"],
+        alpha=BAND_ALPHA,
+        linewidth=0,
+    )
+    for floor, name in BANDS[:-1]:
+        ax.axhline(floor, color="grey", linestyle=":", linewidth=1)
+        ax.annotate(name, (0, floor), xytext=(2, 2), textcoords="offset points", fontsize=9)
+    ax.set_title("Fidelity review over time")
+    ax.set_xlabel("week reviewed")
+    ax.set_ylabel("fidelity total (25-125)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(25, 125)
+    ax.legend(title="mean, 95% interval", loc="lower right")
+    return fig
 
 
 def draw(

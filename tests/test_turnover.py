@@ -150,5 +150,6 @@ def test_the_fidelity_course_on_the_command_line(capsys, scenario_dir: Path, tmp
     assert [row["week"] for row in found["course"]] == [8, 16, 20]
     assert found["course"][-1]["mean"] == found["total"]["mean"]  # the last is the review
     assert pd.read_csv(out / "course.csv")["week"].tolist() == [8, 16, 20]
+    assert (out / "course.png").stat().st_size > 0
     assert cli.main(["fidelity", base, *quick, "--at-week", "12", "--every", "4"]) == 0
     assert "week    8" in capsys.readouterr().out

@@ -71,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
             scores_frame(reviews).to_csv(folder / "items.csv", index=False)
             items.to_csv(folder / "summary.csv", index=False)
             if weeks:
+                from ipssim.figures import save_figure  # here: input is checked before matplotlib
+                from ipssim.timecourse_figures import fidelity_course
+
                 over_time.to_csv(folder / "course.csv", index=False)
+                save_figure(fidelity_course(over_time, scenario.name), folder / "course.png", info)
 
         write_folder(args.out, write)
     if args.format == "json":
