@@ -49,15 +49,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-PEER_RELIEF = 0.8  # assumption: peer workers cut disengagement by a fifth
-
-
 def _disengage_rate(scenario: Scenario) -> float:
     """Daily disengagement hazard of an average client, given how the service works."""
     service = scenario.service
     rate = scenario.clients.disengage_per_year / 365.0
     rate *= (1.0 - 0.3 * service.community_share) * (1.0 - 0.2 * service.integration)
-    return rate * (PEER_RELIEF if scenario.policy.peer_workers else 1.0)
+    return rate * (
+        scenario.clients.peer_disengage_multiplier if scenario.policy.peer_workers else 1.0
+    )
 
 
 def _count_in(state: State) -> Callable[[IPSModel], int]:

@@ -602,6 +602,7 @@ class Client(ServiceAgent):
             self.profile.benefits_worry,
             self.specialist is not None,
             self.model.scenario.policy.benefits_counselling,
+            self.model.scenario.clients.counselling_relief,
         )
 
     def _mean_days_in_touch(self) -> float:

@@ -18,8 +18,6 @@ from ipssim.streams import integers
 
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
 RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
-HIRE_BOOST_PER_RELATIONSHIP = 1.0  # assumption: a full relationship doubles the chance of hiring
-DISCLOSURE_TRUST = 0.1  # assumption: supported disclosure adds this to averse employers' leniency
 MAX_HIRE_PROBABILITY = 0.95
 _HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (
     int(o) for o in (Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED)
@@ -130,11 +128,11 @@ class EmployerPool:
         emp = apps.employer
         barred = self.regulated[emp] & apps.sexual
         relation = self.strength(emp, day) * apps.introduced
-        p = market.hire_probability * apps.merit * (1.0 + HIRE_BOOST_PER_RELATIONSHIP * relation)
+        p = market.hire_probability * apps.merit * (1.0 + cfg.relationship_hire_boost * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
         selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)
         knows = apps.disclosed | (u[1] < cfg.background_check_rate)
-        trust = DISCLOSURE_TRUST * (apps.disclosed & apps.supported)
+        trust = cfg.disclosure_trust * (apps.disclosed & apps.supported)
         refused = (
             knows
             & self.averse[emp, apps.offence]

@@ -16,7 +16,6 @@ from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
 RECENT_APPLICATIONS = 16  # a seeker is never put to a vacancy among their last 16 applications
-COUNSELLING_RELIEF = 0.6  # assumption: benefits counselling removes 60% of the worry
 SUBSTANCE_RELAPSE = 1.3  # assumption: substance use raises the relapse hazard by 30%
 
 
@@ -41,9 +40,10 @@ def _ints() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
 
 
-def eased_worry(worry, engaged, counselling: bool):
-    """Benefit worries, eased by counselling once engaged with the service (scalars or arrays)."""
-    return worry * (1.0 - COUNSELLING_RELIEF * (engaged & counselling))
+def eased_worry(worry, engaged, counselling: bool, relief: float):
+    """Benefit worries, eased by counselling (removing ``relief`` of them) once engaged with the
+    service (scalars or arrays)."""
+    return worry * (1.0 - relief * (engaged & counselling))
 
 
 class Roster:
@@ -134,4 +134,5 @@ class Roster:
             self.worry[clients],
             self.specialist[clients] >= 0,
             self.scenario.policy.benefits_counselling,
+            self.scenario.clients.counselling_relief,
         )

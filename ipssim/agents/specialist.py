@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 TRAVEL_SHARE = 0.15  # assumption: share of community time spent travelling
 MAX_CONTACT_SHARE = 0.5  # assumption: job development never takes more than half the week
 REVISIT_SHARE = 0.5  # assumption: half of contacts go back to employers already known
-LEAD_DAYS = 28  # assumption: a vacancy found by a contact stays open four weeks
 LEAD_SLOTS = 8  # columns of the table of open vacancies; it widens when a specialist has more
 MAX_MEETING_GAP_DAYS = 42
 FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
@@ -231,7 +230,9 @@ class Team:
         self.lead_employer = _put(
             self.lead_employer, who[vacancy], slot, employer[vacancy], fill=-1
         )
-        self.lead_closes = _put(self.lead_closes, who[vacancy], slot, day + LEAD_DAYS, fill=0)
+        self.lead_closes = _put(
+            self.lead_closes, who[vacancy], slot, day + market.vacancy_open_days, fill=0
+        )
         log.extend(day, -1, Event.EMPLOYER_CONTACT, vacancy.astype(np.int32), who, employer)
 
     def _in_seekers_sectors(self, who, u_seeker, u_pick, employers: EmployerPool, fallback):

@@ -86,6 +86,31 @@ class Employers(Section):
         ge=0,
         le=1,
     )
+    relationship_hire_boost: float = param(
+        1.0,
+        "x chance of hiring",
+        ASSUMPTION + ": a full relationship doubles the chance of hiring",
+        "Rise in the chance of hiring a client the specialist introduces, at a full "
+        "relationship (the chance is multiplied by 1 + this x the relationship).",
+        ge=0,
+        le=10,
+    )
+    disclosure_trust: float = param(
+        0.1,
+        "0-1",
+        ASSUMPTION,
+        "Leniency an averse employer adds when the conviction is disclosed with the specialist.",
+        ge=0,
+        le=1,
+    )
+    vacancy_open_days: int = param(
+        28,
+        "days",
+        ASSUMPTION + ": a vacancy found by an employer contact stays open four weeks",
+        "Days a vacancy found by an employer contact stays open for the specialist's seekers.",
+        ge=1,
+        le=365,
+    )
     small_firm_share: float = param(
         0.6,
         "share",

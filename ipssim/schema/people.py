@@ -223,6 +223,22 @@ class Clients(Section):
         le=1,
     )
     break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
+    counselling_relief: float = param(
+        0.6,
+        "share of worry",
+        ASSUMPTION + ": benefits counselling removes 60% of the worry",
+        "Share of a client's worry about losing benefits that counselling removes once engaged.",
+        ge=0,
+        le=1,
+    )
+    peer_disengage_multiplier: float = param(
+        0.8,
+        "x hazard",
+        ASSUMPTION + ": peer workers cut disengagement by a fifth",
+        "Disengagement hazard multiplier where peer workers support clients in the search.",
+        ge=0,
+        le=2,
+    )
     wish_loss_per_year: float = param(
         0.7,
         "hazard per year",
