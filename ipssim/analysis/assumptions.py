@@ -74,20 +74,29 @@ def plausible(lv: Lever, value: float | int | bool) -> tuple[float | int | bool,
     return float(f"{low:.6g}"), float(f"{high:.6g}")
 
 
+def assumed() -> list[str]:
+    """The key of every lever whose source is an assumption, the mixes' shares and the
+    settings included, in schema order."""
+    keys = []
+    for key, f in leaves(Scenario):
+        if str(extra(f).get("source", "")).startswith(ASSUMPTION):
+            try:
+                lever(key)
+            except NotALever:
+                continue
+            keys.append(key)
+    return keys
+
+
 def assumptions(scenario: Scenario | None = None) -> list[Assumption]:
-    """Every lever whose source is an assumption (but the mixes), in schema order, with its
-    range around its value in ``scenario``."""
+    """Every assumed lever screened (not the mixes' shares or the settings), in schema order,
+    with its range around its value in ``scenario``."""
     scenario = scenario or Scenario()
     out = []
-    for key, f in leaves(Scenario):
-        if key.startswith(MIXES + SETTING) or not str(extra(f).get("source", "")).startswith(
-            ASSUMPTION
-        ):
+    for key in assumed():
+        if key.startswith(MIXES + SETTING):
             continue
-        try:
-            lv = lever(key)
-        except NotALever:
-            continue
+        lv = lever(key)
         value = lv.value(scenario)
         out.append(Assumption(lv, value, *plausible(lv, value)))
     return out
@@ -124,19 +133,6 @@ n = 2
 trajectories = {TRAJECTORIES}
 levels = {LEVELS}
 """
-
-
-def assumed() -> list[str]:
-    """The key of every lever whose source is an assumption, the mixes' shares included."""
-    keys = []
-    for key, f in leaves(Scenario):
-        if str(extra(f).get("source", "")).startswith(ASSUMPTION):
-            try:
-                lever(key)
-            except NotALever:
-                continue
-            keys.append(key)
-    return keys
 
 
 def table(folders: dict[str, Path]) -> str:
