@@ -404,9 +404,9 @@ class Client(ServiceAgent):
         specialists = self.model.specialists
         n = len(specialists)
         start = self.draws.integer(n) if n > 8 else 0
-        spec: Specialist = min(  # the first with fewest holding or waiting
+        spec: Specialist = min(  # the first in post with fewest holding or waiting
             (specialists[k % n] for k in range(start, start + min(n, 8))),
-            key=attrgetter("load"),
+            key=attrgetter("referral_order"),
         )
         slot = self.slot = spec.request_place()
         slot.callbacks.append(self._place_offered)

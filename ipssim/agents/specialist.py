@@ -32,7 +32,6 @@ REVISIT_SHARE = 0.5  # assumption: half of contacts go back to employers already
 LEAD_SLOTS = 8  # columns of the table of open vacancies; it widens when a specialist has more
 MAX_MEETING_GAP_DAYS = 42
 FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
-VACANT_LOAD = 1 << 30  # a vacant post's list counts after any specialist in post's
 
 
 class Specialist(ServiceAgent):
@@ -46,11 +45,14 @@ class Specialist(ServiceAgent):
 
     @property
     def load(self) -> int:
-        """Clients holding a place on the caseload or waiting for one; a vacant post counts as
-        fuller than any post with a specialist, so a referral goes to a specialist in post when
-        it can."""
-        waiting = len(self.caseload.users) + len(self.caseload.queue)
-        return waiting + VACANT_LOAD if self.vacant else waiting
+        """Clients holding a place on the caseload or waiting for one."""
+        return len(self.caseload.users) + len(self.caseload.queue)
+
+    @property
+    def referral_order(self) -> tuple[bool, int]:
+        """How a referral ranks this post: a specialist in post before a vacant post, then the
+        least loaded."""
+        return self.vacant, self.load
 
     def request_place(self) -> Place:
         """Join the waiting list for a place on the caseload (granted at once if one is free)."""
