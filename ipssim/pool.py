@@ -51,11 +51,16 @@ def stop(pool: ProcessPoolExecutor) -> None:
     """Cancel queued work and end the workers at once (a running task is abandoned)."""
     # no public API before Python 3.14's terminate_workers(); read before shutdown forgets them
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+    # the pool's own thread reaps the workers too; until it has, one may look alive to
+    # multiprocessing though it has ended
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def ordered_map(
