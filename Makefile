@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,discovery,dashboard]'
+	$(BIN)/pip install --quiet -e '.[test,calibration,discovery,dashboard]'
 	touch $(STAMP)
 
 run: $(STAMP)
