@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import sweep as sweeps
+from ipssim import sweeps
 from ipssim.executors import Execution, batches, execute
 from ipssim.sweep_runner import run_sweep
 

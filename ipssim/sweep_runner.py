@@ -26,7 +26,7 @@ from ipssim.executors import Execution, batches, execute
 from ipssim.experiment import interval
 from ipssim.results import manifest
 from ipssim.store import RunStore, atomic_write
-from ipssim.sweep import SWEEP_METRICS, Sweep
+from ipssim.sweeps import SWEEP_METRICS, Sweep
 
 
 @dataclass

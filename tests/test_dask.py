@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ipssim import sweep as sweeps
+from ipssim import sweeps
 from ipssim.executors import Execution, local_cluster
 from ipssim.sweep_runner import run_sweep
 from tests.sweeps_support import GRID, ROOT, kill_group, parts, start, wait_for, write_sweep

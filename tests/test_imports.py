@@ -50,7 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ipssim.workers",
             "ipssim.trial",
             "ipssim.sites",
-            "ipssim.sweep",
+            "ipssim.sweeps",
             "ipssim.sweep_runner",
             "ipssim.results",
             "ipssim.result_folder",

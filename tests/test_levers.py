@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ipssim import sites
-from ipssim import sweep as sweeps
+from ipssim import sites, sweeps
 from ipssim.scenario import Scenario, field
 from ipssim.schema import Service
 from ipssim.schema.fields import FieldNotFound, bounds, extra, leaves, unknown_key

@@ -9,7 +9,7 @@ import pytest
 from ipssim.formatting import fmt, fmt_diff
 from ipssim.metrics import BY_NAME, RUN_METRICS, metric
 from ipssim.outcomes import HEADLINE, METRICS
-from ipssim.sweep import SWEEP_METRICS
+from ipssim.sweeps import SWEEP_METRICS
 
 
 def test_every_metric_has_one_record_with_unit_and_meaning() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ipssim import sweep as sweeps
+from ipssim import sweeps
 from ipssim.executors import Execution
 from ipssim.store import RunStore
 from ipssim.sweep_runner import run_sweep

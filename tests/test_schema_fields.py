@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from ipssim.scenario import Scenario, field
 from ipssim.schema import Service
 from ipssim.schema.fields import FieldNotFound, bounds, describe, find, leaves
-from ipssim.sweep import SweepFile
+from ipssim.sweeps import SweepFile
 
 
 def test_a_dotted_key_finds_its_field_or_says_why_not() -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ipssim import cli
-from ipssim import sweep as sweeps
+from ipssim import cli, sweeps
 from ipssim.executors import Execution
 from ipssim.experiment import run_one
 from ipssim.outcomes import METRICS

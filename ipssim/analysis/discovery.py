@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ipssim.errors import UserError
-from ipssim.sweep import Lever
+from ipssim.sweeps import Lever
 
 MIN_COVERAGE = 0.1  # boxes catching fewer of the cases of interest are not reported
 

@@ -1,7 +1,7 @@
 """Global sensitivity of the metrics to the levers of a sampled sweep, with SALib.
 
 The SALib problem is the unit cube, one dimension per lever in ``[sample] ranges``, decoded
-into lever values as any sample is (``ipssim.sweep``: a switch is on when its uniform is 0.5 or
+into lever values as any sample is (``ipssim.sweeps``: a switch is on when its uniform is 0.5 or
 more). So Morris mu* is the mean absolute change in a metric when a lever moves across its range
 (for a switch: off to on), comparable across levers; Sobol indices are shares of variance.
 Each point's metric is its mean over the replications, which share their seeds across points
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ipssim.sweep import Sweep, SweepError, check_ranges, decode
+from ipssim.sweeps import Sweep, SweepError, check_ranges, decode
 
 METHODS = ("morris", "sobol")
 CONF_LEVEL = 0.95

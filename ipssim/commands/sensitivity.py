@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ipssim import sweep as sweeps
+from ipssim import sweeps
 from ipssim.analysis import sensitivity
 from ipssim.commands.execution import (
     add_execution_options,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipssim import sweep as sweeps
+from ipssim import sweeps
 from ipssim.commands.execution import (
     add_execution_options,
     execution,
