@@ -70,7 +70,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("command line", ("ipssim.commands", "ipssim.cli")),
-    ("api", ("ipssim",)),  # the package's top: the module itself, not everything under it
+    ("api", ("ipssim", "ipssim.api")),  # the package's top (the module itself) and the API
 )
 
 
