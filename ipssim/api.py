@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -47,6 +48,13 @@ def _scenario(scenario: Scenario | str | Path, set: Changes | None) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario.with_changes(dict(set)) if set else scenario
     return load(scenario, set)
+
+
+def _shown(fig: Figure) -> Figure:
+    """The figure, let go by pyplot: a notebook shows it once (as the cell's value), and a loop
+    drawing many keeps no figure open. It still draws and saves (``fig.savefig``)."""
+    plt.close(fig)
+    return fig
 
 
 def _overrides(set: Changes | None) -> list[str]:
@@ -112,6 +120,9 @@ class Run:
 
     def plot(self, name: str = "funnel") -> Figure:
         """One figure of ``RUN_PLOTS``: the funnel, a breakdown, or a time course."""
+        return _shown(self._figure(name))
+
+    def _figure(self, name: str) -> Figure:
         if name == "funnel":
             return plots.funnel_bars(self.funnel())
         for trait, (table, _) in BREAKDOWNS.items():
@@ -174,10 +185,10 @@ class Comparison:
     def plot(self, name: str = "differences") -> Figure:
         """The paired differences in the rates, or a time course of every arm."""
         if name == "differences":
-            return plots.compare_forest(self.differences())
+            return _shown(plots.compare_forest(self.differences()))
         if name in timecourse.CURVES:
             tables = {label: arm.timecourses[name] for label, arm in self.arms.items()}
-            return timecourse_figures.plot(name, tables)[0]
+            return _shown(timecourse_figures.plot(name, tables)[0])
         raise ValueError(
             f"no figure {name!r}; figures: differences, {', '.join(timecourse.CURVES)}"
         )
@@ -234,8 +245,8 @@ class SweepResult:
                 f"{metric!r} is not among the sweep's metrics {self.sweep.spec.metrics}"
             )
         if self.sweep.spec.sample is not None:
-            return plots.sample_scatter(self.summary(), self.levers, metric)
-        return plots.sweep_lines(self.summary(), self.levers, metric, self.sweep.spec.reps)
+            return _shown(plots.sample_scatter(self.summary(), self.levers, metric))
+        return _shown(plots.sweep_lines(self.summary(), self.levers, metric, self.sweep.spec.reps))
 
 
 def sweep(

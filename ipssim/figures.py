@@ -4,12 +4,14 @@ carrying the run's manifest in the saved file's metadata."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):  # a notebook's kernel names its inline backend there
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.typing import RcKeyType
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -77,6 +78,7 @@ def test_every_run_figure_draws(result: ipssim.api.Run) -> None:
     for name in RUN_PLOTS:
         fig = result.plot(name)
         assert fig.axes and fig.axes[0].get_title(), name
+        assert fig.number not in plt.get_fignums()  # let go: a notebook shows it once
     with pytest.raises(ValueError, match="funnel"):
         result.plot("funnell")
 
