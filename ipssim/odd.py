@@ -1,9 +1,9 @@
-"""The generated tables of docs/odd.md (scenario parameters, constants still in the code) and of
-README.md (``ipssim.readme``).
+"""The generated tables of docs/odd.md (scenario parameters, constants still in the code), of
+README.md (``ipssim.readme``) and of docs/calibration.md (``ipssim.calibration_doc``).
 
 Usage: python -m ipssim.odd [--check] [PATH ...]
 
-Rewrites the text between each pair of markers in docs/odd.md and README.md (or each PATH, by
+Rewrites the text between each pair of markers in those documents (or each PATH, by
 its file name) from the code, so the tables cannot drift from it; ``--check`` changes nothing
 and exits 1 if a table is out of date.
 The parameter table comes from the scenario schema (description, unit, source, bounds); the
@@ -26,13 +26,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ipssim import readme
+from ipssim import calibration_doc, readme
 from ipssim.scenario import Scenario
 from ipssim.schema.fields import bounds, extra, leaves
 
 PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = PACKAGE.parent / "docs" / "odd.md"
 README = PACKAGE.parent / "README.md"
+CALIBRATION = PACKAGE.parent / "docs" / "calibration.md"
 CONSTANT_MODULES = (
     "agents/client.py",
     "agents/reoffending.py",
@@ -208,7 +209,11 @@ def constants_table() -> str:
 
 
 TABLES = {"parameters": parameter_table, "constants": constants_table}  # of docs/odd.md
-DOCUMENTS: dict[Path, dict[str, Callable[[], str]]] = {DOCUMENT: TABLES, README: readme.TABLES}
+DOCUMENTS: dict[Path, dict[str, Callable[[], str]]] = {
+    DOCUMENT: TABLES,
+    README: readme.TABLES,
+    CALIBRATION: calibration_doc.TABLES,
+}
 
 
 def render(text: str, tables: dict[str, Callable[[], str]] = TABLES) -> str:

@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ipssim.result_folder",
             "ipssim.odd",
             "ipssim.readme",
+            "ipssim.calibration_doc",
         ),
     ),
     ("analysis", ("ipssim.analysis",)),

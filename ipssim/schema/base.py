@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ipssim.schema.priors import Prior
+
 OFFENCES = ("violent", "sexual", "arson", "acquisitive", "drugs", "other", "none")
 DIAGNOSES = ("psychosis", "bipolar", "depression", "personality")
 SECTORS = (
@@ -29,13 +31,23 @@ def param(
     source: str,
     description: str,
     control: dict[str, Any] | None = None,
+    prior: Prior | None = None,
     **bounds: Any,
 ) -> Any:
     """A scenario field with its unit, source and meaning kept beside the default; a
-    ``control`` makes it one of the dashboard's controls."""
+    ``control`` makes it one of the dashboard's controls, a ``prior`` one that calibration
+    estimates (its range within the field's bounds, the default inside it)."""
     kept: dict[str, Any] = {"unit": unit, "source": source}
     if control is not None:
         kept["control"] = control
+    if prior is not None:
+        low, high = bounds.get("ge", -float("inf")), bounds.get("le", float("inf"))
+        if not (low <= prior.low and prior.high <= high and prior.contains(default)):
+            raise ValueError(
+                f"prior on {prior.low:g} to {prior.high:g} must lie within the field's bounds "
+                f"{low:g} to {high:g} and hold its default {default!r}"
+            )
+        kept["prior"] = prior.kept()
     return Field(default, description=description, json_schema_extra=kept, **bounds)
 
 

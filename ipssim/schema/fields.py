@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from ipssim.schema.priors import Prior
+
 
 class FieldNotFound(LookupError):
     """A dotted key that names no value of the schema.
@@ -91,9 +93,20 @@ def bounds(field: FieldInfo) -> tuple[Any, Any]:
 
 
 def extra(field: FieldInfo) -> dict[str, Any]:
-    """What ``schema.param`` keeps beside a field (unit, source, lever), or nothing."""
+    """What ``schema.param`` keeps beside a field (unit, source, control, prior), or nothing."""
     kept = field.json_schema_extra
     return kept if isinstance(kept, dict) else {}
+
+
+def prior(field: FieldInfo) -> Prior | None:
+    """The calibration prior ``schema.param`` keeps beside a field, or None."""
+    kept = extra(field).get("prior")
+    return Prior.from_kept(kept) if kept else None
+
+
+def priors(model: type[BaseModel]) -> dict[str, Prior]:
+    """Every field of ``model`` that has a prior, by dotted key, in schema order."""
+    return {key: p for key, field in leaves(model) if (p := prior(field)) is not None}
 
 
 def unknown_key(dotted: str, allowed: list[str]) -> str:

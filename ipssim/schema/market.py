@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipssim.schema.base import ASSUMPTION, Section, control, param
+from ipssim.schema.priors import loguniform, uniform
 
 
 class AversionShares(Section):
@@ -59,6 +60,12 @@ class Employers(Section):
         "probability",
         ASSUMPTION,
         "Chance that an employer has a suitable opening when contacted or applied to.",
+        prior=uniform(
+            0.05,
+            0.4,
+            "plausible range (no source): from one employer in twenty to two in five with a "
+            "suitable opening when contacted",
+        ),
         ge=0,
         le=1,
     )
@@ -135,17 +142,40 @@ class LabourMarket(Section):
         "probability",
         "calibrated: competitive work IPS vs traditional (Bond et al. 2008)",
         "Chance an average applicant is hired when there is an opening, at 4.5% unemployment.",
+        prior=loguniform(
+            0.01,
+            0.25,
+            "plausible range: from one in a hundred to one in four hired per opening applied to; "
+            "log-uniform since only the order of magnitude is known",
+        ),
         ge=0,
         le=1,
     )
     competition_elasticity: float = param(
-        0.7, "-", ASSUMPTION, "How strongly unemployment lowers hiring chances.", ge=0, le=3
+        0.7,
+        "-",
+        ASSUMPTION,
+        "How strongly unemployment lowers hiring chances.",
+        prior=uniform(
+            0.2,
+            1.5,
+            "plausible range (no source): hiring chances fall with local unemployment, from weakly"
+            " to more than in proportion",
+        ),
+        ge=0,
+        le=3,
     )
     own_applications_per_month: float = param(
         1.3,
         "applications",
         "calibrated: competitive work without IPS (Bond et al. 2008)",
         "Applications for advertised openings a job seeker makes alone each month.",
+        prior=loguniform(
+            0.3,
+            6.0,
+            "plausible range: a job seeker without support applying from a few times a year to "
+            "more than once a week; log-uniform",
+        ),
         ge=0,
         le=30,
     )
@@ -159,6 +189,12 @@ class Work(Section):
         "with work.job_loss_shape",
         "Job-ending hazard over a job's first year (its integral) for a supported worker in a "
         "preferred job; the hazard falls with tenure when work.job_loss_shape < 1.",
+        prior=loguniform(
+            0.5,
+            6.0,
+            "plausible range: a first-year job-ending hazard from 0.5 (most jobs kept a year) to 6"
+            " (most ended within two months); log-uniform",
+        ),
         ge=0,
         le=20,
     )
@@ -170,6 +206,12 @@ class Work(Section):
         "averages about 22 weeks (six IPS trials in Bond & Kukla 2011)",
         "Shape of the job-ending hazard in time since the job began: below 1 it falls with "
         "tenure, 1 is a constant hazard.",
+        prior=uniform(
+            0.4,
+            1.0,
+            "job loss is highest in the first weeks and falls with tenure (Becker et al. 1998), so"
+            " below 1; above 0.4 so the first weeks' hazard is not extreme",
+        ),
         ge=0.2,
         le=2,
     )
@@ -199,6 +241,12 @@ class Work(Section):
         "share",
         "calibrated: two thirds work 20+ hours (Bond et al. 2008)",
         "Share of jobs taken at 20+ hours by someone without benefit worries.",
+        prior=uniform(
+            0.5,
+            1.0,
+            "two thirds work 20+ hours overall (Bond et al. 2008), fewer among those with benefit "
+            "worries, so the share without worries lies between one half and all",
+        ),
         ge=0,
         le=1,
     )

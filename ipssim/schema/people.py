@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import model_validator
 
 from ipssim.schema.base import ASSUMPTION, DIAGNOSES, OFFENCES, Section, param
+from ipssim.schema.priors import loguniform, truncnorm, uniform
 
 
 class OffenceShares(Section):
@@ -78,6 +79,13 @@ class Population(Section):
         "log-odds",
         "calibrated: share who want work 60-70% (Bond 2004; Becker & Drake 2003)",
         "Baseline log-odds of wanting work, before confidence, symptoms and benefit worries.",
+        prior=uniform(
+            -1.0,
+            3.0,
+            "plausible range: from about a quarter to nine in ten wanting work before confidence, "
+            "symptoms and benefit worries, around the 60-70% who want work with them (Bond 2004; "
+            "Becker & Drake 2003)",
+        ),
         ge=-5,
         le=5,
     )
@@ -100,7 +108,18 @@ class Population(Section):
     offences: OffenceShares = OffenceShares()
     diagnoses: DiagnosisShares = DiagnosisShares()
     severity_mean: float = param(
-        0.5, "0-1", ASSUMPTION, "Mean symptom severity (0 mild, 1 severe).", ge=0.05, le=0.95
+        0.5,
+        "0-1",
+        ASSUMPTION,
+        "Mean symptom severity (0 mild, 1 severe).",
+        prior=uniform(
+            0.3,
+            0.7,
+            "plausible range (no source): a caseload of severe mental illness, neither mostly mild"
+            " nor mostly severe",
+        ),
+        ge=0.05,
+        le=0.95,
     )
     substance_use_share: float = param(
         0.35,
@@ -111,10 +130,31 @@ class Population(Section):
         le=1,
     )
     work_history_share: float = param(
-        0.45, "share", ASSUMPTION, "Share who worked in the last five years.", ge=0, le=1
+        0.45,
+        "share",
+        ASSUMPTION,
+        "Share who worked in the last five years.",
+        prior=uniform(
+            0.25,
+            0.7,
+            "plausible range (no source): from a quarter to two thirds of people in secondary "
+            "mental health services with work in the last five years",
+        ),
+        ge=0,
+        le=1,
     )
     qualifications_share: float = param(
-        0.40, "share", ASSUMPTION, "Share with qualifications.", ge=0, le=1
+        0.40,
+        "share",
+        ASSUMPTION,
+        "Share with qualifications.",
+        prior=uniform(
+            0.2,
+            0.6,
+            "plausible range (no source): from one in five to three in five with qualifications",
+        ),
+        ge=0,
+        le=1,
     )
     benefits_share: float = param(
         0.85, "share", ASSUMPTION, "Share receiving disability benefits.", ge=0, le=1
@@ -124,11 +164,27 @@ class Population(Section):
         "0-1",
         ASSUMPTION,
         "Mean worry about losing benefits among those receiving them.",
+        prior=uniform(
+            0.3,
+            0.8,
+            "plausible range (no source): worry about losing benefits is common among recipients",
+        ),
         ge=0.05,
         le=0.95,
     )
     confidence_mean: float = param(
-        0.45, "0-1", ASSUMPTION, "Mean confidence about working.", ge=0.05, le=0.95
+        0.45,
+        "0-1",
+        ASSUMPTION,
+        "Mean confidence about working.",
+        prior=uniform(
+            0.25,
+            0.7,
+            "plausible range (no source): neither most clients confident about working nor almost "
+            "none",
+        ),
+        ge=0.05,
+        le=0.95,
     )
     housing_unstable_share: float = param(
         0.2, "share", ASSUMPTION, "Share without stable housing.", ge=0, le=1
@@ -172,6 +228,13 @@ class Clients(Section):
         "engaging of 53% (self-report; Rosenheck & Mares 2007), which it still falls short of",
         "Hazard of disengaging from the service for a client with average worries and "
         "confidence, seen weekly, before caseload pressure.",
+        prior=loguniform(
+            0.5,
+            6.0,
+            "from about 0.6 a year, which 53% still in contact 12 months after engaging gives if "
+            "disengaging were the only way out (Rosenheck & Mares 2007), to 6 a year (half gone "
+            "within six weeks); log-uniform since the order of magnitude is what is uncertain",
+        ),
         ge=0,
         le=20,
     )
@@ -246,6 +309,12 @@ class Clients(Section):
         "it; set so that both smi_trial arms stay inside their targets (Bond, Drake & Becker "
         "2008) once dropping out of the service no longer ends the wish",
         "Hazard of giving up the wish to work for a client who wants work and is not working.",
+        prior=loguniform(
+            0.1,
+            3.0,
+            "plausible range (no source): the wish to work lasting from about four months to ten "
+            "years on average for someone not in work; log-uniform",
+        ),
         ge=0,
         le=10,
     )
@@ -278,6 +347,13 @@ class Offending(Section):
         "calibrated: 61% proven reoffending in a year for prison leavers (Ministry of Justice)",
         "One-year chance of a proven "
         "reoffence for an average-risk person in the community, not working.",
+        prior=uniform(
+            0.2,
+            0.8,
+            "plausible range around the 61% proven reoffending within a year after short sentences"
+            " (Ministry of Justice), which includes the peak after release "
+            "(offending.release_multiplier) and substance use, so the baseline risk lies below it",
+        ),
         ge=0,
         le=1,
     )
@@ -286,6 +362,12 @@ class Offending(Section):
         "x hazard",
         ASSUMPTION + ": risk is highest just after release",
         "Hazard multiplier at release, fading over 13 weeks.",
+        prior=uniform(
+            1.0,
+            4.0,
+            "plausible range (no source): risk just after release from no higher than later to "
+            "four times as high",
+        ),
         ge=1,
         le=10,
     )
@@ -294,14 +376,46 @@ class Offending(Section):
         "x hazard",
         "calibrated: work lowers one-year reoffending by up to 9 points (Ministry of Justice 2013)",
         "Reoffending hazard multiplier while in work.",
+        prior=truncnorm(
+            0.75,
+            0.1,
+            0.4,
+            1.0,
+            "Ministry of Justice 2013 (propensity score matching): one-year proven reoffending 1 "
+            "to 9 points lower for those employed after release; against 61%, a whole year in work"
+            " at a multiplier of about 0.78 gives 9 points and 0.98 gives 1, and leavers work only"
+            " part of the year, so centred at 0.75; 1 (no effect) stays possible",
+        ),
         ge=0,
         le=1,
     )
     substance_multiplier: float = param(
-        1.5, "x hazard", ASSUMPTION, "Hazard multiplier with active substance use.", ge=1, le=5
+        1.5,
+        "x hazard",
+        ASSUMPTION,
+        "Hazard multiplier with active substance use.",
+        prior=uniform(
+            1.0,
+            3.0,
+            "plausible range (no source): active substance use from no effect to tripling the "
+            "reoffending hazard",
+        ),
+        ge=1,
+        le=5,
     )
     custody_probability: float = param(
-        0.5, "probability", ASSUMPTION, "Chance a proven reoffence leads to custody.", ge=0, le=1
+        0.5,
+        "probability",
+        ASSUMPTION,
+        "Chance a proven reoffence leads to custody.",
+        prior=uniform(
+            0.2,
+            0.8,
+            "plausible range (no source): a proven reoffence by someone with previous convictions "
+            "often, but not always, leads to custody",
+        ),
+        ge=0,
+        le=1,
     )
     custody_weeks: float = param(
         12.0, "weeks", ASSUMPTION + ": short sentences", "Mean time in custody.", ge=1, le=520

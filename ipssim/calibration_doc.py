@@ -1,0 +1,42 @@
+"""The generated tables of docs/calibration.md: the priors of the parameters calibration
+estimates, from the schema.
+
+``python -m ipssim.odd`` writes them between their markers, as it writes the ODD's tables.
+"""
+
+from __future__ import annotations
+
+from ipssim.scenario import Scenario
+from ipssim.schema.fields import extra, find, priors
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _default(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def prior_table() -> str:
+    """Every parameter with a prior: its default, unit, prior, the reason, and its source."""
+    lines = [
+        "| parameter | default | unit | prior | why this prior | source of the default |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, prior in priors(Scenario).items():
+        field = find(Scenario, key)
+        kept = extra(field)
+        cells = (
+            f"`{key}`",
+            _default(field.default),
+            kept["unit"],
+            prior.describe(),
+            prior.reason,
+            kept["source"],
+        )
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"priors": prior_table}
