@@ -1,10 +1,14 @@
 """Calibration check: each target of brief section 3 beside the simulated mean and 95% interval.
 
 Usage: python experiments/calibration_check.py [--reps N] [--seed S] [--workers K]
+    [--format table|json]
 
 A single published figure from one trial arm is given the trial's own 95% interval (Wilson,
 from the arm's size); figures from large administrative samples get an assumed tolerance of
-3 points. A row lands inside when the simulated mean lies within the target range.
+3 points. A row lands inside when the simulated mean lies within the target range (the rule
+kept until a calibrated posterior exists). Beside it each row shows the point estimate and
+standard error that calibration uses (``ipssim.evidence``) and z, how many standard errors the
+simulated mean lies from the published figure.
 
 The pieces (``TARGETS``, ``Check``, ``scenario_runs``, ``all_checks``) are imported by
 ``experiments/validation/run_validation.py``, which writes the same checks as a report.
@@ -13,6 +17,7 @@ The pieces (``TARGETS``, ``Check``, ``scenario_runs``, ``all_checks``) are impor
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ipssim import evidence
 from ipssim import scenario as scenarios
 from ipssim.experiment import RunResult, interval, replicate, runs_frame
 from ipssim.fidelity import review
@@ -71,6 +77,36 @@ class Check:
     def inside(self) -> bool:
         """The simulated mean lies within the published range."""
         return self.low <= self.mean <= self.high
+
+    @property
+    def target(self) -> evidence.Target | None:
+        """The point estimate calibration uses for this figure, if it is a target."""
+        metric = (
+            evidence.ZERO_EXCLUSION if self.metric.startswith("fidelity item 9") else self.metric
+        )
+        return evidence.BY_KEY.get(f"{self.scenario}.{metric}")
+
+    @property
+    def published(self) -> float:
+        return self.target.published if self.target else math.nan
+
+    @property
+    def se(self) -> float:
+        return self.target.se if self.target else math.nan
+
+    @property
+    def z(self) -> float:
+        """Standard errors from the published figure to the simulated mean (NaN if no target)."""
+        return self.target.z(self.mean) if self.target else math.nan
+
+    def row(self) -> dict[str, object]:
+        """The check as JSON: issue 19's keys, with the range the inside rule uses."""
+        keys = ("scenario", "metric", "published", "se", "mean", "ci_low", "ci_high", "z")
+        values = {k: getattr(self, k) for k in keys}
+        clean = {
+            k: None if isinstance(v, float) and math.isnan(v) else v for k, v in values.items()
+        }
+        return clean | {"inside": self.inside, "low": self.low, "high": self.high}
 
 
 TARGETS = (
@@ -305,6 +341,10 @@ def all_checks(
     ]
 
 
+def _number(value: float, form: str) -> str:
+    return "-" if math.isnan(value) else format(value, form)
+
+
 def print_checks(checks: list[Check], reps: int, seed: int) -> None:
     rows = [
         (
@@ -314,18 +354,24 @@ def print_checks(checks: list[Check], reps: int, seed: int) -> None:
             f"{c.mean:.3g}",
             "-" if math.isnan(c.ci_low) else f"{c.ci_low:.3g}-{c.ci_high:.3g}",
             "inside" if c.inside else "MISS",
+            _number(c.published, ".3g"),
+            _number(c.se, ".2g"),
+            _number(c.z, "+.2f"),
             c.figure,
             c.source,
         )
         for c in checks
     ]
-    widths = [max(len(str(r[i])) for r in rows) for i in range(6)]
-    head = ("scenario", "metric", "target", "mean", "95% interval", "result")
+    shown = 9
+    widths = [max(len(str(r[i])) for r in rows) for i in range(shown)]
+    head = ("scenario", "metric", "target", "mean", "95% interval", "result", "published", "se")
+    head = (*head, "z")
+    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + "  figure; source")
     for r in rows:
         print(
-            "  ".join(str(c).ljust(w) for c, w in zip(r[:6], widths, strict=True))
-            + f"  {r[6]}; {r[7]}"
+            "  ".join(str(c).ljust(w) for c, w in zip(r[:shown], widths, strict=True))
+            + f"  {r[shown]}; {r[shown + 1]}"
         )
     inside = sum(c.inside for c in checks)
     print(f"\n{inside} of {len(rows)} targets inside ({reps} replications, seed {seed}).")
@@ -336,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -347,7 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = scenario_runs(args.reps, args.seed, args.workers, args.overrides)
     checks = all_checks(runs, args.reps, args.seed, args.workers, args.overrides)
-    print_checks(checks, args.reps, args.seed)
+    if args.format == "json":
+        print(json.dumps([c.row() for c in checks], indent=1))
+    else:
+        print_checks(checks, args.reps, args.seed)
     return 0
 
 

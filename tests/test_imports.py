@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ipssim.store",
             "ipssim.formatting",
             "ipssim.metrics",
+            "ipssim.evidence",
         ),
     ),
     ("scenario", ("ipssim.schema", "ipssim.scenario")),
