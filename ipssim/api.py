@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +56,12 @@ def _shown(fig: Figure) -> Figure:
     drawing many keeps no figure open. It still draws and saves (``fig.savefig``)."""
     plt.close(fig)
     return fig
+
+
+def _warn_if_few(reps: int) -> None:
+    note = experiment.replication_warning(reps)
+    if note is not None:
+        warnings.warn(note, stacklevel=3)
 
 
 def _overrides(set: Changes | None) -> list[str]:
@@ -154,6 +161,7 @@ def run(
 ) -> Run:
     """Run ``reps`` replications of a scenario (or scenario file), as ``ipssim run`` does."""
     loaded = _scenario(scenario, set)
+    _warn_if_few(reps)
     start = time.perf_counter()
     results = experiment.replicate(loaded, reps, seed, workers, progress=progress)
     return Run(loaded, seed, results, time.perf_counter() - start)
@@ -261,6 +269,7 @@ def sweep(
     """Run a sweep file into ``folder`` (default ``results/<name>``, as ``ipssim sweep``):
     resumable, only missing runs are computed; ``reps`` and ``seed`` replace the file's."""
     loaded = sweep_files.load(path, _overrides(set), reps=reps, seed=seed)
+    _warn_if_few(loaded.spec.reps)
     out = Path(folder) if folder is not None else Path("results") / loaded.name
     outcome = run_sweep(loaded, out, Execution(workers=workers), progress=progress)
     return SweepResult(loaded, out, outcome.runs, outcome.summary, outcome.computed)

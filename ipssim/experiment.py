@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from ipssim.metrics import bounds
 from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
 from ipssim.pool import ordered_map
 from ipssim.scenario import Scenario
@@ -86,26 +87,53 @@ def runs_frame(results: list[RunResult]) -> pd.DataFrame:
     return pd.DataFrame([{"rep": r.rep, **r.metrics} for r in results])
 
 
-def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-interval of ``values`` (NaNs dropped); the interval is the mean when n < 2."""
+MIN_REPS_FOR_INTERVAL = 2  # a t-interval needs two values
+FEW_REPS = 5  # below this an interval rests on too few values to trust
+
+
+def replication_warning(reps: int) -> str | None:
+    """What to tell a user who asks for too few replications for an honest interval."""
+    if reps < MIN_REPS_FOR_INTERVAL:
+        return (
+            f"{reps} replication gives no 95% interval (shown as -): ask for 5 or more "
+            "(--reps 20 for a decision)"
+        )
+    if reps < FEW_REPS:
+        return (
+            f"only {reps} replications: the 95% intervals rest on {reps} values and are wide; "
+            "ask for 5 or more (--reps 20 for a decision)"
+        )
+    return None
+
+
+def interval(
+    values: np.ndarray,
+    level: float = 0.95,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> tuple[float, float, float]:
+    """Mean and t-interval of ``values`` (NaNs dropped), clipped to ``bounds``, the range the
+    mean can take (clipping never removes the true mean, so coverage stays as it was); no
+    interval (NaN) from fewer than two values."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if len(values) == 0:
         return (math.nan, math.nan, math.nan)
     mean = float(values.mean())
-    if len(values) < 2:
-        return (mean, mean, mean)
+    if len(values) < MIN_REPS_FOR_INTERVAL:
+        return (mean, math.nan, math.nan)
     from scipy import stats  # here, not at the top: worker processes start ~1 s faster
 
     half = (
         stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
     )
-    return (mean, mean - half, mean + half)
+    low, high = bounds
+    # + 0.0 turns a clipped -0.0 into 0.0
+    return (mean, max(low, mean - half) + 0.0, min(high, mean + half) + 0.0)
 
 
 def summarise(runs: pd.DataFrame, names: tuple[str, ...] = METRICS) -> pd.DataFrame:
-    """Mean with 95% interval of each metric across replications."""
-    rows = [(name, *interval(runs[name].to_numpy())) for name in names]
+    """Mean with 95% interval of each metric across replications, within the metric's range."""
+    rows = [(name, *interval(runs[name].to_numpy(), bounds=bounds(name))) for name in names]
     return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"]).set_index("metric")
 
 
@@ -124,7 +152,8 @@ def compare(runs: dict[str, pd.DataFrame], names: tuple[str, ...] = METRICS) -> 
             row[label] = interval(runs[label][name].to_numpy())[0]
         for label in labels[1:]:
             diff = runs[label].set_index("rep")[name] - base[name]
-            mean, low, high = interval(diff.to_numpy())
+            low, high = bounds(name)  # a difference of two values in [low, high]
+            mean, low, high = interval(diff.to_numpy(), bounds=(low - high, high - low))
             row[f"{label} - {labels[0]}"] = mean
             row[f"{label} - {labels[0]} ci_low"] = low
             row[f"{label} - {labels[0]} ci_high"] = high

@@ -21,11 +21,20 @@ def fmt(name: str, value: float | None) -> str:
     return f"{value:,.1f}"
 
 
+def fmt_interval(name: str, low: float, high: float) -> str:
+    """An interval of metric ``name``, or a dash where there is none (one replication)."""
+    if math.isnan(low) or math.isnan(high):
+        return "-"
+    return f"{fmt(name, low)} to {fmt(name, high)}"
+
+
 def fmt_diff(name: str, mean: float, low: float, high: float) -> str:
     """A difference with its interval: points for shares, units otherwise."""
     if math.isnan(mean):
         return "-"
     scale, unit = (100, " pts") if metric(name).kind == "share" else (1, "")
+    if math.isnan(low) or math.isnan(high):
+        return f"{scale * mean:+,.1f}{unit} (-)"
     return f"{scale * mean:+,.1f}{unit} ({scale * low:+,.1f} to {scale * high:+,.1f})"
 
 

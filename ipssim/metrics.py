@@ -7,6 +7,7 @@ metric's name. Nothing here imports the rest of the package.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -183,3 +184,9 @@ def metric(name: str) -> Metric:
         return BY_NAME[name]
     except KeyError:
         raise KeyError(f"{name!r} is not a metric; metrics: {', '.join(BY_NAME)}") from None
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The range the mean of metric ``name`` can take: a share within 0 and 1, every other
+    metric (counts, weeks, days, money, the fidelity score) at or above 0."""
+    return (0.0, 1.0) if metric(name).kind == "share" else (0.0, math.inf)

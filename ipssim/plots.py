@@ -190,11 +190,18 @@ def funnel_bars(funnel: pd.DataFrame) -> Figure:
     from ipssim.experiment import interval
 
     stages = [c for c in funnel.columns if c != "rep"]
-    stats = [interval(funnel[s].to_numpy()) for s in stages]
+    stats = [interval(funnel[s].to_numpy(), bounds=(0.0, np.inf)) for s in stages]
     fig, ax = new_figure()
     means = [m for m, _, _ in stats]
     err = np.array([[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]])
-    ax.bar(range(len(stages)), means, yerr=err, capsize=5, color="#0072b2", edgecolor="black")
+    ax.bar(
+        range(len(stages)),
+        means,
+        yerr=np.nan_to_num(err),
+        capsize=5,
+        color="#0072b2",
+        edgecolor="black",
+    )
     ax.set_xticks(
         range(len(stages)), [s.replace("_", " ") for s in stages], rotation=30, ha="right"
     )
@@ -213,7 +220,10 @@ def breakdown_bars(table: pd.DataFrame, trait: str) -> Figure:
     fig, ax = new_figure()
     width = 0.38
     for j, metric in enumerate(("employment_rate", "reoffending_rate_12m")):
-        stats = [interval(table.loc[table[trait] == g, metric].to_numpy()) for g in groups]
+        stats = [
+            interval(table.loc[table[trait] == g, metric].to_numpy(), bounds=(0.0, 1.0))
+            for g in groups
+        ]
         means = np.array([m for m, _, _ in stats])
         err = np.array([[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]])
         style = series_style(j + 1)

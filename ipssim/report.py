@@ -24,7 +24,7 @@ from ipssim import metrics
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
 from ipssim.figures import save_figure
-from ipssim.formatting import fmt, fmt_diff
+from ipssim.formatting import fmt, fmt_diff, fmt_interval
 from ipssim.outcomes import BREAKDOWNS, HEADLINE
 from ipssim.plots import figures, lever_label, metric_label
 from ipssim.result_folder import ResultFolder
@@ -153,7 +153,7 @@ def _run_tables(folder: ResultFolder) -> list[str]:
         {
             "metric": name,
             "mean": fmt(name, mean),
-            "95% interval": f"{fmt(name, low)} to {fmt(name, high)}",
+            "95% interval": fmt_interval(name, low, high),
             "unit": metrics.metric(name).unit,
             "meaning": metrics.metric(name).description,
         }
@@ -217,7 +217,7 @@ def _sweep_tables(
         )
     wide = summary.assign(
         cell=[
-            f"{fmt(m, a)} ({fmt(m, lo)} to {fmt(m, hi)})"
+            f"{fmt(m, a)} ({fmt_interval(m, lo, hi)})"
             for m, a, lo, hi in summary[["metric", "mean", "ci_low", "ci_high"]].itertuples(
                 index=False
             )
@@ -261,8 +261,8 @@ def _target_tables(
         cells[f"{label} (with confidence)"] = _whole(row[sure_col])
         for metric in dict.fromkeys([*(t.metric for t in targets), *shown]):
             cells[metric] = (
-                f"{fmt(metric, row[metric])} ({fmt(metric, row[metric + ' ci_low'])} to "
-                f"{fmt(metric, row[metric + ' ci_high'])})"
+                f"{fmt(metric, row[metric])} "
+                f"({fmt_interval(metric, row[metric + ' ci_low'], row[metric + ' ci_high'])})"
                 if pd.notna(row[mean_col])
                 else "-"
             )

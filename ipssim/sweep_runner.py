@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from ipssim.executors import Execution, batches, execute
 from ipssim.experiment import interval
+from ipssim.metrics import bounds
 from ipssim.results import manifest
 from ipssim.store import RunStore, atomic_write
 from ipssim.sweeps import SWEEP_METRICS, Sweep
@@ -111,7 +112,7 @@ def summarise_points(runs: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     for keys, group in runs.groupby(["point", *levers], sort=True):
         for metric in sweep.spec.metrics:
             values = group[metric].to_numpy(dtype=float)
-            mean, low, high = interval(values)
+            mean, low, high = interval(values, bounds=bounds(metric))
             rows.append((*keys, metric, mean, low, high, int((~np.isnan(values)).sum())))
     return pd.DataFrame(
         rows, columns=["point", *levers, "metric", "mean", "ci_low", "ci_high", "n"]

@@ -32,6 +32,7 @@ DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 52
 MIN_FOLLOWED = 20  # a replication's estimate for a week is shown only if this many were followed
 
+SHARES = ("first_job", "first_reoffence", "in_first_job", "in_work")  # measures within 0 and 1
 CURVES = ("first_job", "retention", "weeks_worked", "first_reoffence", "waiting_list")
 
 DESCRIPTIONS = {
@@ -206,7 +207,8 @@ def pool(curves: pd.DataFrame) -> pd.DataFrame:
     """Per week and measure: mean across replications (``rep``) with a 95% t-interval.
 
     NaNs (weeks a replication could not estimate) are left out; ``reps`` counts the rest, and
-    the interval is the mean itself when fewer than two replications remain. Weeks estimated by
+    there is no interval (NaN) where fewer than two remain. The interval is clipped to the range
+    a measure can take (a share within 0 and 1, the rest at or above 0). Weeks estimated by
     fewer than half the replications are dropped.
     """
     measures = [c for c in curves.columns if c not in ("week", "rep")]
@@ -217,11 +219,12 @@ def pool(curves: pd.DataFrame) -> pd.DataFrame:
     n = out["count"].to_numpy()
     from scipy import stats  # here, not at the top: every command starts about 1 s faster
 
-    half = np.zeros(len(out))
+    half = np.full(len(out), np.nan)
     many = n >= 2
     half[many] = stats.t.ppf(0.975, n[many] - 1) * out["std"].to_numpy()[many] / np.sqrt(n[many])
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
+    top = np.where(out["measure"].isin(SHARES), 1.0, np.inf)
+    out["ci_low"] = np.maximum(out["mean"] - half, 0.0) + 0.0
+    out["ci_high"] = np.minimum(out["mean"] + half, top)
     out = out.rename(columns={"count": "reps"})
     return out[["week", "measure", "mean", "ci_low", "ci_high", "reps"]]
 

@@ -19,6 +19,7 @@ from tests.conftest import SCENARIOS, small
 from tests.sweeps_support import GRID, QUICK, write_sweep
 
 BASE = SCENARIOS / "base.toml"
+pytestmark = pytest.mark.filterwarnings("ignore:.*replication")  # small runs, on purpose
 TINY = {**QUICK, "run.horizon_weeks": 26}
 
 

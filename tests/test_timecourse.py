@@ -148,14 +148,14 @@ def test_pool_gives_mean_and_t_interval_per_week():
         {
             "rep": [0, 1, 2, 0, 1, 2],
             "week": [0, 0, 0, 1, 1, 1],
-            "x": [0.1, 0.2, 0.3, 0.5, np.nan, 0.7],
+            "x": [1.1, 1.2, 1.3, 0.5, np.nan, 0.7],
         }
     )
     table = tc.pool(curves).set_index("week")
     half = stats.t.ppf(0.975, 2) * 0.1 / math.sqrt(3)
-    assert table.loc[0, "mean"] == pytest.approx(0.2)
-    assert table.loc[0, "ci_low"] == pytest.approx(0.2 - half)
-    assert table.loc[0, "ci_high"] == pytest.approx(0.2 + half)
+    assert table.loc[0, "mean"] == pytest.approx(1.2)
+    assert table.loc[0, "ci_low"] == pytest.approx(1.2 - half)
+    assert table.loc[0, "ci_high"] == pytest.approx(1.2 + half)
     assert table.loc[1, "reps"] == 2  # the missing estimate is left out
     assert table.loc[1, "mean"] == pytest.approx(0.6)
 
@@ -171,9 +171,19 @@ def test_pool_drops_weeks_most_replications_cannot_estimate():
     assert tc.pool(curves)["week"].tolist() == [0]
 
 
-def test_pool_of_one_replication_has_no_width():
+def test_pool_of_one_replication_has_no_interval():
     table = tc.pool(pd.DataFrame({"rep": [0], "week": [0], "x": [0.4]}))
-    assert table.loc[0, "ci_low"] == table.loc[0, "ci_high"] == 0.4
+    assert table.loc[0, "mean"] == 0.4
+    assert np.isnan(table.loc[0, "ci_low"]) and np.isnan(table.loc[0, "ci_high"])
+
+
+def test_pool_keeps_a_share_within_0_and_1_and_a_count_at_or_above_0():
+    curves = pd.DataFrame(
+        {"rep": [0, 1], "week": [0, 0], "first_job": [0.0, 0.9], "waiting": [0.0, 3.0]}
+    )
+    table = tc.pool(curves).set_index("measure")
+    assert table.loc["first_job", "ci_low"] == 0.0 and table.loc["first_job", "ci_high"] == 1.0
+    assert table.loc["waiting", "ci_low"] == 0.0 and table.loc["waiting", "ci_high"] > 3.0
 
 
 def test_curves_agree_with_scalar_outcomes_in_a_cohort(cohort_run):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options
+from ipssim.commands.options import add_replication_options, warn_if_few
 from ipssim.experiment import compare, replicate, runs_frame
 from ipssim.formatting import clean, fmt, fmt_diff
 from ipssim.outcomes import HEADLINE
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
         raise scenarios.ScenarioError("compare: name at least two scenario files")
     loaded = [scenarios.load(path, args.overrides) for path in args.scenarios]
     labels = unique_labels([s.name for s in loaded])
+    warn_if_few(args.reps)
     start = time.perf_counter()
     runs = {
         label: runs_frame(replicate(s, args.reps, args.seed, args.workers, label=label))

@@ -20,13 +20,15 @@ import numpy as np
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options, positive
+from ipssim.commands.options import add_replication_options, positive, warn_if_few
 from ipssim.errors import UserError
 from ipssim.experiment import interval, replicate
 from ipssim.fidelity import Review, band, course, review_at
 from ipssim.formatting import clean
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
+
+SCORE_RANGE = (25.0, 125.0)  # 25 items scored 1 to 5
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -56,11 +58,12 @@ def run(args: argparse.Namespace) -> int:
             f"give a week from 1 to {horizon}"
         )
     start = time.perf_counter()
+    warn_if_few(args.reps)
     results = replicate(scenario, args.reps, args.seed, args.workers)
     wall = time.perf_counter() - start
     reviews = [review_at(r.events, scenario, r.weekly, week) for r in results]
     items = item_table(reviews)
-    total = interval(np.array([r.total for r in reviews], dtype=float))
+    total = interval(np.array([r.total for r in reviews], dtype=float), bounds=SCORE_RANGE)
     weeks = list(range(args.every, week, args.every)) + [week] if args.every else []
     over_time = course_table([course(r.events, scenario, r.weekly, weeks) for r in results])
     if args.out is not None:
@@ -93,7 +96,10 @@ def run(args: argparse.Namespace) -> int:
 def course_table(courses: list[pd.DataFrame]) -> pd.DataFrame:
     """The total at each week reviewed: mean and 95% interval over replications."""
     totals = np.array([c["total"].to_numpy(float) for c in courses])
-    rows = [(week, *interval(totals[:, k])) for k, week in enumerate(courses[0]["week"])]
+    rows = [
+        (week, *interval(totals[:, k], bounds=SCORE_RANGE))
+        for k, week in enumerate(courses[0]["week"])
+    ]
     return pd.DataFrame(rows, columns=["week", "mean", "ci_low", "ci_high"])
 
 
@@ -101,7 +107,7 @@ def print_course(over_time: pd.DataFrame) -> None:
     """The total's course, one line a review."""
     print("\nfidelity total over time (mean and 95% interval over replications)")
     for week, mean, low, high in over_time[["week", "mean", "ci_low", "ci_high"]].to_numpy():
-        print(f"week {int(week):>4}  {mean:6.1f}  ({low:.1f} to {high:.1f})  {band(mean)}")
+        print(f"week {int(week):>4}  {mean:6.1f}  ({_span(low, high)})  {band(mean)}")
 
 
 def item_table(reviews: list[Review]) -> pd.DataFrame:
@@ -189,7 +195,7 @@ def print_review(
         f"{name} {count}" for name, count in Counter(r.band for r in reviews).most_common()
     )
     print(
-        f"\ntotal {mean:.1f} of 125 (95% interval {low:.1f} to {high:.1f}): {band(mean)}"
+        f"\ntotal {mean:.1f} of 125 (95% interval {_span(low, high)}): {band(mean)}"
         f"  [replications by band: {bands}]"
     )
     print("bands: exemplary 115-125, good 100-114, fair 74-99, not IPS 73 or less")
@@ -197,3 +203,7 @@ def print_review(
 
 def _weeks(week: int, horizon: int) -> str:
     return f"{horizon} weeks" if week == horizon else f"at week {week} of {horizon}"
+
+
+def _span(low: float, high: float) -> str:
+    return "-" if np.isnan(low) else f"{low:.1f} to {high:.1f}"

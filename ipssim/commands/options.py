@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from ipssim.experiment import replication_warning
 
 
 def bounded(
@@ -51,3 +54,10 @@ def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--out", type=Path, help="write results to this new folder")
     p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def warn_if_few(reps: int) -> None:
+    """Say on stderr when ``reps`` replications are too few for an interval to trust."""
+    note = replication_warning(reps)
+    if note is not None:
+        print(f"warning: {note}", file=sys.stderr)

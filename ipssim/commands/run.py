@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options
+from ipssim.commands.options import add_replication_options, warn_if_few
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
-from ipssim.formatting import clean, fmt
+from ipssim.formatting import clean, fmt, fmt_interval
 from ipssim.metrics import metric
 from ipssim.outcomes import BREAKDOWNS, METRICS
 from ipssim.results import manifest, write_folder, write_json
@@ -27,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = scenarios.load(args.scenario, args.overrides)
+    warn_if_few(args.reps)
     start = time.perf_counter()
     results = replicate(scenario, args.reps, args.seed, args.workers)
     wall = time.perf_counter() - start
@@ -104,14 +105,14 @@ def print_run(
 ) -> None:
     """The table: each metric's mean and interval, the referral funnel, the breakdowns."""
     print(
-        f"{scenario.name} ({scenario.hash()}): {reps} replications, seed {seed}, "
+        f"{scenario.name} ({scenario.hash()}): {reps} replication{'s' * (reps != 1)}, seed {seed}, "
         f"{scenario.run.horizon_weeks} weeks"
     )
     print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
     by_metric = summary.to_dict("index")
     for name in METRICS:
         row = by_metric[name]
-        ci = f"{fmt(name, row['ci_low'])} to {fmt(name, row['ci_high'])}"
+        ci = fmt_interval(name, row["ci_low"], row["ci_high"])
         mean = fmt(name, row["mean"])
         print(f"{name:<40} {mean:>10} {ci:>22}  {metric(name).description}")
     funnel = pd.DataFrame([r.funnel for r in results]).mean()

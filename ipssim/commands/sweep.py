@@ -18,7 +18,8 @@ from ipssim.commands.execution import (
     interrupted,
     terminate_as_interrupt,
 )
-from ipssim.formatting import fmt
+from ipssim.commands.options import warn_if_few
+from ipssim.formatting import fmt, fmt_interval
 from ipssim.sweep_runner import run_sweep
 
 SHOWN_METRICS = 4
@@ -33,6 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     sweep = sweeps.load(args.sweep, args.overrides, reps=args.reps, seed=args.seed)
     folder = args.folder or Path("results") / sweep.name
+    warn_if_few(sweep.spec.reps)
     try:
         with terminate_as_interrupt():
             outcome = run_sweep(sweep, folder, execution(args))
@@ -72,7 +74,7 @@ def print_summary(summary: pd.DataFrame, levers: list[str], metrics: list[str]) 
         )
         for m in shown:
             row = cells[m]
-            cell = f"{fmt(m, row['mean'])} ({fmt(m, row['ci_low'])} to {fmt(m, row['ci_high'])})"
+            cell = f"{fmt(m, row['mean'])} ({fmt_interval(m, row['ci_low'], row['ci_high'])})"
             line += f"{cell:>34}"
         print(line)
     if len(metrics) > SHOWN_METRICS:
