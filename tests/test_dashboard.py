@@ -145,17 +145,17 @@ def test_page_refuses_an_out_of_range_value_and_keeps_running(monkeypatch) -> No
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()
     step.click()
-    rc.find(children=["Step: 2"]).assert_single()
+    rc.find(children=["Week 2 of 104"]).assert_single()
     caseload_slider(box).v_model = 0  # what a client could send, though the slider stops at 5
     alert = rc.find(v.Alert).widget
     assert "service.caseload_cap" in str(alert.children) and "Allowed: 1 to 200" in str(
         alert.children
     )
-    rc.find(children=["Step: 2"]).assert_single()  # the run was not restarted
+    rc.find(children=["Week 2 of 104"]).assert_single()  # the run was not restarted
     step.click()
-    rc.find(children=["Step: 3"]).assert_single()  # and it still runs
+    rc.find(children=["Week 3 of 104"]).assert_single()  # and it still runs
     caseload_slider(box).v_model = 30  # an accepted change restarts the runs at week 0
-    rc.find(children=["Step: 0"]).assert_single()
+    rc.find(children=["Week 0 of 104"]).assert_single()
     assert not rc.find(v.Alert).widgets
     assert _texts(box) >= {"Caseload cap: 30 clients per specialist (baseline 20)"}
     rc.find(v.Select).widget.v_model = "gatekept"  # a preset sets the baseline and every lever

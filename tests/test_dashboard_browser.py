@@ -3,7 +3,10 @@
 Starts ``ipssim dashboard`` on a free port, loads the page with no request leaving the machine,
 turns zero exclusion off and referral gatekeeping up, plays a year, and checks that the figures
 on the page show fewer referrals and no more job starts than the baseline. The screenshot is
-saved to tests/artifacts/dashboard.png.
+saved to tests/artifacts/dashboard.png. Then it loads the page at the four screen sizes a
+training room's projector may have, checks that no two cards overlap, that every card's title
+is shown whole and that none of Mesa's developer controls shows, and saves
+tests/artifacts/dashboard-<width>x<height>.png for each.
 """
 
 from __future__ import annotations
@@ -36,6 +39,19 @@ FLAGS = [
 SCREENSHOT = ROOT / "tests" / "artifacts" / "dashboard.png"
 WEEKS = 52  # with seed 1 on base, the gatekept service trails in job starts from week 15 on
 START_TIMEOUT = 90.0
+SIZES = ((1024, 768), (1280, 800), (1366, 768), (1920, 1080))
+MESA_LEFTOVERS = ("Page 0", "Model Parameters", "Play Interval", "Render Interval", "Use Threads")
+# each card's box, and whether its title is cut (wider than shown, or outside the card)
+LAYOUT_JS = """() => [...document.querySelectorAll('.ipssim-card')].map(card => {
+    const box = card.getBoundingClientRect();
+    const title = card.querySelector('.v-card__title');
+    const t = title.getBoundingClientRect();
+    return {name: [...card.classList].find(c => c.startsWith('card-')),
+            box: [box.left, box.top, box.right, box.bottom],
+            title: title.textContent.trim(),
+            cut: title.scrollWidth > title.clientWidth + 1 || t.left < box.left - 1
+                 || t.right > box.right + 1 || t.right > window.innerWidth + 1};
+})"""
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright's Python package is missing (the test extra)"
@@ -197,3 +213,49 @@ def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) 
     assert not elsewhere, f"requests that left the machine: {elsewhere}"
     server_log = log.read_text()
     assert "Could not load URL" not in server_log and "Traceback" not in server_log, server_log
+
+
+def overlaps(cards: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of cards whose boxes overlap by more than a pixel."""
+    pairs = []
+    for i, a in enumerate(cards):
+        for b in cards[i + 1 :]:
+            (al, at, ar, ab), (bl, bt, br, bb) = a["box"], b["box"]
+            if min(ar, br) - max(al, bl) > 1 and min(ab, bb) - max(at, bt) > 1:
+                pairs.append((a["name"], b["name"]))
+    return pairs
+
+
+def test_the_page_fits_a_projector_at_every_size(dashboard) -> None:
+    url, _, log = dashboard
+    problems = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+            page.goto(url)
+            page.locator("#fig-week").wait_for(timeout=60_000)
+            page.locator("#fidelity").wait_for()
+            for width, height in SIZES:
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_timeout(800)  # the charts redraw to their new width
+                cards = page.evaluate(LAYOUT_JS)
+                text = page.locator("body").inner_text()
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                page.screenshot(path=SCREENSHOT.with_name(f"dashboard-{width}x{height}.png"))
+                problems += [f"{width}x{height}: {a} overlaps {b}" for a, b in overlaps(cards)]
+                problems += [
+                    f"{width}x{height}: the title of {c['name']} is cut: {c['title']!r}"
+                    for c in cards
+                    if c["cut"]
+                ]
+                problems += [
+                    f"{width}x{height}: Mesa's {w!r} shows"
+                    for w in MESA_LEFTOVERS
+                    if w.lower() in text.lower()
+                ]
+                assert len(cards) == 7, cards
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
+    assert "Traceback" not in log.read_text()

@@ -1,9 +1,12 @@
-"""The training dashboard's page: Mesa's SolaraViz runs the model, our panel sets the service.
+"""The training dashboard's page: Mesa's ModelController runs the model, our panel sets the
+service, and the cards sit in a grid that flows to the screen's width.
 
 Served by ``ipssim dashboard``, which names the starting scenario in ``IPSSIM_DASHBOARD_SCENARIO``;
-the other ``*.toml`` files in its folder are the presets. SolaraViz supplies the play, step and
-reset controls and the grid of cards; it is keyed by the settings so that any accepted change
-starts a fresh pair of runs (and its Reset button reuses the same settings).
+the other ``*.toml`` files in its folder are the presets. The page uses Mesa's play, step and
+reset controls but not SolaraViz's draggable grid, whose fixed-height cells let tall cards spill
+over their neighbours on a projector's screen, nor its tabs, speed sliders and parameter card,
+which mean nothing to a trainer. The run is keyed by the settings, so any accepted change starts
+a fresh pair of runs (and Reset reuses the same settings).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
 
 from ipssim import scenario as scenarios
 from ipssim.dashboard import SCENARIO_ENV, charts
@@ -23,7 +27,13 @@ from ipssim.dashboard.panel import ControlPanel
 from ipssim.dashboard.sidebyside import SideBySide
 
 TITLE = "IPS training dashboard"
-CHART_STYLE = "height: 380px; width: 100%"  # a SolaraViz grid cell is 390 pixels high
+CHART_STYLE = "height: 340px; width: 100%"
+PLAY_MS = 100  # pause between played weeks
+# cards at least 400 pixels wide, as many to a row as fit: two at 1024 x 768 with the sidebar
+GRID = (
+    "display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 12px; "
+    "align-items: start; padding: 8px"
+)
 
 START_PATH = Path(os.environ.get(SCENARIO_ENV, "scenarios/base.toml"))
 START = scenarios.load(START_PATH)
@@ -36,40 +46,87 @@ def Figures(model: SideBySide) -> solara.Element:
     return solara.HTML(tag="div", unsafe_innerHTML=figures_html(model.view(), changes))
 
 
-def _chart(option: dict) -> solara.Element:
-    return solara.FigureEcharts(option=option, attributes={"style": CHART_STYLE}, responsive=True)
-
-
-def Funnel(model: SideBySide) -> solara.Element:
-    return _chart(charts.funnel_chart(model.view()))
-
-
-def Placements(model: SideBySide) -> solara.Element:
-    return _chart(charts.placements_chart(model.view()))
-
-
-def Reoffences(model: SideBySide) -> solara.Element:
-    return _chart(charts.reoffences_chart(model.view()))
-
-
-def InWork(model: SideBySide) -> solara.Element:
-    return _chart(charts.in_work_chart(model.view()))
-
-
-def Waiting(model: SideBySide) -> solara.Element:
-    return _chart(charts.waiting_chart(model.view()))
-
-
 def Fidelity(model: SideBySide) -> solara.Element:
     return solara.HTML(tag="div", unsafe_innerHTML=fidelity_html(model.view()))
 
 
-CARDS = [Figures, Funnel, Placements, Reoffences, InWork, Waiting, Fidelity]
+TEXT_CARDS = {"figures": ("Figures so far", Figures), "fidelity": ("Fidelity review", Fidelity)}
+CHARTS = {
+    "funnel": charts.funnel_chart,
+    "placements": charts.placements_chart,
+    "reoffences": charts.reoffences_chart,
+    "in-work": charts.in_work_chart,
+    "waiting": charts.waiting_chart,
+}
+
+
+def _titled(option: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A chart's title, to show as its card's, and the chart without it."""
+    shown = {
+        **option,
+        "title": {"show": False},
+        "legend": {**option["legend"], "top": 0},
+        "grid": {**option.get("grid", {}), "top": 48},
+    }
+    return option["title"]["text"], shown
+
+
+@solara.component
+def TextCard(name: str, model: SideBySide) -> None:
+    """A card of text, drawn again after every week (Mesa's update counter)."""
+    update_counter.get()
+    title, draw = TEXT_CARDS[name]
+    with solara.Card(title, classes=["ipssim-card", f"card-{name}"], style="min-width: 0"):
+        draw(model)
+
+
+@solara.component
+def ChartCard(name: str, model: SideBySide) -> None:
+    """A chart under its title, drawn again after every week."""
+    update_counter.get()
+    title, option = _titled(CHARTS[name](model.view()))
+    with solara.Card(title, classes=["ipssim-card", f"card-{name}"], style="min-width: 0"):
+        solara.FigureEcharts(option=option, attributes={"style": CHART_STYLE}, responsive=True)
+
+
+@solara.component
+def WeekShown(model: SideBySide) -> None:
+    """The week the cards show, beside the controls."""
+    update_counter.get()
+    horizon = max(s.run.horizon_weeks for s in (model.baseline, model.changed))
+    solara.Text(f"Week {model.week} of {horizon}", style="font-size: 18px")
+
+
+@solara.component
+def Run(params: dict[str, Any], settings: dict[str, solara.Reactive]) -> None:
+    """The pair of runs for one set of settings: Mesa's controls above the trainer's panel in
+    the sidebar, and the cards."""
+    first = solara.use_memo(lambda: SideBySide(**params), dependencies=[])
+    model: solara.Reactive[SideBySide] = solara.use_reactive(first)
+    play = solara.use_reactive(PLAY_MS)  # Mesa's controller reads these three as reactives
+    every = solara.use_reactive(1)
+    threads = solara.use_reactive(False)
+    with solara.Sidebar(), solara.Card("Run the service week by week"):
+        ModelController(
+            model,
+            model_parameters=params,
+            play_interval=play,
+            render_interval=every,
+            use_threads=threads,
+        )
+        WeekShown(model.value)
+    with solara.Sidebar():
+        ControlPanel(PRESETS, **settings)
+    with solara.Div(style=GRID):
+        TextCard("figures", model.value)
+        for name in CHARTS:
+            ChartCard(name, model.value)
+        TextCard("fidelity", model.value)
 
 
 @solara.component
 def Page() -> None:
-    """The whole page: SolaraViz with our cards, and the control panel above its controls."""
+    """The whole page: the settings, and the run they start."""
     preset = solara.use_reactive(START.name)
     changed = solara.use_reactive(START)
     seed = solara.use_reactive(1)
@@ -81,8 +138,13 @@ def Page() -> None:
         "compare": compare.value,
     }
     key = f"{preset.value}|{changed.value.hash()}|{seed.value}|{compare.value}"
-    model = solara.use_memo(lambda: SideBySide(**params), dependencies=[key])
     solara.Title(TITLE)
-    SolaraViz(model, components=CARDS, model_params=params, name=TITLE).key(key)
-    with solara.Sidebar():  # called from the page itself, so it sits above SolaraViz's controls
-        ControlPanel(PRESETS, preset, changed, seed, compare)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    settings: dict[str, solara.Reactive[Any]] = {
+        "preset": preset,
+        "changed": changed,
+        "seed": seed,
+        "compare": compare,
+    }
+    Run(params, settings).key(key)

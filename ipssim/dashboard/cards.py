@@ -85,7 +85,7 @@ def fidelity_html(view: View) -> str:
     return (
         f'<div id="fidelity" style="padding:4px 8px"><div style="font-size:22px">'
         f"Fidelity (IPS scale, 25 items): {totals}</div>"
-        f'<div style="max-height:300px;overflow-y:auto"><table style="{TABLE};font-size:17px">'
-        f'<tr><th style="{CELL}">Item (score 1 to 5)</th>{head}</tr>{"".join(rows)}'
-        "</table></div></div>"
+        f'<table style="{TABLE};font-size:16px;line-height:1.25">'
+        f'<tr><th style="{CELL}">Item (score 1 to 5; differences highlighted)</th>{head}</tr>'
+        f"{''.join(rows)}</table></div>"
     )
