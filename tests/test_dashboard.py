@@ -151,6 +151,12 @@ def test_page_refuses_an_out_of_range_value_and_keeps_running(monkeypatch) -> No
     assert "service.caseload_cap" in str(alert.children) and "Allowed: 1 to 200" in str(
         alert.children
     )
+    beside = next(
+        w
+        for w in _under(box)
+        if "lever-service-caseload_cap" in (getattr(w, "class_", None) or "").split()
+    )
+    assert any(isinstance(w, v.Alert) for w in _under(beside))  # the reason beside its control
     rc.find(children=["Week 2 of 104"]).assert_single()  # the run was not restarted
     step.click()
     rc.find(children=["Week 3 of 104"]).assert_single()  # and it still runs

@@ -27,9 +27,14 @@ LABEL = {"font-size": "16px", "font-weight": "bold", "display": "block"}
 
 @solara.component
 def LeverControl(
-    lever: Lever, scenario: Scenario, baseline: Scenario, on_change: Callable[[str, Any], None]
+    lever: Lever,
+    scenario: Scenario,
+    baseline: Scenario,
+    on_change: Callable[[str, Any], None],
+    error: str = "",
 ) -> None:
-    """One lever: a switch or a slider, its value, its baseline value if different, and why."""
+    """One lever: a switch or a slider, its value, its baseline value if different, why, and
+    the reason a value was refused, beside it."""
     value = lever.value(scenario)
     before = lever.value(baseline)
     unit = f" {lever.unit}" if lever.unit and lever.kind is not bool else ""
@@ -64,6 +69,8 @@ def LeverControl(
                     on_value=lambda v: on_change(lever.key, round(float(v), 3)),
                 )
         solara.Text(lever.explanation, style=EXPLAIN)
+        if error:
+            solara.Error(error)
 
 
 @solara.component
@@ -75,28 +82,26 @@ def ControlPanel(
     compare: solara.Reactive[bool],
 ) -> None:
     """The trainer's controls; any accepted change restarts the runs at week 0."""
-    message = solara.use_reactive("")
+    message = solara.use_reactive(("", ""))  # the control that refused a value, and why
     baseline = presets[preset.value]
 
     def pick(name: str) -> None:
         preset.set(name)
         changed.set(presets[name])
-        message.set("")
+        message.set(("", ""))
 
     def move(key: str, value: Any) -> None:
         scenario, problem = attempt(changed.value, key, value)
         changed.set(scenario)
-        message.set(problem)
+        message.set((key, problem))
 
     def reseed(value: Any) -> None:
         new, problem = attempt_seed(seed.value, value)
         seed.set(new)
-        message.set(problem)
+        message.set(("seed", problem))
 
     with solara.Card("Service settings"):
         solara.Text("A change restarts the run at week 0.", style=EXPLAIN)
-        if message.value:
-            solara.Error(message.value)
         solara.Select(
             "Preset (a named scenario)", values=list(presets), value=preset.value, on_value=pick
         )
@@ -109,5 +114,10 @@ def ControlPanel(
             value=seed.value,
             on_value=reseed,
         )
+        where, problem = message.value
+        if where == "seed" and problem:
+            solara.Error(problem)
         for lever in CONTROLS:
-            LeverControl(lever, changed.value, baseline, move)
+            LeverControl(
+                lever, changed.value, baseline, move, problem if where == lever.key else ""
+            )
