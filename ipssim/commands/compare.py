@@ -1,9 +1,14 @@
-"""``ipssim compare A.toml B.toml ...``: scenarios side by side with paired differences."""
+"""``ipssim compare A.toml B.toml ...``: scenarios side by side with paired differences.
+
+``--set`` changes every arm; ``--set-arm N:section.key=value`` changes arm N only (1 is the
+first file), so one arm can differ from a file without a temporary copy.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -11,7 +16,7 @@ import pandas as pd
 
 from ipssim import scenario as scenarios
 from ipssim.commands.options import add_replication_options, warn_if_few
-from ipssim.experiment import compare, replicate, runs_frame
+from ipssim.experiment import RunResult, compare, pooled, replicate, runs_frame
 from ipssim.formatting import clean, fmt, fmt_diff
 from ipssim.outcomes import HEADLINE
 from ipssim.results import manifest, write_folder, write_json
@@ -21,19 +26,46 @@ from ipssim.version import __version__
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario TOML files")
     add_replication_options(p)
+    p.add_argument(
+        "--set-arm",
+        dest="arm_overrides",
+        action="append",
+        default=[],
+        metavar="N:SECTION.KEY=VALUE",
+        help="change one parameter of arm N only (1 is the first file; repeatable)",
+    )
+
+
+def arm_overrides(texts: list[str], arms: int) -> list[list[str]]:
+    """Each arm's own ``section.key=value`` changes, from ``N:section.key=value`` texts."""
+    out: list[list[str]] = [[] for _ in range(arms)]
+    for text in texts:
+        number, _, change = text.partition(":")
+        if not number.strip().isdigit() or not 1 <= int(number) <= arms or not change:
+            raise scenarios.ScenarioError(
+                f"--set-arm {text!r}: expected N:section.key=value with N from 1 to {arms}, "
+                "for example --set-arm 2:service.specialists=6"
+            )
+        out[int(number) - 1].append(change)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise scenarios.ScenarioError("compare: name at least two scenario files")
-    loaded = [scenarios.load(path, args.overrides) for path in args.scenarios]
+    own = arm_overrides(args.arm_overrides, len(args.scenarios))
+    loaded = [
+        scenarios.load(path, [*args.overrides, *changes])
+        for path, changes in zip(args.scenarios, own, strict=True)
+    ]
     labels = unique_labels([s.name for s in loaded])
     warn_if_few(args.reps)
     start = time.perf_counter()
-    runs = {
-        label: runs_frame(replicate(s, args.reps, args.seed, args.workers, label=label))
+    results = {
+        label: replicate(s, args.reps, args.seed, args.workers, label=label)
         for label, s in zip(labels, loaded, strict=True)
     }
+    runs = {label: runs_frame(r) for label, r in results.items()}
     wall = time.perf_counter() - start
     table = compare(runs)
     if args.out is not None:
@@ -50,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
             write_json(folder / "manifest.json", info)
             both.to_parquet(folder / "runs.parquet", index=False)
             table.to_csv(folder / "compare.csv")
+            for part in ("events", "weekly"):
+                _stacked(results, part).to_parquet(folder / f"{part}.parquet", index=False)
 
         write_folder(args.out, write)
+        print(f"results in {args.out}", file=sys.stderr)
     if args.format == "json":
         out = {
             "scenarios": [
@@ -67,6 +102,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_compare(labels, table, args.reps, args.seed)
     return 0
+
+
+def _stacked(results: dict[str, list[RunResult]], part: str) -> pd.DataFrame:
+    """Every arm's event logs (or weekly series), with ``scenario`` and ``rep`` columns."""
+    return pd.concat(
+        [
+            pooled(arm, lambda r: getattr(r, part)).assign(scenario=label)
+            for label, arm in results.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def unique_labels(names: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         info = manifest([scenario], args.seed, args.reps, wall)
         write_folder(args.out, lambda d: write_run(d, info, scenario, args.seed, results, summary))
+        print(f"results in {args.out}", file=sys.stderr)  # stderr: --format json stays JSON
     if args.format == "json":
         print(json.dumps(as_json(scenario, args.seed, args.reps, summary), indent=2))
     else:
