@@ -61,6 +61,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("analysis", ("ipssim.analysis",)),
+    ("calibration", ("ipssim.calibration",)),
     (
         "faces",
         (

@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "sites": "simulate a population of sites whose IPS implementations vary; fidelity vs outcomes",
     "sweep": "run a sweep of scenarios (grid, zipped values or a sample), resumable",
     "sensitivity": "global sensitivity analysis of a sampled sweep (SALib: Morris or Sobol)",
+    "calibrate": "estimate the calibrated parameters from the published figures (ABC-SMC, pyabc)",
     "discover": "scenario discovery (PRIM): lever combinations that push a metric past a threshold",
     "plot": "draw the figures of a result folder",
     "report": "write one self-contained HTML report of a result folder",

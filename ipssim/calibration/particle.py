@@ -1,0 +1,123 @@
+"""One particle of a calibration: a parameter set run through every calibration scenario.
+
+Every scenario of a particle runs from the same seed, drawn from the root seed and the
+particle's values, so the scenarios share common random numbers and a particle's figures are
+a function of its values alone, whichever worker computes them. A particle's value replaces
+the schema's default; a scenario whose file sets the key itself keeps its own value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ipssim import evidence
+from ipssim import scenario as scenarios
+from ipssim.evidence import Target
+from ipssim.experiment import run_one
+from ipssim.fidelity import review
+from ipssim.scenario import Scenario
+from ipssim.schema.priors import Prior
+
+ZERO_EXCLUSION_ITEM = 9  # its number on the fidelity scale
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every particle of one calibration shares: its scenarios (as loaded, with the
+    user's overrides), the targets, the priors of the parameters estimated, the root seed and
+    the replications of each scenario a particle averages."""
+
+    scenarios: dict[str, Scenario]
+    targets: tuple[Target, ...]
+    priors: dict[str, Prior]
+    seed: int
+    reps: int = 1
+
+    def observed(self) -> dict[str, float]:
+        return {t.key: t.published for t in self.targets}
+
+
+def load_scenarios(
+    folder: Path, names: tuple[str, ...], overrides: list[str] | tuple[str, ...] = ()
+) -> dict[str, Scenario]:
+    """The named scenarios of ``folder``, each with the overrides applied."""
+    return {name: scenarios.load(folder / f"{name}.toml", overrides) for name in names}
+
+
+def set_by_file(scenario: Scenario, dotted: str) -> bool:
+    """Whether ``scenario``'s file (or an override) gave ``dotted`` a value of its own."""
+    *path, leaf = dotted.split(".")
+    section = scenario
+    for part in path:
+        if part not in section.model_fields_set:
+            return False
+        section = getattr(section, part)
+    return leaf in section.model_fields_set
+
+
+def with_particle(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+    """``scenario`` with the particle's values where its file leaves the schema's default."""
+    return scenario.with_changes({k: v for k, v in values.items() if not set_by_file(scenario, k)})
+
+
+def particle_seed(root: int, values: Mapping[str, float]) -> int:
+    """A seed from the root seed and the particle's values (rounded, so that a value read back
+    from the history gives the same seed)."""
+    text = ";".join(f"{k}={float(values[k]):.12g}" for k in sorted(values))
+    digest = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+    return int(np.random.SeedSequence([root, digest]).generate_state(1)[0])
+
+
+def clipped(values: Mapping[str, float], priors: Mapping[str, Prior]) -> dict[str, float]:
+    """The values within their priors' ranges (a perturbed particle can land a rounding error
+    outside, where the schema would refuse it)."""
+    return {k: min(max(float(v), priors[k].low), priors[k].high) for k, v in values.items()}
+
+
+def figures(scenario: Scenario, seed: int, rep: int, reviewed: bool) -> dict[str, float]:
+    """The metrics of one run and, if ``reviewed``, its fidelity review's zero exclusion
+    score (a target that is no run metric)."""
+    result = run_one(scenario, seed, rep)
+    out = {k: float(v) for k, v in result.metrics.items()}
+    if reviewed:
+        done = review(result.events, scenario, result.weekly)
+        out[evidence.ZERO_EXCLUSION] = float(done.items[ZERO_EXCLUSION_ITEM - 1].score)
+    return out
+
+
+def simulate(setup: Setup, values: Mapping[str, float]) -> dict[str, float]:
+    """The particle's figure for every target: the mean over ``setup.reps`` replications of
+    its scenario, all scenarios from the particle's own seed."""
+    values = clipped(values, setup.priors)
+    seed = particle_seed(setup.seed, values)
+    out: dict[str, float] = {}
+    for name, scenario in setup.scenarios.items():
+        wanted = [t for t in setup.targets if t.scenario == name]
+        if not wanted:
+            continue
+        run = with_particle(scenario, values)
+        reviewed = any(t.metric == evidence.ZERO_EXCLUSION for t in wanted)
+        reps = [figures(run, seed, rep, reviewed) for rep in range(setup.reps)]
+        for t in wanted:
+            out[t.key] = float(np.mean([r[t.metric] for r in reps]))
+    return out
+
+
+def distance(
+    simulated: Mapping[str, float], observed: Mapping[str, float], se: Mapping[str, float]
+) -> float:
+    """The root sum of squared standardised differences; infinite if a figure is missing
+    (NaN: for example no one worked, so there are no weeks worked to compare)."""
+    total = 0.0
+    for key, published in observed.items():
+        value = simulated.get(key, math.nan)
+        if math.isnan(value):
+            return math.inf
+        total += ((value - published) / se[key]) ** 2
+    return math.sqrt(total)

@@ -1,0 +1,188 @@
+"""ABC-SMC with pyabc: the priors of the schema, the published targets, a distance that
+standardises each target by its standard error, and a history in SQLite that resumes.
+
+pyabc is imported only here, so the rest of ipssim runs without it. The calibration runs one
+generation at a time, so that progress (generation, acceptance rate, epsilon, time left) is
+printed after each and an interrupted calibration loses at most the generation under way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ipssim.calibration.particle import Setup, distance, simulate
+from ipssim.errors import UserError
+from ipssim.executors import CONNECT_TIMEOUT, Execution, local_cluster
+
+DATABASE = "calibration.db"
+
+
+class CalibrationError(UserError):
+    """A calibration that cannot start: pyabc missing, a bad folder or resume."""
+
+
+def pyabc_module() -> Any:
+    """pyabc, imported on first use (it ships no type information)."""
+    try:
+        return importlib.import_module("pyabc")
+    except ImportError:
+        raise CalibrationError(
+            "calibration needs pyabc: pip install 'ipssim[calibration]'"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Model:
+    """pyabc's model: a particle's parameters to its figure for every target (picklable, so
+    that worker processes and Dask workers can run it)."""
+
+    setup: Setup
+
+    def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
+        return simulate(self.setup, {k: float(parameters[k]) for k in self.setup.priors})
+
+
+@dataclass(frozen=True)
+class Distance:
+    """The root sum of squares of each target's difference in standard errors."""
+
+    se: dict[str, float]
+
+    def __call__(self, simulated: Mapping[str, float], observed: Mapping[str, float]) -> float:
+        return distance(simulated, observed, self.se)
+
+
+def prior(setup: Setup) -> Any:
+    """pyabc's prior: one scipy distribution per parameter, as the schema states it."""
+    pyabc = pyabc_module()
+    rvs = {}
+    for key, p in setup.priors.items():
+        name, args = p.scipy()
+        rvs[key] = pyabc.RV(name, *args)
+    return pyabc.Distribution(**rvs)
+
+
+@contextmanager
+def sampler(execution: Execution) -> Iterator[Any]:
+    """pyabc's sampler for ``execution``: this process, forked worker processes, or Dask (a
+    local cluster on 127.0.0.1 only, or a scheduler), closed afterwards."""
+    pyabc = pyabc_module()
+    if not execution.uses_dask:
+        if execution.workers <= 1:
+            yield pyabc.sampler.SingleCoreSampler()
+        else:
+            yield pyabc.sampler.MulticoreEvalParallelSampler(n_procs=execution.workers)
+        return
+    from distributed import Client
+
+    cluster = local_cluster(execution.dask_local) if execution.dask_local else None
+    address = cluster.scheduler_address if cluster else execution.scheduler
+    try:
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise CalibrationError(
+                f"--scheduler {address}: cannot reach the Dask scheduler ({exc})"
+            ) from None
+        try:
+            yield pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One finished generation: its index, epsilon, particles accepted and simulations run."""
+
+    t: int
+    epsilon: float
+    particles: int
+    samples: int
+    seconds: float
+
+    @property
+    def acceptance(self) -> float:
+        return self.particles / self.samples if self.samples else float("nan")
+
+
+def generations(history: Any) -> list[Generation]:
+    """The finished generations of a history (t >= 0, not pyabc's sample for the first
+    epsilon), with their wall times."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0].sort_values("t")
+    return [
+        Generation(int(r.t), float(r.epsilon), int(r.particles), int(r.samples), float(r.wall_time))
+        for r in pops.itertuples()
+    ]
+
+
+def database(folder: Path) -> str:
+    return f"sqlite:///{(folder / DATABASE).resolve()}"
+
+
+def run(
+    setup: Setup,
+    folder: Path,
+    total: int,
+    population: int,
+    execution: Execution,
+    resume: bool,
+    report: Callable[[Generation, int], None],
+) -> Any:
+    """Run (or with ``resume``, continue) ABC-SMC in ``folder`` until ``total`` generations
+    are done; ``report(generation, total)`` after each. Returns pyabc's history."""
+    pyabc = pyabc_module()
+    import numpy as np
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)  # our own progress replaces its log
+    with sampler(execution) as chosen:
+        abc = pyabc.ABCSMC(
+            Model(setup),
+            prior(setup),
+            Distance({t.key: t.se for t in setup.targets}),
+            population_size=population,
+            sampler=chosen,
+        )
+        if resume:
+            history = abc.load(database(folder))
+        else:
+            history = abc.new(database(folder), setup.observed())
+        done = history.max_t + 1
+        # pyabc proposes particles from numpy's global generator; seeding it makes the
+        # proposals repeatable in one process (the model's own draws never use it)
+        np.random.seed(np.random.SeedSequence([setup.seed, done]).generate_state(1)[0])
+        for _ in range(done, total):
+            history = abc.run(max_nr_populations=1)
+            report(generations(history)[-1], total)
+    return history
+
+
+def progress(stream: TextIO = sys.stderr) -> Callable[[Generation, int], None]:
+    """A report of each generation on ``stream``, with the time left at the mean pace."""
+    started = time.monotonic()
+    finished: list[int] = []
+
+    def report(g: Generation, total: int) -> None:
+        finished.append(g.t)
+        pace = (time.monotonic() - started) / len(finished)
+        left = pace * (total - g.t - 1)
+        print(
+            f"generation {g.t + 1} of {total}: acceptance {g.acceptance:.1%} "
+            f"({g.particles} of {g.samples}), epsilon {g.epsilon:.3g}, "
+            f"{g.seconds:.0f} s, about {left:.0f} s left",
+            file=stream,
+            flush=True,
+        )
+
+    return report

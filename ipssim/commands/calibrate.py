@@ -1,0 +1,139 @@
+"""Calibrate the parameters that have a prior in the schema to the published figures of brief
+section 3, by approximate Bayesian computation (ABC-SMC, pyabc).
+
+Each particle runs every calibration scenario from one seed (common random numbers) and is
+scored by its distance from the published figures, each standardised by its standard error.
+Progress goes to stderr after each generation; the history is kept in DIR/calibration.db, so
+an interrupted calibration continues with --resume. The last generation is written as
+DIR/posterior.parquet (weighted particles) with DIR/posterior.json (its manifest).
+A --set on a parameter with a prior fixes it: it is not calibrated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ipssim import evidence
+from ipssim.calibration import smc, study
+from ipssim.calibration.particle import Setup, load_scenarios, set_by_file
+from ipssim.commands.execution import terminate_as_interrupt
+from ipssim.commands.options import add_overrides, bounded, positive, seed
+from ipssim.errors import UserError
+from ipssim.executors import Execution
+from ipssim.scenario import Scenario, parse_override
+from ipssim.schema.fields import priors
+
+EXIT_INTERRUPTED = 130
+SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--generations", type=positive, default=10, help="generations (default 10)")
+    p.add_argument(
+        "--population",
+        type=bounded(int, 2),
+        default=200,
+        help="particles accepted in each generation (default 200)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive, default=1, help="local processes (default 1)")
+    where.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler"
+    )
+    where.add_argument(
+        "--dask-local", type=positive, metavar="N", help="start a local Dask cluster of N workers"
+    )
+    p.add_argument(
+        "--out",
+        dest="folder",
+        type=Path,
+        default=Path("results/calibration"),
+        metavar="DIR",
+        help="the calibration's folder (default results/calibration)",
+    )
+    p.add_argument("--resume", action="store_true", help="continue the calibration in --out")
+    p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
+    p.add_argument(
+        "--reps", type=positive, default=1, help="replications of each scenario per particle"
+    )
+    p.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="SCENARIO.METRIC",
+        help="calibrate to this target only (repeatable; default every target)",
+    )
+    p.add_argument(
+        "--scenarios",
+        type=Path,
+        default=SCENARIOS,
+        metavar="DIR",
+        help="folder of the calibration scenarios (default the repository's scenarios)",
+    )
+    add_overrides(p, "change a parameter in every calibration scenario (fixes a calibrated one)")
+
+
+def chosen_targets(keys: list[str]) -> tuple[evidence.Target, ...]:
+    unknown = [k for k in keys if k not in evidence.BY_KEY]
+    if unknown:
+        raise UserError(
+            f"--target {unknown[0]}: no such target. Targets: {', '.join(evidence.BY_KEY)}"
+        )
+    return tuple(evidence.BY_KEY[k] for k in dict.fromkeys(keys)) or evidence.TARGETS
+
+
+def setup(args: argparse.Namespace) -> Setup:
+    targets = chosen_targets(args.targets)
+    names = evidence.scenarios(targets)
+    missing = [n for n in names if not (args.scenarios / f"{n}.toml").exists()]
+    if missing:
+        raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
+    scenarios = load_scenarios(args.scenarios, names, args.overrides)
+    fixed = {parse_override(text)[0] for text in args.overrides}
+    estimated = {k: p for k, p in priors(Scenario).items() if k not in fixed}
+    if not estimated:
+        raise UserError("--set fixes every calibrated parameter: nothing is left to calibrate")
+    shadowed = [k for k in estimated if all(set_by_file(s, k) for s in scenarios.values())]
+    for key in shadowed:  # the prior cannot move anything: say so, still calibrate the rest
+        print(
+            f"ipssim: note: every calibration scenario sets {key}; its prior has no effect",
+            file=sys.stderr,
+        )
+    return Setup(scenarios, targets, estimated, args.seed, args.reps)
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = setup(args)
+    execution = Execution(
+        workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local
+    )
+    study.start(args.folder, study.record(chosen, args.population, args.overrides), args.resume)
+    began = time.monotonic()
+    try:
+        with terminate_as_interrupt():
+            history = smc.run(
+                chosen,
+                args.folder,
+                args.generations,
+                args.population,
+                execution,
+                args.resume,
+                smc.progress(),
+            )
+    except KeyboardInterrupt:
+        print(
+            f"ipssim: interrupted; every finished generation is saved in {args.folder}: "
+            "run the same command with --resume to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    result = study.finish(args.folder, history, chosen, args.overrides, time.monotonic() - began)
+    print(f"posterior of {len(result.weights)} particles in {args.folder}:")
+    for key in chosen.priors:
+        low, high = result.interval(key)
+        print(f"  {key}: mean {result.mean()[key]:.4g} (95% {low:.4g} to {high:.4g})")
+    return 0

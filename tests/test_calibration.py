@@ -1,0 +1,165 @@
+"""ipssim calibrate: particles with common random numbers, a standardised distance, a tiny
+ABC-SMC that writes a posterior that loads, resuming from its database, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ipssim import cli, evidence
+from ipssim.calibration import posterior
+from ipssim.calibration.particle import (
+    Setup,
+    clipped,
+    distance,
+    load_scenarios,
+    particle_seed,
+    set_by_file,
+    simulate,
+    with_particle,
+)
+from ipssim.scenario import Scenario
+from ipssim.schema.fields import priors
+
+pytest.importorskip("pyabc")
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+TARGETS = ["justice_trial.employment_rate", "base.wants_work_rate"]
+TINY = [  # small cohorts and short horizons: a particle takes a fraction of a second
+    "run.horizon_weeks=26",
+    "entry.cohort_size=30",
+    "entry.arrivals_per_week=2.0",
+    "entry.intake_weeks=8",
+]
+PRIORS = priors(Scenario)
+
+
+def tiny_setup(seed: int = 1) -> Setup:
+    targets = tuple(evidence.BY_KEY[k] for k in TARGETS)
+    return Setup(
+        load_scenarios(SCENARIOS, evidence.scenarios(targets), TINY), targets, PRIORS, seed
+    )
+
+
+def test_a_particle_replaces_defaults_but_not_what_a_file_sets():
+    leavers = load_scenarios(SCENARIOS, ("prison_leavers_usual_care",))["prison_leavers_usual_care"]
+    assert set_by_file(leavers, "labour_market.own_applications_per_month")
+    assert not set_by_file(leavers, "labour_market.hire_probability")
+    run = with_particle(
+        leavers,
+        {"labour_market.own_applications_per_month": 0.5, "labour_market.hire_probability": 0.1},
+    )
+    assert run.labour_market.own_applications_per_month == 2.8  # the file's own value
+    assert run.labour_market.hire_probability == 0.1
+
+
+def test_particle_seed_depends_on_the_values_and_the_root_only():
+    values = {"a.b": 0.1, "c.d": 2.0}
+    assert particle_seed(1, values) == particle_seed(1, dict(reversed(values.items())))
+    assert particle_seed(1, values) != particle_seed(2, values)
+    assert particle_seed(1, values) != particle_seed(1, {**values, "a.b": 0.2})
+
+
+def test_clipped_keeps_values_within_their_priors():
+    prior = PRIORS["work.full_time_share"]
+    assert clipped({"work.full_time_share": prior.high + 1e-15}, PRIORS) == {
+        "work.full_time_share": prior.high
+    }
+
+
+def test_distance_standardises_by_the_standard_error_and_refuses_a_missing_figure():
+    observed, se = {"a": 0.3, "b": 10.0}, {"a": 0.1, "b": 2.0}
+    assert distance({"a": 0.4, "b": 10.0}, observed, se) == pytest.approx(1.0)
+    assert distance({"a": 0.5, "b": 16.0}, observed, se) == pytest.approx(math.sqrt(4 + 9))
+    assert distance({"a": math.nan, "b": 10.0}, observed, se) == math.inf
+
+
+def test_a_particle_is_deterministic_and_its_values_act():
+    setup = tiny_setup()
+    low = {k: p.low for k, p in PRIORS.items()}
+    high = {k: p.high for k, p in PRIORS.items()}
+    first = simulate(setup, low)
+    assert first == simulate(setup, low)
+    assert set(first) == set(TARGETS)
+    assert simulate(setup, high)["base.wants_work_rate"] > first["base.wants_work_rate"]
+
+
+def calibrate(folder: Path, *extra: str) -> int:
+    args = ["calibrate", "--population", "16", "--out", str(folder)]
+    for key in TARGETS:
+        args += ["--target", key]
+    for text in TINY:
+        args += ["--set", text]
+    return cli.main([*args, *extra])
+
+
+def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, capsys):
+    folder = tmp_path / "calibration"
+    assert calibrate(folder, "--generations", "2") == 0
+    err = capsys.readouterr().err
+    assert "generation 2 of 2: acceptance" in err and "epsilon" in err
+    first = posterior.load(folder)
+    assert len(first.weights) == 16 and first.weights.sum() == pytest.approx(1.0)
+    assert list(first.particles) == list(PRIORS)
+    manifest = json.loads((folder / posterior.MANIFEST).read_text())
+    assert [g["t"] for g in manifest["generations"]] == [0, 1]
+    assert {t["key"] for t in manifest["targets"]} == set(TARGETS)
+    assert manifest["pyabc"] and manifest["seed"] == 1
+
+    assert calibrate(folder, "--generations", "2") == 2  # a calibration is there already
+    assert "--resume" in capsys.readouterr().err
+    assert calibrate(folder, "--generations", "3", "--resume", "--seed", "2") == 2  # not the same
+    assert calibrate(folder, "--generations", "3", "--resume") == 0
+    assert "generation 3 of 3" in capsys.readouterr().err
+    manifest = json.loads((folder / posterior.MANIFEST).read_text())
+    assert [g["t"] for g in manifest["generations"]] == [0, 1, 2]
+    assert posterior.load(folder).particles.shape == (16, len(PRIORS))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--target", "smi_trial.no_such_metric"], "no such target"),
+        (["--resume"], "holds no calibration"),
+        (["--scenarios", "/nonexistent"], "no justice_trial.toml"),
+    ],
+)
+def test_bad_input_is_refused_with_exit_2(tmp_path, capsys, extra: list[str], message: str):
+    assert calibrate(tmp_path / "c", "--generations", "1", *extra) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "c" / "calibration.db").exists()
+
+
+def test_population_of_one_is_refused(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["calibrate", "--population", "1", "--out", str(tmp_path)])
+    assert exc.value.code == 2
+
+
+def write_posterior(folder: Path, particles: pd.DataFrame, fixed: list[str] | None = None) -> None:
+    folder.mkdir(exist_ok=True)
+    posterior.write(folder, particles, [1.0] * len(particles), {"fixed": fixed or []})
+
+
+def test_a_posterior_that_does_not_match_the_schema_is_refused(tmp_path):
+    mean = pd.DataFrame([{k: (p.low + p.high) / 2 for k, p in PRIORS.items()}] * 2)
+    write_posterior(tmp_path / "ok", mean)
+    assert posterior.load(tmp_path / "ok").mean() == pytest.approx(mean.iloc[0].to_dict())
+    write_posterior(tmp_path / "unknown", mean.assign(**{"work.no_such_key": 1.0}))
+    with pytest.raises(posterior.PosteriorError, match="not calibrated in this schema"):
+        posterior.load(tmp_path / "unknown")
+    key = next(iter(PRIORS))
+    write_posterior(tmp_path / "missing", mean.drop(columns=key))
+    with pytest.raises(posterior.PosteriorError, match=f"calibrated but missing: {key}"):
+        posterior.load(tmp_path / "missing")
+    write_posterior(tmp_path / "fixed", mean.drop(columns=key), fixed=[key])
+    assert key not in posterior.load(tmp_path / "fixed").particles
+    write_posterior(tmp_path / "outside", mean.assign(**{key: PRIORS[key].high + 1}))
+    with pytest.raises(posterior.PosteriorError, match="outside its prior"):
+        posterior.load(tmp_path / "outside")
+    with pytest.raises(posterior.PosteriorError, match="cannot read"):
+        posterior.load(tmp_path / "nothing")
