@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ipssim.metrics import bounds
+from ipssim.metrics import bounds, metric
 from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
 from ipssim.pool import ordered_map
 from ipssim.scenario import Scenario
@@ -131,9 +131,32 @@ def interval(
     return (mean, max(low, mean - half) + 0.0, min(high, mean + half) + 0.0)
 
 
+def linearised(runs: pd.DataFrame, name: str) -> pd.Series:
+    """Per replication (indexed by rep), values whose mean is the metric's estimate across
+    replications and whose spread gives its interval.
+
+    A plain metric's values are its own. A ratio metric (``Metric.ratio``, such as cost per
+    placement) is estimated as total numerator over total denominator, so replications with no
+    placement count; its values are that ratio plus each replication's linearised residual
+    (numerator - ratio x denominator) / mean denominator: the delta method's interval.
+    """
+    indexed = runs.set_index("rep") if "rep" in runs else runs
+    parts = metric(name).ratio
+    if parts is None or not set(parts) <= set(indexed.columns):
+        return indexed[name].astype(float)
+    num, den = (indexed[p].astype(float) for p in parts)
+    keep = num.notna() & den.notna()
+    if den[keep].sum() == 0:
+        return indexed[name].astype(float) * math.nan
+    ratio = num[keep].sum() / den[keep].sum()
+    return (ratio + (num - ratio * den) / den[keep].mean()).where(keep)
+
+
 def summarise(runs: pd.DataFrame, names: tuple[str, ...] = METRICS) -> pd.DataFrame:
     """Mean with 95% interval of each metric across replications, within the metric's range."""
-    rows = [(name, *interval(runs[name].to_numpy(), bounds=bounds(name))) for name in names]
+    rows = [
+        (name, *interval(linearised(runs, name).to_numpy(), bounds=bounds(name))) for name in names
+    ]
     return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"]).set_index("metric")
 
 
@@ -144,14 +167,14 @@ def compare(runs: dict[str, pd.DataFrame], names: tuple[str, ...] = METRICS) -> 
     noise that the clients themselves bring.
     """
     labels = list(runs)
-    base = runs[labels[0]].set_index("rep")
     rows = []
     for name in names:
         row: dict[str, object] = {"metric": name}
+        values = {label: linearised(runs[label], name) for label in labels}
         for label in labels:
-            row[label] = interval(runs[label][name].to_numpy())[0]
+            row[label] = interval(values[label].to_numpy())[0]
         for label in labels[1:]:
-            diff = runs[label].set_index("rep")[name] - base[name]
+            diff = values[label] - values[labels[0]]
             low, high = bounds(name)  # a difference of two values in [low, high]
             mean, low, high = interval(diff.to_numpy(), bounds=(low - high, high - low))
             row[f"{label} - {labels[0]}"] = mean

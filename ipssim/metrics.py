@@ -17,13 +17,16 @@ Kind = Literal["share", "count", "weeks", "days", "money", "score"]
 @dataclass(frozen=True)
 class Metric:
     """A reported figure: ``kind`` says how to show it (a share as a percentage, money in
-    pounds, the rest as numbers of ``unit``); ``headline`` metrics are shown first."""
+    pounds, the rest as numbers of ``unit``); ``headline`` metrics are shown first. A
+    ``ratio`` (numerator, denominator: two other metrics) is summarised across replications as
+    the ratio of their totals, not the mean of each replication's ratio."""
 
     name: str
     description: str
     unit: str
     kind: Kind
     headline: bool = False
+    ratio: tuple[str, str] | None = None
 
     @property
     def label(self) -> str:
@@ -87,10 +90,12 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
     ),
     Metric(
         "cost_per_placement",
-        "specialist staff cost (GBP) per job start in the service",
+        "specialist staff cost (GBP) per job start in the service (across replications: total "
+        "cost over total job starts)",
         "GBP per job start",
         "money",
         True,
+        ratio=("staff_cost", "placements"),
     ),
     _share("wants_work_rate", "share of clients who want competitive work", "clients"),
     _share(

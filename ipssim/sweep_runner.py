@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ipssim.executors import Execution, batches, execute
-from ipssim.experiment import interval
+from ipssim.experiment import interval, linearised
 from ipssim.metrics import bounds
 from ipssim.results import manifest
 from ipssim.store import RunStore, atomic_write
@@ -111,7 +111,7 @@ def summarise_points(runs: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     rows = []
     for keys, group in runs.groupby(["point", *levers], sort=True):
         for metric in sweep.spec.metrics:
-            values = group[metric].to_numpy(dtype=float)
+            values = linearised(group, metric).to_numpy(dtype=float)
             mean, low, high = interval(values, bounds=bounds(metric))
             rows.append((*keys, metric, mean, low, high, int((~np.isnan(values)).sum())))
     return pd.DataFrame(

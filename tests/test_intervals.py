@@ -86,3 +86,29 @@ def test_the_api_warns_too() -> None:
     with pytest.warns(UserWarning, match="no 95% interval"):
         result = ipssim.run(SCENARIOS / "base.toml", reps=1, set={"run.horizon_weeks": 4})
     assert result.summary()["ci_low"].isna().all()
+
+
+def test_cost_per_placement_is_total_cost_over_total_placements() -> None:
+    runs = pd.DataFrame(
+        {
+            "rep": [0, 1, 2],
+            "staff_cost": [100.0, 100.0, 100.0],
+            "placements": [1.0, 3.0, 0.0],
+            "cost_per_placement": [100.0, 100 / 3, math.nan],  # the third had no placement
+        }
+    )
+    row = summarise(runs, ("cost_per_placement",)).loc["cost_per_placement"]
+    assert row["mean"] == pytest.approx(75.0)  # 300 / 4, not the mean of ratios (66.7)
+    assert 0 <= row["ci_low"] < 75 < row["ci_high"]
+    same = compare({"a": runs, "b": runs}, ("cost_per_placement",)).loc["cost_per_placement"]
+    assert same["a"] == pytest.approx(75.0) and same["b - a"] == pytest.approx(0.0)
+    dearer = runs.assign(staff_cost=[200.0, 200.0, 200.0])
+    diff = compare({"a": runs, "b": dearer}, ("cost_per_placement",)).loc["cost_per_placement"]
+    assert diff["b - a"] == pytest.approx(75.0)
+
+
+def test_no_placement_anywhere_gives_no_cost_per_placement() -> None:
+    runs = pd.DataFrame({"rep": [0, 1], "staff_cost": [5.0, 5.0], "placements": [0.0, 0.0]}).assign(
+        cost_per_placement=math.nan
+    )
+    assert math.isnan(summarise(runs, ("cost_per_placement",)).loc["cost_per_placement", "mean"])
