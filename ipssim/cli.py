@@ -20,6 +20,11 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _plain(doc: str | None) -> str | None:
+    """A docstring as help text: without the double backquotes of its markup."""
+    return doc.replace("``", "") if doc else doc
+
+
 def parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line, with the options of ``command`` (every command's if None)."""
     top = argparse.ArgumentParser(
@@ -32,7 +37,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
             sub.add_parser(name, help=summary)
             continue
         module = importlib.import_module(f"ipssim.commands.{name}")
-        p = sub.add_parser(name, help=summary, description=module.__doc__)
+        p = sub.add_parser(name, help=summary, description=_plain(module.__doc__))
         module.add_arguments(p)
         p.set_defaults(handler=module.run)
     return top
