@@ -20,6 +20,7 @@ from ipssim.commands.execution import (
     interrupted,
     terminate_as_interrupt,
 )
+from ipssim.metrics import metric
 from ipssim.plots import lever_label, save_all
 from ipssim.result_folder import open_folder
 from ipssim.store import atomic_write
@@ -79,11 +80,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_ranking(ranked) -> None:
-    """Each metric's levers, most influential first, with 95% intervals."""
-    for metric, group in ranked.groupby("metric", sort=False):
-        print(f"\n{metric} ({group['index'].iloc[0]}, 95% interval):")
+    """Each metric's levers, most influential first, with 95% intervals; a share's Morris mu*
+    (in the metric's units) in percentage points, as every other table shows shares (Sobol's
+    indices are shares of variance, shown as they are)."""
+    for name, group in ranked.groupby("metric", sort=False):
+        share = metric(name).kind == "share" and group["index"].iloc[0] == "mu_star"
+        scale, unit = (100.0, " pts") if share else (1.0, "")
+        print(f"\n{name} ({group['index'].iloc[0]}{', percentage points' * share}, 95% interval):")
         for row in group.itertuples(index=False):
             print(
-                f"  {row.rank:>2}. {lever_label(row.lever):<28} {row.value:10.4f} "
-                f"+/- {row.conf:.4f}"
+                f"  {row.rank:>2}. {lever_label(row.lever):<28} {scale * row.value:10.4f}{unit} "
+                f"+/- {scale * row.conf:.4f}"
             )
