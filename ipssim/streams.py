@@ -15,6 +15,8 @@ from functools import cache
 
 import numpy as np
 
+MAX_SEED = 2**63 - 1  # the largest root seed: every output stores seeds as 64-bit integers
+
 
 class Stream(IntEnum):
     """The purpose of a stream: the first element of its spawn key."""

@@ -31,6 +31,7 @@ from ipssim.outcomes import METRICS
 from ipssim.schema import levers
 from ipssim.schema.fields import FieldNotFound, describe
 from ipssim.schema.levers import Lever
+from ipssim.streams import MAX_SEED
 
 SWEEP_METRICS = (*METRICS, PLACEMENTS_PER_YEAR.name)
 
@@ -40,7 +41,9 @@ class SweepError(UserError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A sweep file's table: unknown keys refused, no value converted to another type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class SampleSpec(Strict):
@@ -80,12 +83,16 @@ class SensitivitySpec(Strict):
 class SweepFile(Strict):
     """The validated contents of a sweep file."""
 
-    name: str = ""
+    name: str = Field(
+        default="",
+        pattern=r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,99})?$",
+        description="the default result folder's name: letters, digits, _ . - (100 at most)",
+    )
     description: str = ""
     base: str = Field(description="scenario file, relative to the sweep file")
     set: dict[str, Any] = Field(default_factory=dict, description="levers fixed at every point")
     reps: int = Field(default=10, ge=1, le=100_000)
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     metrics: list[str] = Field(default_factory=lambda: list(SWEEP_METRICS))
     grid: dict[str, Any] = Field(default_factory=dict)
     zip: dict[str, Any] = Field(default_factory=dict)

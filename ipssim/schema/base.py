@@ -58,6 +58,8 @@ def control(label: str, low: float = 0.0, high: float = 1.0, step: float = 1.0) 
 
 
 class Section(BaseModel):
-    """A scenario table: unknown keys refused, frozen once validated."""
+    """A scenario table: unknown keys refused, frozen once validated, and strict: a switch is
+    ``true`` or ``false``, a count a whole number and a rate a number (``3`` is taken for 3.0),
+    never text or a switch read as a number."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
