@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 from ipssim.commands import COMMANDS
 from ipssim.errors import UserError
-from ipssim.results import check_free
+from ipssim.results import check_free, check_writable
 from ipssim.version import __version__
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as a shell reports a command killed by SIGPIPE
+MESSAGE_CHARS = 300  # an option mistake is cut to this length (argparse echoes whole values)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a mistake reported in one line, pointing at ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        if len(message) > MESSAGE_CHARS:
+            message = message[: MESSAGE_CHARS - 3] + "..."
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _plain(doc: str | None) -> str | None:
@@ -27,7 +41,7 @@ def _plain(doc: str | None) -> str | None:
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line, with the options of ``command`` (every command's if None)."""
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog="ipssim", description="Simulate Individual Placement and Support employment services."
     )
     top.add_argument("--version", action="version", version=f"ipssim {__version__}")
@@ -48,15 +62,30 @@ def main(argv: list[str] | None = None) -> int:
     called = next((a for a in argv if not a.startswith("-")), "")  # top-level options take no value
     args = parser(called if called in COMMANDS else "").parse_args(argv)
     try:
-        if getattr(args, "out", None) is not None:
-            check_free(args.out)
+        check_outputs(args)
         return args.handler(args)
     except UserError as exc:
-        print(f"ipssim: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # each line one whole mistake
+            print(f"ipssim: error: {line}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("ipssim: interrupted; no partial results were written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of our output went away (``| head``)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output folder that is taken (``--out`` of a new result) or cannot be written
+    (any output, a sweep's resumable folder included), before any simulation starts."""
+    out: Path | None = getattr(args, "out", None)
+    if out is not None:
+        check_free(out)
+        check_writable(out)
+    folder: Path | None = getattr(args, "folder", None)
+    if folder is not None:
+        check_writable(folder)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Scenarios: the schema's sections put together, loaded from TOML, overridden and validated.
 
 A scenario is a TOML file whose tables match the sections of ``ipssim.schema``. A file may say
-``extends = "base.toml"`` (a path relative to itself) and state only what differs.
+``extends = "base.toml"`` (a path relative to itself, to a .toml file in its own folder tree or
+among the shipped ``scenarios/``) and state only what differs.
 Unknown keys are refused. ``--set section.key=value`` overrides are applied last.
 """
 
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
-from ipssim.errors import UserError
+from ipssim.errors import UserError, shown
 from ipssim.schema import (
     DIAGNOSES,
     OFFENCES,
@@ -56,6 +59,10 @@ __all__ = [  # the sections and categories others read from the scenario layer
     "read_toml",
     "validate",
 ]
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "scenarios"  # what any scenario may extend
+BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # a --set value taken as text unquoted
 
 
 class Scenario(Section):
@@ -108,15 +115,29 @@ def field(key: str) -> FieldInfo:
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Load a scenario file, follow ``extends``, apply ``section.key=value`` overrides, validate."""
+    """Load a scenario file, follow ``extends``, apply ``section.key=value`` overrides, validate.
+
+    The file (with what it extends) is validated before the overrides are applied, so a
+    mistake is reported where it is: in the file, in the file it extends, or in ``--set``.
+    """
     path = Path(path)
     data = _read_with_parents(path, seen=())
+    data.setdefault("name", path.stem)
+    scenario = validate(data, source=str(path))
+    if not overrides:
+        return scenario
+    texts: dict[str, str] = {}
     for text in overrides:
         dotted, value = parse_override(text)
         _check_dotted(dotted, text)
         _set_dotted(data, dotted, value)
-    data.setdefault("name", path.stem)
-    return validate(data, source=str(path))
+        texts[dotted] = text
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            "\n".join(_override_error(err, texts) for err in exc.errors())
+        ) from None
 
 
 def validate(data: dict[str, Any], source: str) -> Scenario:
@@ -129,29 +150,45 @@ def validate(data: dict[str, Any], source: str) -> Scenario:
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``section.key=value``; the value is read as TOML (``true``, ``0.5``, ``"x"``)."""
+    """Split ``section.key=value``; the value is read as TOML (``true``, ``0.5``, ``"x"``,
+    ``[1, 2]``), or taken as text when it is one bare word (``cohort``). Nothing is converted
+    afterwards: ``3`` is a whole number, ``3.0`` a number, ``yes`` the text "yes"; the schema
+    then accepts only a value of the field's own type (a whole number is taken for a number)."""
     if "=" not in text:
         raise ScenarioError(
-            f"--set {text!r}: expected section.key=value, for example --set service.caseload_cap=30"
+            f"--set {shown(text)}: expected section.key=value, for example "
+            "--set service.caseload_cap=30"
         )
     dotted, raw = (part.strip() for part in text.split("=", 1))
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
+        return dotted, tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
-        value = raw  # a bare word such as cohort is taken as text
-    return dotted, value
+        if BARE_WORD.fullmatch(raw):
+            return dotted, raw
+        raise ScenarioError(
+            f"--set {shown(text)}: the value is not a TOML value; write true or false, a "
+            'number, or text in quotes ("cohort")'
+        ) from None
+    except RecursionError:
+        raise ScenarioError(f"--set {shown(text)}: the value is nested too deeply") from None
 
 
 def read_toml(path: Path, kind: str) -> dict[str, Any]:
     """The tables of a TOML file, or a ScenarioError naming the file and what is wrong."""
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such {kind} file")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        if not path.is_file():
+            raise ScenarioError(f"{path}: no such {kind} file")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text file (TOML must be UTF-8)") from None
+    except (OSError, ValueError) as exc:  # unreadable, or a name the system refuses
+        raise ScenarioError(f"{shown(str(path))}: cannot read the {kind} file ({exc})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
@@ -161,15 +198,59 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: extends: the files extend each other in a loop ({chain})")
     data = read_toml(path, "scenario")
     parent = data.pop("extends", None)
-    if parent is None:
-        _check_keys(data, Scenario, "", str(path))
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: must be a file name in quotes, got {parent!r}")
-    base = _read_with_parents(path.parent / parent, (*seen, resolved))
     _check_keys(data, Scenario, "", str(path))
+    if parent is None:
+        return data
+    target = _extended(path, parent)
+    base = _read_with_parents(target, (*seen, resolved))
+    try:
+        validate({"name": target.stem, **base}, str(target))
+    except ScenarioError as exc:  # the extended file is refused on its own, naming who extends it
+        lines = (f"{line} (extended by {path})" for line in str(exc).splitlines())
+        raise ScenarioError("\n".join(lines)) from None
     own = {k: v for k, v in base.items() if k not in ("name", "description")}  # not inherited
     return _merge(own, data)
+
+
+def _extended(path: Path, parent: object) -> Path:
+    """The file ``path`` extends: a ``.toml`` file in ``path``'s own folder tree or among the
+    shipped scenarios, checked before it is read (so no message shows anything of another
+    file); a mistake is reported against ``path``."""
+    where = f"{path}: extends"
+    if not isinstance(parent, str) or not parent.endswith(".toml") or "\0" in parent:
+        raise ScenarioError(
+            f"{where}: expected the name of a .toml file in quotes, got {shown(parent)}"
+        )
+    target = path.parent / parent
+    try:
+        inside = target.resolve()
+    except (OSError, ValueError, RuntimeError):  # a name the system refuses, a symlink loop
+        raise ScenarioError(f"{where}: {shown(parent)} is not a usable file name") from None
+    roots = (path.parent.resolve(), SHIPPED.resolve())
+    if not any(inside.is_relative_to(root) for root in roots):
+        raise ScenarioError(
+            f"{where}: {shown(parent)} is outside this file's folder and the shipped "
+            "scenarios; a scenario may extend only .toml files in its own folder, its "
+            "subfolders or scenarios/"
+        )
+    try:
+        found = target.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise ScenarioError(f"{where}: no such scenario file {shown(parent)}")
+    return target
+
+
+def _override_error(err: ErrorDetails, texts: dict[str, str]) -> str:
+    """A validation error after ``--set``, against the override that caused it."""
+    loc = ".".join(str(p) for p in err["loc"])
+    text = next(
+        (t for dotted, t in texts.items() if dotted.startswith(loc) or loc.startswith(dotted)),
+        None,
+    )
+    source = "--set" if text is None else f"--set {shown(text)}"
+    return describe(err, source, Scenario, "scenario")
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -197,7 +278,7 @@ def _check_dotted(dotted: str, text: str) -> None:
     try:
         field(dotted)
     except FieldNotFound as exc:
-        raise ScenarioError(f"--set {text!r}: {exc.explain()}") from None
+        raise ScenarioError(f"--set {shown(text)}: {exc.explain()}") from None
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -51,7 +51,7 @@ def test_out_of_range_values_are_refused_with_the_schema_message() -> None:
     moved, message = attempt(base, "service.caseload_cap", 30)
     assert message == "" and moved.service.caseload_cap == 30
     assert differences(base, moved) == ["Caseload cap: 20 \u2192 30"]
-    assert attempt_seed(1, -1)[0] == 1 and "0 or more" in attempt_seed(1, -1)[1]
+    assert attempt_seed(1, -1)[0] == 1 and "from 0 to" in attempt_seed(1, -1)[1]
     assert attempt_seed(1, 7) == (7, "")
 
 

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ipssim.errors import shown
 from ipssim.experiment import replication_warning
+from ipssim.streams import MAX_SEED
 
 
 def bounded(
@@ -21,7 +23,7 @@ def bounded(
         try:
             value = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {shown(text)}") from None
         if value < low or (high is not None and value > high):
             allowed = f"{low} or more" if high is None else f"between {low} and {high}"
             raise argparse.ArgumentTypeError(f"must be {allowed}{note}, got {value}")
@@ -31,7 +33,7 @@ def bounded(
 
 
 positive = bounded(int, 1)
-seed = bounded(int, 0)
+seed = bounded(int, 0, MAX_SEED, " (results store seeds as 64-bit integers)")
 
 
 def add_overrides(p: argparse.ArgumentParser, what: str) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ipssim import scenario as scenarios
+from ipssim.errors import shown
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.schema.levers import CONTROLS
+from ipssim.streams import MAX_SEED
 
 
 def show(value: Any) -> str:
@@ -48,8 +50,11 @@ def attempt(scenario: Scenario, key: str, value: Any) -> tuple[Scenario, str]:
 
 def attempt_seed(seed: int, value: Any) -> tuple[int, str]:
     """``value`` as the new seed and "", or ``seed`` unchanged and why ``value`` was refused."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return seed, f"Not changed: the seed must be a whole number of 0 or more (got {value!r})"
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        return seed, (
+            f"Not changed: the seed must be a whole number from 0 to {MAX_SEED} "
+            f"(got {shown(value)})"
+        )
     return value, ""
 
 

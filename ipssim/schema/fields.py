@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from ipssim.errors import SHOWN_CHARS, shown
 from ipssim.schema.priors import Prior
 
 
@@ -111,9 +112,10 @@ def priors(model: type[BaseModel]) -> dict[str, Prior]:
 
 def unknown_key(dotted: str, allowed: list[str]) -> str:
     """``dotted: unknown key.`` with the nearest allowed key and all of them."""
-    near = difflib.get_close_matches(dotted.rsplit(".", 1)[-1], allowed, n=1)
+    near = difflib.get_close_matches(dotted.rsplit(".", 1)[-1][:SHOWN_CHARS], allowed, n=1)
     hint = f" Did you mean {near[0]!r}?" if near else ""
-    return f"{dotted}: unknown key.{hint} Allowed here: {', '.join(allowed)}"
+    key = dotted if len(dotted) <= SHOWN_CHARS else shown(dotted)
+    return f"{key}: unknown key.{hint} Allowed here: {', '.join(allowed)}"
 
 
 def describe(err: ErrorDetails, source: str, model: type[BaseModel], whole: str) -> str:
@@ -124,7 +126,7 @@ def describe(err: ErrorDetails, source: str, model: type[BaseModel], whole: str)
         parent = _section_at(model, err["loc"][:-1])
         return f"{source}: {unknown_key(loc, list(parent.model_fields) if parent else [])}"
     got = err.get("input")
-    got_text = "" if isinstance(got, dict) or err["type"] == "missing" else f" (got {got!r})"
+    got_text = "" if isinstance(got, dict) or err["type"] == "missing" else f" (got {shown(got)})"
     return f"{source}: {loc or whole}: {err['msg']}{got_text}.{_allowed(model, err['loc'])}"
 
 

@@ -1,0 +1,203 @@
+"""No traceback for any input: each mistake found by trying ipssim as a new user and as an
+attacker would ends in one line per mistake naming where it is, and exit status 2."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipssim import cli
+from ipssim.errors import SHOWN_CHARS
+from ipssim.results import PARTIAL_PREFIX, remove_stale_partials
+from ipssim.streams import MAX_SEED
+from tests.conftest import SCENARIOS
+
+BASE = str(SCENARIOS / "base.toml")
+DEEP = "[" * 1200 + "]" * 1200
+MESSAGE = re.compile(r"ipssim( [a-z]+)?: error: \S")
+PROGRESS = re.compile(r"\S+: +\d+%\|")  # tqdm's bar
+
+
+def refused(capsys, *argv: str) -> str:
+    """The command's message, checked: exit 2, nothing on stdout, no traceback, each line one
+    whole mistake (``ipssim: error: ...``, or ``ipssim CMD: error: ...`` from an option)."""
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exc:  # argparse refused an option
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == "" and "Traceback" not in err
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    lines = [line for line in lines if not PROGRESS.match(line)]  # a run that started
+    assert lines and all(MESSAGE.match(line) for line in lines), err
+    return err
+
+
+def test_a_section_given_a_value_and_set_into_it(capsys, tmp_path: Path) -> None:
+    (tmp_path / "r.toml").write_text("service = 5\n")
+    err = refused(capsys, "run", str(tmp_path / "r.toml"), "--set", "service.specialists=3")
+    assert "r.toml: service: Input should be a valid dictionary" in err
+
+
+def test_deep_nesting_in_a_file_or_a_set_value(capsys, tmp_path: Path) -> None:
+    (tmp_path / "deep.toml").write_text(f"v = {DEEP}\n")
+    assert "nested too deeply" in refused(capsys, "run", str(tmp_path / "deep.toml"))
+    err = refused(capsys, "run", BASE, "--set", f"service.specialists={DEEP}")
+    assert err.startswith("ipssim: error: --set ") and "nested too deeply" in err
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("a\\u0000.toml", "expected the name of a .toml file"),
+        ("a" * 300 + ".toml", "no such scenario file"),
+        ("", "expected the name of a .toml file"),
+        ("notes.txt", "expected the name of a .toml file"),
+        ("/etc/passwd.toml", "is outside this file's folder"),
+        ("../outside.toml", "is outside this file's folder"),
+    ],
+)
+def test_bad_extends_names_the_file_that_extends(
+    capsys, tmp_path: Path, target: str, expected: str
+) -> None:
+    (tmp_path / "outside.toml").write_text('[service]\nspecialists = "TOP-SECRET-VALUE-42"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "child.toml").write_text(f'extends = "{target}"\n')
+    err = refused(capsys, "run", str(inner / "child.toml"))
+    assert f"{inner / 'child.toml'}: extends: " in err and expected in err
+    assert "TOP-SECRET" not in err and len(err) < 400
+
+
+def test_extends_may_reach_its_own_subfolders_and_the_shipped_scenarios(tmp_path: Path) -> None:
+    from ipssim import scenario as scenarios
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "parent.toml").write_text(f'extends = "{SCENARIOS / "gatekept.toml"}"\n')
+    (tmp_path / "child.toml").write_text('extends = "sub/parent.toml"\n')
+    assert scenarios.load(tmp_path / "child.toml").name == "child"
+
+
+def test_a_symlink_out_of_the_folder_is_refused(capsys, tmp_path: Path) -> None:
+    (tmp_path / "secret.toml").write_text('[service]\nspecialists = "TOP-SECRET"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "link.toml").symlink_to(tmp_path / "secret.toml")
+    (inner / "child.toml").write_text('extends = "link.toml"\n')
+    err = refused(capsys, "run", str(inner / "child.toml"))
+    assert "outside this file's folder" in err and "TOP-SECRET" not in err
+
+
+def test_a_mistake_in_an_extended_file_names_both(capsys, tmp_path: Path) -> None:
+    (tmp_path / "parent.toml").write_text("[service]\nspecialists = -1\n")
+    (tmp_path / "child.toml").write_text('extends = "parent.toml"\n')
+    err = refused(capsys, "run", str(tmp_path / "child.toml"))
+    assert f"{tmp_path / 'parent.toml'}: service.specialists" in err
+    assert f"(extended by {tmp_path / 'child.toml'})" in err
+
+
+def test_long_values_are_cut(capsys, tmp_path: Path) -> None:
+    (tmp_path / "big.toml").write_text(f'[service]\nspecialists = "{"x" * 2_000_000}"\n')
+    err = refused(capsys, "run", str(tmp_path / "big.toml"))
+    assert len(err) < 300 and "x" * SHOWN_CHARS not in err
+    err = refused(capsys, "run", BASE, "--set", f"service.{'y' * 100_000}=1")
+    assert len(err) < 1000
+    err = refused(capsys, "run", BASE, "--reps", "9" * 100_000)
+    assert len(err) < 500
+
+
+def test_a_set_mistake_is_reported_as_set(capsys) -> None:
+    err = refused(capsys, "run", BASE, "--set", "service.specialists=-1")
+    assert err.startswith("ipssim: error: --set 'service.specialists=-1': service.specialists")
+    assert "base.toml" not in err
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_running(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "file").write_text("")
+    for out in (tmp_path / "file" / "result", Path("/proc/ipssim-result"), tmp_path / "a\0b"):
+        err = refused(capsys, "run", BASE, "--out", str(out))
+        assert "--out " in err and "cannot" in err
+    err = refused(capsys, "sweep", str(tmp_path / "none.toml"), "--out", "/proc/x")
+    assert "--out" in err
+
+
+@pytest.mark.parametrize("seed", [str(MAX_SEED + 1), str(2**64), "-1"])
+def test_seeds_are_limited_to_what_results_store(seed: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ipssim.cli", "run", BASE, "--seed", seed],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "64-bit" in done.stderr or seed == "-1"
+
+
+def test_a_sweep_file_seed_beyond_64_bits_is_refused(capsys, tmp_path: Path) -> None:
+    from tests.sweeps_support import write_sweep
+
+    path = write_sweep(tmp_path, "[grid]\n'service.specialists' = [1]\n", seed=2**64)
+    err = refused(capsys, "sweep", str(path), "--out", str(tmp_path / "out"))
+    assert "seed: Input should be less than or equal to" in err
+
+
+def test_a_sweep_name_cannot_leave_the_results_folder(capsys, tmp_path: Path) -> None:
+    from tests.sweeps_support import write_sweep
+
+    path = write_sweep(tmp_path, "[grid]\n'service.specialists' = [1]\n", name="../../escape")
+    err = refused(capsys, "sweep", str(path))
+    assert "name: String should match pattern" in err
+
+
+def test_stale_partial_folders_of_ended_processes_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "result"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stale = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{int(dead.stdout)}"
+    live = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{os.getpid()}"
+    stale.mkdir()
+    live.mkdir()
+    assert remove_stale_partials(out) == [stale]
+    assert not stale.exists() and live.exists()
+
+
+def test_a_folder_filled_by_another_run_meanwhile_keeps_these_results(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
+    from ipssim.commands import run as run_command
+
+    out = tmp_path / "same"
+    real = run_command.write_run
+
+    def racing(folder: Path, *args, **kwargs) -> None:
+        out.mkdir()
+        (out / "summary.csv").write_text("the other run's")
+        real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(run_command, "write_run", racing)
+    quick = ["--reps", "1", "--set", "run.horizon_weeks=8", "--set", "entry.intake_weeks=4"]
+    err = refused(capsys, "run", BASE, "--out", str(out), *quick)
+    kept = tmp_path / f"same-{os.getpid()}"
+    assert f"this run's results are in {kept}" in err
+    assert (out / "summary.csv").read_text() == "the other run's"
+    assert (kept / "summary.csv").is_file()
+
+
+def test_an_option_mistake_is_one_line(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["run", BASE, "--reps", "0"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(see ipssim run --help)" in err
