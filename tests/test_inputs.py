@@ -34,7 +34,9 @@ def refused(capsys, *argv: str) -> str:
     assert code == 2, err
     assert out == "" and "Traceback" not in err
     lines = [line.strip() for line in err.splitlines() if line.strip()]
-    lines = [line for line in lines if not PROGRESS.match(line)]  # a run that started
+    lines = [
+        line for line in lines if not (PROGRESS.match(line) or line.startswith("warning: "))
+    ]  # a run that started
     assert lines and all(MESSAGE.match(line) for line in lines), err
     return err
 
@@ -201,3 +203,21 @@ def test_an_option_mistake_is_one_line(capsys) -> None:
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "(see ipssim run --help)" in err
+
+
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        (["entry.cohort_size=200001"], "entry.cohort_size: Input should be less than or equal"),
+        (["entry.arrivals_per_week=400", "entry.intake_weeks=520"], "at most 200,000 clients"),
+        (["entry.arrivals_per_week=2001", "entry.intake_weeks=1"], "less than or equal to 2000"),
+    ],
+)
+def test_runs_are_bounded_to_sizes_that_finish(overrides: list[str], expected: str) -> None:
+    from ipssim import scenario as scenarios
+    from ipssim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match=expected):
+        scenarios.load(BASE, overrides)
+    assert scenarios.load(BASE, ["entry.cohort_size=200000", "entry.mode=cohort"])
+    assert scenarios.load(BASE, ["entry.arrivals_per_week=384.6", "entry.intake_weeks=520"])
