@@ -1,0 +1,309 @@
+"""The fuzzer: mutated shipped scenarios, ``--set`` values and sweep files put through the
+``ipssim`` command in this process. Every case ends in exit 2 with one message per line and no
+traceback, or is accepted with every value exactly of its schema type.
+
+Cases come from a seeded generator (``random.Random`` of the case's number, so a failing case is
+reproduced by its number). An accepted input stops at the simulation: the command's runner is
+replaced by one that checks the scenarios it was handed and stops, so the cases run in
+milliseconds and the suite's other tests cover the simulation itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ipssim import cli
+from ipssim.scenario import Scenario
+from ipssim.schema.fields import leaves
+from tests.conftest import SCENARIOS
+from tests.test_strict import type_exact
+
+CASES = {"scenario": 160, "set": 120, "sweep": 80}  # 360 a run
+MESSAGE = re.compile(r"ipssim( [a-z]+)?: error: \S")
+PROGRESS = re.compile(r"\S+: +\d+%\|")
+LONGEST_LINE = 2000  # an error lists the allowed keys of a section; never a whole value
+KEYS = [key for key, _ in leaves(Scenario)]
+SECTIONS = sorted({key.split(".")[0] for key in KEYS if "." in key})
+NESTED = [1]
+for _ in range(60):
+    NESTED = [NESTED]
+VALUES: list[Any] = [
+    True,
+    False,
+    0,
+    1,
+    -1,
+    3,
+    2**63,
+    2**64,
+    0.5,
+    3.0,
+    -0.25,
+    1e308,
+    math.inf,
+    -math.inf,
+    math.nan,
+    "",
+    "4",
+    "true",
+    "no",
+    "cohort",
+    "stream",
+    "x" * 5000,
+    "\u00e9\u4e2d\U0001f600",
+    [],
+    [1, 2],
+    [True, False],
+    {"a": 1},
+    NESTED,
+]
+RAW = [
+    "yes",
+    "true",
+    "false",
+    "3",
+    "3.0",
+    "-1",
+    "1e400",
+    "nan",
+    "inf",
+    '"x"',
+    "'3'",
+    "[1, 2]",
+    "{a = 1}",
+    "[" * 1200 + "]" * 1200,
+    "{a = " * 600 + "1" + "}" * 600,
+    "",
+    "=",
+    "a b",
+    "'unterminated",
+    '"' + "z" * 10_000 + '"',
+    "1 # comment",
+    "0x10",
+    "1_000",
+    "2026-12-07",
+    "\u00e9",
+    "3\nx = 1",
+]
+
+
+class Accepted(Exception):  # noqa: N818 - not an error: the input passed every check
+    """Raised where the simulation would start, carrying the validated scenarios."""
+
+    def __init__(self, scenarios: list[Scenario]) -> None:
+        self.scenarios = scenarios
+
+
+def toml_value(value: Any) -> str:
+    """``value`` written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+
+
+def toml_text(data: dict[str, Any]) -> str:
+    """A scenario or sweep dictionary as a TOML document (every table inline)."""
+    return "".join(f"{json.dumps(k)} = {toml_value(v)}\n" for k, v in data.items())
+
+
+def mutate_scenario(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
+    """One to three changes of a scenario dictionary: a value of any type, an unknown key, a
+    section replaced by a value, or a strange ``extends``."""
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.random()
+        if kind < 0.6:
+            *sections, key = rng.choice(KEYS).split(".")
+            node = data
+            for section in sections:
+                node = node.setdefault(section, {})
+                if not isinstance(node, dict):
+                    break
+            else:
+                node[key] = rng.choice(VALUES)
+        elif kind < 0.75:
+            section = rng.choice(SECTIONS)
+            if isinstance(data.get(section), dict):
+                data[section][rng.choice(["wibble", "specialist", "x" * 300])] = 1
+        elif kind < 0.85:
+            data[rng.choice(SECTIONS)] = rng.choice(VALUES)
+        else:
+            data["extends"] = rng.choice(
+                [
+                    "base.toml",
+                    "gatekept.toml",
+                    "../pyproject.toml",
+                    "/etc/passwd",
+                    "/etc/hostname.toml",
+                    "a\x00.toml",
+                    "a" * 300 + ".toml",
+                    "",
+                    "self.toml",
+                    5,
+                    str(SCENARIOS / "base.toml"),
+                ]
+            )
+    return data
+
+
+def random_override(rng: random.Random) -> str:
+    """A ``--set`` of a real, misspelt or partial key to a raw value."""
+    key = rng.choice(
+        [
+            *rng.sample(KEYS, 3),
+            rng.choice(SECTIONS),
+            "service.wibble",
+            "service.specialists.x",
+            "",
+            ".",
+            "service..specialists",
+            "x" * 500,
+        ]
+    )
+    separator = rng.choice(["=", "=", "=", " = ", ":"])
+    return f"{key}{separator}{rng.choice(RAW)}"
+
+
+def mutate_sweep(rng: random.Random, base: Path) -> dict[str, Any]:
+    """A sweep file on a shipped scenario with random levers, values and settings."""
+    data: dict[str, Any] = {"base": str(base), "reps": 1}
+    lever = rng.choice([*rng.sample(KEYS, 2), "service.specialists", "service.wibble", "run"])
+    values = [rng.choice(VALUES) for _ in range(rng.randint(1, 3))]
+    table = rng.choice(["grid", "zip", "set", "sample"])
+    if table == "sample":
+        data["sample"] = {
+            "n": rng.choice([2, 4, 0, "4", 2.5]),
+            "method": rng.choice(["lhs", "sobol", "random"]),
+            "ranges": {lever: rng.choice([values[:2], [0, 1], [False, True], 3, [1, 1]])},
+        }
+    else:
+        data[table] = {lever: values if table != "set" else values[0]}
+        if table == "set":
+            data["grid"] = {"service.caseload_cap": [10, 20]}
+    for key, choices in {
+        "reps": [1, 0, -1, "2", True, 2**40],
+        "seed": [0, 1, -1, 2**63, 2**64, 1.5, "1"],
+        "name": ["ok", "", "../../escape", "a/b", "x" * 200, "\x00"],
+        "metrics": [["employment_rate"], ["wibble"], "employment_rate", [1]],
+        "base": [str(base), "nowhere.toml", "/etc/passwd", "", 3],
+    }.items():
+        if rng.random() < 0.25:
+            data[key] = rng.choice(choices)
+    return data
+
+
+@pytest.fixture
+def stop_at_simulation(monkeypatch) -> None:
+    """The commands' runners replaced by one that raises Accepted with what they were given."""
+    from ipssim.commands import compare, run, sweep
+
+    def scenarios_of(scenario: Scenario, *args: Any, **kwargs: Any) -> Any:
+        raise Accepted([scenario])
+
+    def sweep_points(sweep: Any, *args: Any, **kwargs: Any) -> Any:
+        raise Accepted(sweep.scenarios())
+
+    monkeypatch.setattr(run, "replicate", scenarios_of)
+    monkeypatch.setattr(compare, "replicate", scenarios_of)
+    monkeypatch.setattr(sweep, "run_sweep", sweep_points)
+
+
+def outcome(capsys, argv: list[str]) -> str:
+    """ "" when the case behaved (refused in one-line messages, or accepted type-exact), else
+    what went wrong."""
+    try:
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    except Accepted as accepted:
+        capsys.readouterr()
+        wrong = [w for s in accepted.scenarios for w in type_exact(s)]
+        return f"accepted values of another type: {wrong[:3]}" if wrong else ""
+    except Exception as exc:  # a traceback: the bug this test is for
+        capsys.readouterr()
+        return f"traceback: {type(exc).__name__}: {str(exc)[:200]}"
+    out, err = capsys.readouterr()
+    if code != 2:
+        return f"exit {code}"
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    lines = [line for line in lines if not (PROGRESS.match(line) or line.startswith("warning: "))]
+    if not lines or not all(MESSAGE.match(line) for line in lines):
+        return f"not one message per line: {err[:300]!r}"
+    if max(len(line) for line in lines) > LONGEST_LINE or out:
+        return f"a line of {max(len(line) for line in lines)} characters, or output on stdout"
+    return ""
+
+
+def fuzz(capsys, count: int, case: Callable[[random.Random, int], list[str]]) -> None:
+    failures = []
+    for number in range(count):
+        argv = case(random.Random(number), number)
+        problem = outcome(capsys, argv)
+        if problem:
+            failures.append(f"case {number} ({[a[:100] for a in argv]}): {problem}")
+    assert failures == [], "\n".join(failures[:5])
+
+
+def test_mutated_shipped_scenarios(capsys, tmp_path: Path, stop_at_simulation: None) -> None:
+    shipped = sorted(SCENARIOS.glob("*.toml"))
+
+    def case(rng: random.Random, number: int) -> list[str]:
+        source = rng.choice(shipped)
+        data = mutate_scenario(rng, tomllib.loads(source.read_text()))
+        if data.get("extends") == "self.toml":
+            data["extends"] = f"case{number}.toml"
+        elif isinstance(data.get("extends"), str) and "/" not in data["extends"]:
+            data["extends"] = str(SCENARIOS / data["extends"])
+        path = tmp_path / f"case{number}.toml"
+        path.write_text(toml_text(data), encoding="utf-8")
+        command = rng.choice(["run", "run", "compare"])
+        files = [str(path)] * (2 if command == "compare" else 1)
+        return [command, *files, "--reps", "1"]
+
+    fuzz(capsys, CASES["scenario"], case)
+
+
+def test_random_set_values(capsys, stop_at_simulation: None) -> None:
+    base = str(SCENARIOS / "base.toml")
+
+    def case(rng: random.Random, number: int) -> list[str]:
+        argv = ["run", base]
+        for _ in range(rng.randint(1, 3)):
+            argv += ["--set", random_override(rng)]
+        if rng.random() < 0.2:
+            argv += [rng.choice(["--reps", "--seed"]), rng.choice(RAW)]
+        return argv
+
+    fuzz(capsys, CASES["set"], case)
+
+
+def test_mutated_sweep_files(capsys, tmp_path: Path, stop_at_simulation: None) -> None:
+    shipped = sorted(SCENARIOS.glob("*.toml"))
+
+    def case(rng: random.Random, number: int) -> list[str]:
+        path = tmp_path / f"sweep{number}.toml"
+        path.write_text(toml_text(mutate_sweep(rng, rng.choice(shipped))), encoding="utf-8")
+        return ["sweep", str(path), "--out", str(tmp_path / f"out{number}")]
+
+    fuzz(capsys, CASES["sweep"], case)
