@@ -3,13 +3,15 @@
 A function run in the workers must be importable at module top level (``import mesa`` makes
 every pool spawn its workers). Workers leave Ctrl-C to the parent; when the pool is left early,
 by an interrupt, an error or a caller that stops reading, queued work is cancelled and the
-workers end at once.
+workers end at once. Workers end by themselves when the parent ends, however it ends.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from typing import TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+PARENT_POLL_S = 0.5  # how often a worker checks that its parent is still there
 
 
 def usable(workers: int, tasks: int) -> int:
@@ -25,9 +28,24 @@ def usable(workers: int, tasks: int) -> int:
     return max(1, min(workers, tasks, os.cpu_count() or 1))
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them itself."""
+def _worker_start(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them itself, and end when it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+
+
+def watch_parent(parent: int, poll_s: float = PARENT_POLL_S) -> None:
+    """End this process within ``poll_s`` seconds of the end of ``parent`` (the process that
+    started it), however it ended (kill -9 included): an orphan is handed to another process,
+    so its parent's id changes. ``parent`` is given, not read here, so that a worker whose
+    parent died while it was starting ends too."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ipssim-watch-parent", daemon=True).start()
 
 
 @contextmanager
@@ -37,7 +55,10 @@ def local_pool(workers: int, start: str | None = None) -> Iterator[ProcessPoolEx
     cleanly when the block ends, stopped at once when it is left by an exception (an interrupt
     or a closed generator included)."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context(start), initializer=_ignore_interrupt
+        max_workers=workers,
+        mp_context=get_context(start),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
     try:
         yield pool
