@@ -14,7 +14,13 @@ import solara
 from ipssim import cli
 from ipssim.dashboard import SCENARIO_ENV, charts, view
 from ipssim.dashboard.cards import fidelity_html, figures_html
-from ipssim.dashboard.levers import attempt, attempt_seed, differences, presets
+from ipssim.dashboard.levers import (
+    attempt,
+    attempt_preset,
+    attempt_seed,
+    differences,
+    presets,
+)
 from ipssim.dashboard.sidebyside import SideBySide
 from ipssim.scenario import field
 from ipssim.schema.levers import CONTROLS
@@ -184,3 +190,11 @@ def test_dashboard_listens_on_loopback_unless_told_otherwise() -> None:
 def test_a_bad_scenario_stops_the_dashboard_before_it_serves(capsys, tmp_path) -> None:
     assert cli.main(["dashboard", str(tmp_path / "missing.toml")]) == cli.EXIT_USAGE
     assert "no such scenario file" in capsys.readouterr().err
+
+
+def test_a_preset_the_page_did_not_offer_is_refused() -> None:
+    names = ["base", "gatekept"]
+    assert attempt_preset(names, "base", "gatekept") == ("gatekept", "")
+    for value in ("../../../etc/passwd", "", None, 3, ["base"], "x" * 10_000):
+        kept, message = attempt_preset(names, "base", value)
+        assert kept == "base" and message.startswith("Not changed: ") and len(message) < 200

@@ -48,6 +48,14 @@ def attempt(scenario: Scenario, key: str, value: Any) -> tuple[Scenario, str]:
         return scenario, "Not changed: " + str(exc).removeprefix("changes: ")
 
 
+def attempt_preset(names: list[str], current: str, value: Any) -> tuple[str, str]:
+    """``value`` as the new preset and "", or ``current`` unchanged and why: only a name the
+    page offered is taken (a page can send any value; none reaches the file system)."""
+    if not isinstance(value, str) or value not in names:
+        return current, f"Not changed: {shown(value)} is not one of the presets offered"
+    return value, ""
+
+
 def attempt_seed(seed: int, value: Any) -> tuple[int, str]:
     """``value`` as the new seed and "", or ``seed`` unchanged and why ``value`` was refused."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:

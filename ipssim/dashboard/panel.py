@@ -11,7 +11,7 @@ from typing import Any
 
 import solara
 
-from ipssim.dashboard.levers import attempt, attempt_seed, show
+from ipssim.dashboard.levers import attempt, attempt_preset, attempt_seed, show
 from ipssim.scenario import Scenario
 from ipssim.schema.levers import CONTROLS, Lever
 
@@ -85,10 +85,11 @@ def ControlPanel(
     message = solara.use_reactive(("", ""))  # the control that refused a value, and why
     baseline = presets[preset.value]
 
-    def pick(name: str) -> None:
+    def pick(value: Any) -> None:
+        name, problem = attempt_preset(list(presets), preset.value, value)
         preset.set(name)
         changed.set(presets[name])
-        message.set(("", ""))
+        message.set(("preset", problem))
 
     def move(key: str, value: Any) -> None:
         scenario, problem = attempt(changed.value, key, value)
@@ -105,6 +106,9 @@ def ControlPanel(
         solara.Select(
             "Preset (a named scenario)", values=list(presets), value=preset.value, on_value=pick
         )
+        where, problem = message.value
+        if where == "preset" and problem:
+            solara.Error(problem)
         solara.Text(baseline.description, style=EXPLAIN)
         solara.Switch(
             label="Side by side with the baseline", value=compare.value, on_value=compare.set
@@ -114,7 +118,6 @@ def ControlPanel(
             value=seed.value,
             on_value=reseed,
         )
-        where, problem = message.value
         if where == "seed" and problem:
             solara.Error(problem)
         for lever in CONTROLS:
