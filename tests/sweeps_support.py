@@ -49,7 +49,9 @@ GRID = """
 
 
 def start(args: list[str], log: Path) -> subprocess.Popen:
-    """Start ``python -m ipssim.cli ARGS`` in its own process group, output to ``log``."""
+    """Start ``python -m ipssim.cli ARGS`` in its own process group, output to ``log``, with
+    Ctrl-C's default handling even when the tests run with SIGINT ignored (a background job),
+    which Python would otherwise pass on to the command as ignored."""
     with open(log, "wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "ipssim.cli", *args],
@@ -57,7 +59,12 @@ def start(args: list[str], log: Path) -> subprocess.Popen:
             stderr=subprocess.STDOUT,
             cwd=ROOT,
             start_new_session=True,
+            preexec_fn=_default_interrupt,
         )
+
+
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
