@@ -88,10 +88,15 @@ def test_a_particle_is_deterministic_and_its_values_act():
     assert simulate(setup, high)["base.wants_work_rate"] > first["base.wants_work_rate"]
 
 
+ESTIMATED = ["population.work_interest", "labour_market.hire_probability", "work.job_loss_per_year"]
+
+
 def calibrate(folder: Path, *extra: str) -> int:
     args = ["calibrate", "--population", "16", "--out", str(folder)]
     for key in TARGETS:
         args += ["--target", key]
+    for key in ESTIMATED:
+        args += ["--parameter", key]
     for text in TINY:
         args += ["--set", text]
     return cli.main([*args, *extra])
@@ -104,9 +109,10 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert "generation 2 of 2: acceptance" in err and "epsilon" in err
     first = posterior.load(folder)
     assert len(first.weights) == 16 and first.weights.sum() == pytest.approx(1.0)
-    assert list(first.particles) == list(PRIORS)
+    assert list(first.particles) == ESTIMATED
     manifest = json.loads((folder / posterior.MANIFEST).read_text())
     assert [g["t"] for g in manifest["generations"]] == [0, 1]
+    assert set(manifest["fixed"]) == set(PRIORS) - set(ESTIMATED)
     assert {t["key"] for t in manifest["targets"]} == set(TARGETS)
     assert manifest["pyabc"] and manifest["seed"] == 1
 
@@ -117,7 +123,9 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert "generation 3 of 3" in capsys.readouterr().err
     manifest = json.loads((folder / posterior.MANIFEST).read_text())
     assert [g["t"] for g in manifest["generations"]] == [0, 1, 2]
-    assert posterior.load(folder).particles.shape == (16, len(PRIORS))
+    epsilon = [g["epsilon"] for g in manifest["generations"]]
+    assert epsilon == sorted(epsilon, reverse=True) and epsilon[-1] < epsilon[0]  # it narrows
+    assert posterior.load(folder).particles.shape == (16, len(ESTIMATED))
 
 
 @pytest.mark.parametrize(
@@ -126,6 +134,8 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
         (["--target", "smi_trial.no_such_metric"], "no such target"),
         (["--resume"], "holds no calibration"),
         (["--scenarios", "/nonexistent"], "no justice_trial.toml"),
+        (["--parameter", "service.specialists"], "has no prior"),
+        (["--population", "3"], "more particles than"),
     ],
 )
 def test_bad_input_is_refused_with_exit_2(tmp_path, capsys, extra: list[str], message: str):

@@ -147,22 +147,28 @@ def run(
 
     logging.getLogger("ABC").setLevel(logging.WARNING)  # our own progress replaces its log
     with sampler(execution) as chosen:
-        abc = pyabc.ABCSMC(
-            Model(setup),
-            prior(setup),
-            Distance({t.key: t.se for t in setup.targets}),
-            population_size=population,
-            sampler=chosen,
-        )
-        if resume:
-            history = abc.load(database(folder))
-        else:
-            history = abc.new(database(folder), setup.observed())
+
+        def fresh() -> Any:
+            return pyabc.ABCSMC(
+                Model(setup),
+                prior(setup),
+                Distance({t.key: t.se for t in setup.targets}),
+                population_size=population,
+                sampler=chosen,
+            )
+
+        if not resume:
+            fresh().new(database(folder), setup.observed())
+        history = pyabc.History(database(folder))
         done = history.max_t + 1
         # pyabc proposes particles from numpy's global generator; seeding it makes the
         # proposals repeatable in one process (the model's own draws never use it)
         np.random.seed(np.random.SeedSequence([setup.seed, done]).generate_state(1)[0])
         for _ in range(done, total):
+            # a fresh ABCSMC for each generation, loaded from the history as --resume does:
+            # one reused across run() calls would keep setting epsilon from its first sample
+            abc = fresh()
+            abc.load(database(folder))
             history = abc.run(max_nr_populations=1)
             report(generations(history)[-1], total)
     return history

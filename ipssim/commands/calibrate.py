@@ -6,7 +6,8 @@ scored by its distance from the published figures, each standardised by its stan
 Progress goes to stderr after each generation; the history is kept in DIR/calibration.db, so
 an interrupted calibration continues with --resume. The last generation is written as
 DIR/posterior.parquet (weighted particles) with DIR/posterior.json (its manifest).
-A --set on a parameter with a prior fixes it: it is not calibrated.
+A --set on a parameter with a prior fixes it: it is not calibrated; --parameter calibrates only
+the parameters named, the others keeping their defaults.
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="calibrate to this target only (repeatable; default every target)",
     )
     p.add_argument(
+        "--parameter",
+        dest="parameters",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY",
+        help="calibrate this parameter only (repeatable; default every one with a prior; the "
+        "others keep their defaults)",
+    )
+    p.add_argument(
         "--scenarios",
         type=Path,
         default=SCENARIOS,
@@ -93,10 +103,23 @@ def setup(args: argparse.Namespace) -> Setup:
     if missing:
         raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
     scenarios = load_scenarios(args.scenarios, names, args.overrides)
+    schema = priors(Scenario)
+    unknown = [k for k in args.parameters if k not in schema]
+    if unknown:
+        raise UserError(
+            f"--parameter {unknown[0]}: has no prior. Parameters with one: {', '.join(schema)}"
+        )
     fixed = {parse_override(text)[0] for text in args.overrides}
-    estimated = {k: p for k, p in priors(Scenario).items() if k not in fixed}
+    chosen = args.parameters or list(schema)
+    estimated = {k: schema[k] for k in chosen if k not in fixed}
     if not estimated:
         raise UserError("--set fixes every calibrated parameter: nothing is left to calibrate")
+    if args.population <= len(estimated):
+        raise UserError(
+            f"--population {args.population}: needs more particles than the {len(estimated)} "
+            "parameters calibrated (pyabc's perturbation kernel is their covariance), or "
+            "fewer parameters (--parameter)"
+        )
     shadowed = [k for k in estimated if all(set_by_file(s, k) for s in scenarios.values())]
     for key in shadowed:  # the prior cannot move anything: say so, still calibrate the rest
         print(
