@@ -97,7 +97,12 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         True,
         ratio=("staff_cost", "placements"),
     ),
-    _share("wants_work_rate", "share of clients who want competitive work", "clients"),
+    _share("wants_work_rate", "share of clients who want competitive work at entry", "clients"),
+    _share(
+        "came_to_want_work_rate",
+        "share of clients not wanting work at entry who came to want it",
+        "clients not wanting work at entry",
+    ),
     _share(
         "employment_rate_12m",
         "share with a competitive job within 12 months of entry or release",

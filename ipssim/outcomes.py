@@ -149,7 +149,11 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     working_then = jobs_then[
         (jobs_then["start"] <= jobs_then["t"]) & (jobs_then["end"] > jobs_then["t"])
     ]["client"].nunique()
-    wants = set(_of(log, Event.WANTS_WORK)["client"])
+    wishes = _of(log, Event.WANTS_WORK)
+    wants = set(wishes["client"])
+    at_entry = set(
+        wishes["client"][wishes["day"].values == people["entry"].reindex(wishes["client"]).values]
+    )
     referred = set(_of(log, Event.REFERRED)["client"]) & wants
     service = scenario.service
     placements = int((_of(log, Event.JOB_START)["specialist"] >= 0).sum())
@@ -178,7 +182,8 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
             contacts, service.specialists * scenario.run.horizon_weeks
         ),
         "cost_per_placement": staff_cost / placements if placements else float("nan"),
-        "wants_work_rate": _rate(len(wants), n),
+        "wants_work_rate": _rate(len(at_entry), n),
+        "came_to_want_work_rate": _rate(len(wants - at_entry), n - len(at_entry)),
         "employment_rate_12m": _rate(employed_12m, len(followed)),
         "employed_at_12m_rate": _rate(working_then, len(followed)),
         "weeks_worked_per_year_after_first_job": (

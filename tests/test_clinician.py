@@ -8,7 +8,6 @@ import pytest
 
 from ipssim.agents.clinician import (
     RECENT_INCIDENT_DAYS,
-    TRAINING_BOOST,
     Clinician,
     Presentation,
 )
@@ -42,8 +41,14 @@ def _streams() -> Streams:
     return streams
 
 
-def _clinician(belief: float, training: bool = False) -> Clinician:
-    cfg = Scenario().with_changes({"clinicians.training": training}).clinicians
+def _clinician(belief: float, training: bool = False, **changes: float) -> Clinician:
+    cfg = (
+        Scenario()
+        .with_changes(
+            {"clinicians.training": training, **{f"clinicians.{k}": v for k, v in changes.items()}}
+        )
+        .clinicians
+    )
     streams = Streams(replication_seed(0, 0), Stream.CLINICIAN)
     streams.extend(1)
     beliefs = np.zeros(1)
@@ -95,6 +100,30 @@ def test_belief_in_work_and_training_lower_the_bar() -> None:
     policy = _gatekeeping(1.0)
     assert not _clinician(0.0).judges_ready(edge, policy, Draws(_streams(), 0))
     assert _clinician(1.0).judges_ready(edge, policy, Draws(_streams(), 0))
-    trained = _clinician(1.0 - TRAINING_BOOST, training=True)  # belief plus knowledge: 1
-    assert trained.knowledge == TRAINING_BOOST
+    boost = Scenario().clinicians.training_boost
+    trained = _clinician(1.0 - boost, training=True)  # belief plus knowledge: 1
+    assert trained.knowledge == boost and trained.conviction == 1.0
     assert trained.judges_ready(edge, policy, Draws(_streams(), 0))
+
+
+def _share(decide, n: int = 2000) -> float:
+    """How often a decision taking one client's draws comes out True over ``n`` reviews."""
+    draws = Draws(_streams(), 0)
+    return sum(decide(draws) for _ in range(n)) / n
+
+
+def test_encouragement_to_want_work_grows_with_belief_and_training() -> None:
+    assert _share(_clinician(0.0).encourages) == 0.0
+    keen = _share(_clinician(1.0, encouragement_per_review=0.5).encourages)
+    assert abs(keen - 0.5) < 0.05
+    half = _share(_clinician(0.5, encouragement_per_review=0.5).encourages)
+    trained = _share(_clinician(0.5, True, encouragement_per_review=0.5).encourages)
+    assert half < trained < keen
+
+
+def test_a_sceptical_clinician_lets_a_wish_to_work_wait() -> None:
+    assert _share(_clinician(1.0, overlook_without_belief=1.0).takes_up_wish) == 1.0
+    assert _share(_clinician(0.0, overlook_without_belief=1.0).takes_up_wish) == 0.0
+    assert _share(_clinician(0.0, overlook_without_belief=0.0).takes_up_wish) == 1.0
+    doubtful = _share(_clinician(0.5, overlook_without_belief=1.0).takes_up_wish)
+    assert abs(doubtful - 0.5) < 0.05

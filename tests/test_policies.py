@@ -149,9 +149,34 @@ def test_a_committed_team_leader_raises_referrals_under_gatekeeping() -> None:
     led = gatekept.with_changes({"clinicians.committed_leader": True})
     a, b = paired(gatekept, led)
     assert b["referral_rate"].mean() > a["referral_rate"].mean() + 0.01, (a, b)
-    open_door = small("base")  # without gatekeeping every wish to work is referred anyway
-    a, b = paired(open_door, open_door.with_changes({"clinicians.committed_leader": True}), reps=2)
-    assert a["referral_rate"].equals(b["referral_rate"])
+    open_door = small("base")  # without gatekeeping the leader's pull still moves behaviour
+    a, b = paired(open_door, open_door.with_changes({"clinicians.committed_leader": True}))
+    assert b["came_to_want_work_rate"].mean() > a["came_to_want_work_rate"].mean(), (a, b)
+
+
+def referred_share(result) -> float:
+    """Share of a run's clients ever referred to the service."""
+    ev = result.events
+    clients = ev.loc[ev["event"] == "entry", "client"].nunique()
+    return ev.loc[ev["event"] == "referred", "client"].nunique() / clients
+
+
+def test_belief_in_work_raises_wishes_to_work_and_referrals_without_gatekeeping() -> None:
+    sceptical = small("base", **{"clinicians.belief_in_work_mean": 0.2})
+    keen = sceptical.with_changes({"clinicians.belief_in_work_mean": 0.9})
+    for seed in (1, 2):
+        a, b = run_one(sceptical, seed), run_one(keen, seed)
+        assert b.metrics["came_to_want_work_rate"] > a.metrics["came_to_want_work_rate"]
+        assert referred_share(b) > referred_share(a)
+        assert b.metrics["wants_work_rate"] == a.metrics["wants_work_rate"]  # at entry
+
+
+def test_clinician_training_changes_what_happens_without_gatekeeping() -> None:
+    untrained = small("base")
+    trained = untrained.with_changes({"clinicians.training": True})
+    assert not run_one(untrained, 1).events.equals(run_one(trained, 1).events)
+    a, b = paired(untrained, trained)
+    assert b["came_to_want_work_rate"].mean() > a["came_to_want_work_rate"].mean(), (a, b)
 
 
 def in_service_at_horizon(result) -> float:

@@ -188,14 +188,21 @@ class Client(ServiceAgent):
 
     def _community(self):
         """At home with the clinical team; reviews come round, own applications go out, and
-        relapses and a fading wish to work come as to anyone. Before the service takes the
-        client on (the enrolment delay, a closed case) the first review that may refer is the
-        first one after."""
+        relapses and a fading wish to work come as to anyone. At a review the clinician may
+        lead a client who does not want work to want it, and takes up a wish to work (or lets
+        it wait) by their belief in work. Before the service takes the client on (the
+        enrolment delay, a closed case) the first review that may refer is the first one
+        after."""
         now = self.env.now
-        review = self.next_review if self.wants_work and self.model.specialists else NEVER
-        if review < self.accepted_from:
-            cycle = self.clinician.review_days
-            review += cycle * math.ceil((self.accepted_from - review) / cycle)
+        cycle = self.clinician.review_days
+        if not self.wants_work:  # reviews come round whether or not there is a service
+            review = self.next_review
+            if review < now:
+                review += cycle * math.ceil((now - review) / cycle)
+        else:
+            review = self.next_review if self.model.specialists else NEVER
+            if review < self.accepted_from:
+                review += cycle * math.ceil((self.accepted_from - review) / cycle)
         relapse = now + self.draws.exponential(1.0 / self._relapse_rate)
         gives_up = self._gives_up_day()
         if not (yield from self._sleep(min(review, relapse, gives_up))):
@@ -207,7 +214,15 @@ class Client(ServiceAgent):
         if now >= gives_up:
             self._give_up_work()
             return
-        self.next_review = self.env.now + self.clinician.review_days
+        self.next_review = now + cycle
+        if not self.wants_work:
+            if not self.clinician.encourages(self.draws):
+                return
+            self._come_to_want_work()
+            if not self.model.specialists or now < self.accepted_from:
+                return
+        elif not self.clinician.takes_up_wish(self.draws):
+            return
         if self._referred():
             self._request_place()
             self._move(WAITING)
@@ -508,6 +523,14 @@ class Client(ServiceAgent):
         if not self.wants_work or rate <= 0:
             return NEVER
         return self.env.now + self.draws.exponential(365.0 / rate)
+
+    def _come_to_want_work(self) -> None:
+        """Wanting work, encouraged by the clinician: logged, and own applications begin."""
+        self.wants_work = True
+        self.model.log.add(
+            self.env.now, self.index, Event.WANTS_WORK, self.profile.preferred_sector
+        )
+        self._schedule_own_application()
 
     def _give_up_work(self) -> None:
         """No longer wanting work: own applications and referrals stop."""

@@ -12,7 +12,6 @@ from ipssim.events import Screen
 from ipssim.scenario import Clinicians, Policy
 from ipssim.streams import Draws
 
-TRAINING_BOOST = 0.25  # assumption: IPS training raises knowledge and belief in work
 RECENT_INCIDENT_DAYS = 182  # assumption: an offence or release within six months counts as recent
 SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptoms not stable'
 
@@ -51,12 +50,28 @@ class Clinician(ServiceAgent):
         # days between reviews of a client; a specialist in the team's meetings brings them closer
         self.review_days = 7.0 * cfg.review_interval_weeks * (1.0 - 0.5 * integration)
         beliefs[index] = min(1.0, max(0.0, cfg.belief_in_work_mean + 0.3 * (draws.uniform() - 0.5)))
-        self.knowledge = TRAINING_BOOST if cfg.training else 0.0
+        self.cfg = cfg
+        self.knowledge = cfg.training_boost if cfg.training else 0.0
 
     @property
     def belief(self) -> float:
         """Belief in work, 0 to 1."""
         return float(self.beliefs[self.index])
+
+    @property
+    def conviction(self) -> float:
+        """Belief in work raised by what training taught, 0 to 1: what the clinician acts on."""
+        return min(1.0, self.belief + self.knowledge)
+
+    def encourages(self, draws: Draws) -> bool:
+        """Whether, at a review, the clinician leads a client who does not want work to want
+        it (one draw from the client's ``draws``)."""
+        return draws.chance(self.cfg.encouragement_per_review * self.conviction)
+
+    def takes_up_wish(self, draws: Draws) -> bool:
+        """Whether, at a review, the clinician takes up a client's wish to work and decides on
+        a referral; if not, the wish waits for a later review (one draw)."""
+        return not draws.chance(self.cfg.overlook_without_belief * (1.0 - self.conviction))
 
     @staticmethod
     def drift(beliefs: np.ndarray, climate: float, cfg: Clinicians) -> None:
@@ -96,5 +111,4 @@ class Clinician(ServiceAgent):
             + 0.3 * (seen.impression - 0.5)
             + 0.1 * (draws.uniform() - 0.5)
         )
-        belief = min(1.0, self.belief + self.knowledge)
-        return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * belief)
+        return readiness >= policy.referral_gatekeeping * (1.0 - 0.5 * self.conviction)

@@ -303,11 +303,12 @@ class Clients(Section):
         le=2,
     )
     wish_loss_per_year: float = param(
-        0.7,
+        0.85,
         "hazard per year",
         ASSUMPTION + ": the wish to work fades for anyone not in work, in the service or out of "
         "it; set so that both smi_trial arms stay inside their targets (Bond, Drake & Becker "
-        "2008) once dropping out of the service no longer ends the wish",
+        "2008) once dropping out of the service no longer ends the wish and clinicians can "
+        "rekindle it at reviews (0.7 before)",
         "Hazard of giving up the wish to work for a client who wants work and is not working.",
         prior=loguniform(
             0.1,

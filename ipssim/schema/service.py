@@ -357,6 +357,41 @@ class Clinicians(Section):
     training: bool = param(
         False, "-", ASSUMPTION, "Clinicians have had IPS training (raises knowledge and belief)."
     )
+    training_boost: float = param(
+        0.25,
+        "0-1 belief",
+        ASSUMPTION + ": IPS training raises clinicians' knowledge of what clients can do "
+        "(provider surveys call for it: Connecticut Provider Survey; clinicians report "
+        "considering supported employment for every client after training, EQUIP)",
+        "What IPS training adds to a clinician's belief in work when they encourage work and "
+        "take up a client's wish (the sum capped at 1).",
+        ge=0,
+        le=1,
+    )
+    encouragement_per_review: float = param(
+        0.04,
+        "probability per review",
+        ASSUMPTION + ": clients with no stated interest in work can come to want it (half of "
+        "those with no initial interest found a job when offered services, Macias et al. "
+        "2001); case managers of high-performing programmes keep talking about work until "
+        "clients see they could (Gowdy, Carlson & Rapp 2003); the size is a guess",
+        "Chance at a review that a clinician with full belief in work leads a client who does "
+        "not want work to want it (scaled by the clinician's belief).",
+        ge=0,
+        le=1,
+    )
+    overlook_without_belief: float = param(
+        0.5,
+        "probability per review",
+        ASSUMPTION + ": many clients had never been asked whether they wanted work until "
+        "clinicians were prompted (EQUIP); clinicians who see work as unimportant refer fewer "
+        "(Connecticut Provider Survey); the size is a guess",
+        "Chance at a review that a clinician with no belief in work does not take up a "
+        "client's wish to work, so the referral waits for a later review (scaled by 1 - "
+        "belief).",
+        ge=0,
+        le=1,
+    )
     review_interval_weeks: int = param(
         8,
         "weeks",
