@@ -58,7 +58,12 @@ def _is_share(metric: str) -> bool:
 def _format_axis(ax, metric: str) -> None:
     kind = metrics.metric(metric).kind
     if kind == "share":
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        # enough decimals that neighbouring ticks differ: a near-constant rate (0.955 to 0.962)
+        # is not labelled 96%, 96%, 96%
+        low, high = ax.get_ylim()
+        span = abs(high - low)
+        decimals = 0 if span >= 0.05 else 1 if span >= 0.005 else 2
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=decimals))
     elif kind == "money":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:,.0f}"))
 

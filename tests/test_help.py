@@ -35,3 +35,18 @@ def test_morris_shows_a_share_in_percentage_points(capsys) -> None:
     out = capsys.readouterr().out
     assert "5.1200 pts +/- 1.0000" in out and "percentage points" in out
     assert "1.5000 +/- 0.2000" in out and "0.2500 +/- 0.0500" in out
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.2, 0.6), (0.955, 0.962), (0.9551, 0.9558)])
+def test_rate_axis_ticks_differ_however_near_constant_the_rate(low: float, high: float) -> None:
+    import matplotlib.pyplot as plt
+
+    from ipssim.plots import _format_axis
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [low, high])
+    _format_axis(ax, "referral_rate")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    plt.close(fig)
+    assert len(set(labels)) == len(labels) > 1, labels
