@@ -245,16 +245,13 @@ class Client(ServiceAgent):
 
     def _in_service(self):
         """With a specialist, preparing for or searching for work; meetings are in the service
-        day. The wish to work fades here as anywhere; dropping out of the service leaves it."""
-        gives_up = self._gives_up_day()
-        if not (yield from self._sleep(min(self.support_until, self.setback_day, gives_up))):
+        day. Here the wish to work does not fade on its own: losing interest is one of the ways
+        of disengaging, and the disengagement hazard (calibrated on continued contact, which
+        counts leaving for any reason) covers it; after dropping out it fades as for anyone."""
+        if not (yield from self._sleep(min(self.support_until, self.setback_day))):
             return
         if self.env.now >= self.support_until:
             self._discharge(Discharge.TIME_LIMIT)
-            return
-        if self.env.now >= gives_up:
-            self._give_up_work()
-            self._discharge(Discharge.DROPPED_OUT)
             return
         if self.env.now < self.setback_day:
             return

@@ -138,9 +138,11 @@ class LabourMarket(Section):
         le=0.4,
     )
     hire_probability: float = param(
-        0.05,
+        0.022,
         "probability",
-        "calibrated: competitive work IPS vs traditional (Bond et al. 2008)",
+        "calibrated by hand: competitive work IPS vs traditional (Bond et al. 2008), with "
+        "job seekers staying in the service as long as Rosenheck & Mares 2007 found (0.05 "
+        "when they left three times as fast)",
         "Chance an average applicant is hired when there is an opening, at 4.5% unemployment.",
         prior=loguniform(
             0.01,
@@ -166,9 +168,10 @@ class LabourMarket(Section):
         le=3,
     )
     own_applications_per_month: float = param(
-        1.3,
+        2.6,
         "applications",
-        "calibrated: competitive work without IPS (Bond et al. 2008)",
+        "calibrated by hand: competitive work without IPS (Bond et al. 2008), with "
+        "labour_market.hire_probability (1.3 at a hire chance of 0.05)",
         "Applications for advertised openings a job seeker makes alone each month.",
         prior=loguniform(
             0.3,

@@ -221,11 +221,12 @@ class RelapseByDiagnosis(Section):
 
 class Clients(Section):
     disengage_per_year: float = param(
-        2.5,
+        2.2,
         "hazard per year",
-        "calibrated by hand: as low as keeps competitive work 55-61% in smi_trial (Bond, "
-        "Drake & Becker 2008; 2.0 gives 60.3%, at the edge), toward retention 12 months after "
-        "engaging of 53% (self-report; Rosenheck & Mares 2007), which it still falls short of",
+        "calibrated by hand: retention 12 months after engaging of 53% (self-report; "
+        "Rosenheck & Mares 2007) in smi_trial, where disengaging is the only way a job seeker "
+        "leaves the service (losing interest included), and competitive work 55-61% (Bond, "
+        "Drake & Becker 2008; 2.0 gave 61.0% at seed 4, just out)",
         "Hazard of disengaging from the service for a client with average worries and "
         "confidence, seen weekly, before caseload pressure.",
         prior=loguniform(
@@ -305,11 +306,11 @@ class Clients(Section):
     wish_loss_per_year: float = param(
         0.85,
         "hazard per year",
-        ASSUMPTION + ": the wish to work fades for anyone not in work, in the service or out of "
-        "it; set so that both smi_trial arms stay inside their targets (Bond, Drake & Becker "
-        "2008) once dropping out of the service no longer ends the wish and clinicians can "
-        "rekindle it at reviews (0.7 before)",
-        "Hazard of giving up the wish to work for a client who wants work and is not working.",
+        ASSUMPTION + ": the wish to work fades for anyone not in work and out of the service "
+        "(0.85, kept from the clinicians' hand pass; in the service, losing interest is part "
+        "of clients.disengage_per_year)",
+        "Hazard of giving up the wish to work for a client who wants work, is not working and "
+        "has no specialist.",
         prior=loguniform(
             0.1,
             3.0,
