@@ -35,7 +35,7 @@ import pandas as pd
 from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import Scenario, load
 from ipssim.schema.base import ASSUMPTION
-from ipssim.schema.fields import extra, leaves
+from ipssim.schema.fields import extra, leaves, priors
 from ipssim.schema.levers import Lever, NotALever, lever
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,11 +161,13 @@ def table(folders: dict[str, Path]) -> str:
         "grounding or calibrating; *screened out* is the safer verdict. A parameter that acts",
         "only under a setting both scenarios leave off (referral gatekeeping, time-limited",
         "support, turnover, drift without supervision) shows no effect here: for it, *screened",
-        "out* holds around these two scenarios only.",
+        "out* holds around these two scenarios only. *Calibrated with a prior*: the schema",
+        "gives the parameter a prior (docs/calibration.md), which `ipssim calibrate` updates.",
         "",
         "| parameter | largest mu* (points) | of | verdict |",
         "|---|---|---|---|",
     ]
+    calibrated = priors(Scenario)  # docs/calibration.md
     for key in assumed():
         rows = mu[mu["lever"] == key]
         if key.startswith(MIXES):
@@ -179,6 +181,8 @@ def table(folders: dict[str, Path]) -> str:
         else:
             top = rows.sort_values("value", kind="stable").iloc[-1]
             verdict = "**matters**" if top["value"] >= POINT else "screened out"
+            if key in calibrated:
+                verdict += "; calibrated with a prior"
             lines.append(
                 f"| `{key}` | {100 * top['value']:.2f} | {top['metric']} ({top['scenario']}) "
                 f"| {verdict} |"
