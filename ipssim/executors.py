@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,11 +145,12 @@ def local_cluster(workers: int) -> Any:
         )
 
 
-def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise ExecutionError("Dask is not installed: pip install 'dask[distributed]'") from None
+@contextmanager
+def dask_client(execution: Execution) -> Iterator[Any]:
+    """A Dask client of the execution's local cluster (started here, closed after) or of its
+    scheduler; an unreachable scheduler is a user's error."""
+    from distributed import Client
+
     cluster = None
     try:
         if execution.dask_local:
@@ -163,6 +165,21 @@ def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row
             raise ExecutionError(
                 f"--scheduler {address}: cannot reach the Dask scheduler ({exc})"
             ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise ExecutionError("Dask is not installed: pip install 'dask[distributed]'") from None
+    with dask_client(execution) as client:
         futures = [client.submit(run_batch, task, pure=False, retries=2) for task in tasks]
         try:
             for future in as_completed(futures):
@@ -170,7 +187,3 @@ def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row
                 future.release()
         finally:
             client.cancel(futures)
-            client.close()
-    finally:
-        if cluster is not None:
-            cluster.close()

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from ipssim.calibration.particle import Setup, distance, simulate
 from ipssim.errors import UserError
-from ipssim.executors import CONNECT_TIMEOUT, Execution, local_cluster
+from ipssim.executors import Execution, dask_client
 
 DATABASE = "calibration.db"
 
@@ -81,24 +81,8 @@ def sampler(execution: Execution) -> Iterator[Any]:
         else:
             yield pyabc.sampler.MulticoreEvalParallelSampler(n_procs=execution.workers)
         return
-    from distributed import Client
-
-    cluster = local_cluster(execution.dask_local) if execution.dask_local else None
-    address = cluster.scheduler_address if cluster else execution.scheduler
-    try:
-        try:
-            client = Client(address, timeout=CONNECT_TIMEOUT)
-        except OSError as exc:
-            raise CalibrationError(
-                f"--scheduler {address}: cannot reach the Dask scheduler ({exc})"
-            ) from None
-        try:
-            yield pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
-        finally:
-            client.close()
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with dask_client(execution) as client:
+        yield pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
 
 
 @dataclass(frozen=True)
