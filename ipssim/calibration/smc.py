@@ -158,8 +158,9 @@ def run(
     return history
 
 
-def progress(stream: TextIO = sys.stderr) -> Callable[[Generation, int], None]:
-    """A report of each generation on ``stream``, with the time left at the mean pace."""
+def progress(stream: TextIO | None = None) -> Callable[[Generation, int], None]:
+    """A report of each generation on ``stream`` (stderr as it is when reporting), with the
+    time left at the mean pace."""
     started = time.monotonic()
     finished: list[int] = []
 
@@ -171,7 +172,7 @@ def progress(stream: TextIO = sys.stderr) -> Callable[[Generation, int], None]:
             f"generation {g.t + 1} of {total}: acceptance {g.acceptance:.1%} "
             f"({g.particles} of {g.samples}), epsilon {g.epsilon:.3g}, "
             f"{g.seconds:.0f} s, about {left:.0f} s left",
-            file=stream,
+            file=stream or sys.stderr,
             flush=True,
         )
 
