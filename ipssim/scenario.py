@@ -57,6 +57,7 @@ __all__ = [  # the sections and categories others read from the scenario layer
     "load",
     "parse_override",
     "read_toml",
+    "referenced",
     "validate",
 ]
 
@@ -201,7 +202,7 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     _check_keys(data, Scenario, "", str(path))
     if parent is None:
         return data
-    target = _extended(path, parent)
+    target = referenced(path, parent, "extends")
     base = _read_with_parents(target, (*seen, resolved))
     try:
         validate({"name": target.stem, **base}, str(target))
@@ -212,25 +213,26 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     return _merge(own, data)
 
 
-def _extended(path: Path, parent: object) -> Path:
-    """The file ``path`` extends: a ``.toml`` file in ``path``'s own folder tree or among the
-    shipped scenarios, checked before it is read (so no message shows anything of another
-    file); a mistake is reported against ``path``."""
-    where = f"{path}: extends"
-    if not isinstance(parent, str) or not parent.endswith(".toml") or "\0" in parent:
+def referenced(path: Path, name: object, key: str) -> Path:
+    """The scenario file that ``key`` in file ``path`` names (``extends`` of a scenario, ``base``
+    of a sweep): a ``.toml`` file, its name relative to ``path``'s folder, in that folder's tree
+    or among the shipped scenarios. It is checked before it is read, so no message shows
+    anything of another file; a mistake is reported against ``path`` and ``key``."""
+    where = f"{path}: {key}"
+    if not isinstance(name, str) or not name.endswith(".toml") or "\0" in name:
         raise ScenarioError(
-            f"{where}: expected the name of a .toml file in quotes, got {shown(parent)}"
+            f"{where}: expected the name of a .toml file in quotes, got {shown(name)}"
         )
-    target = path.parent / parent
+    target = path.parent / name
     try:
         inside = target.resolve()
     except (OSError, ValueError, RuntimeError):  # a name the system refuses, a symlink loop
-        raise ScenarioError(f"{where}: {shown(parent)} is not a usable file name") from None
+        raise ScenarioError(f"{where}: {shown(name)} is not a usable file name") from None
     roots = (path.parent.resolve(), SHIPPED.resolve())
     if not any(inside.is_relative_to(root) for root in roots):
         raise ScenarioError(
-            f"{where}: {shown(parent)} is outside this file's folder and the shipped "
-            "scenarios; a scenario may extend only .toml files in its own folder, its "
+            f"{where}: {shown(name)} is outside this file's folder and the shipped "
+            f"scenarios; {key} may name only .toml files in this file's own folder, its "
             "subfolders or scenarios/"
         )
     try:
@@ -238,7 +240,9 @@ def _extended(path: Path, parent: object) -> Path:
     except (OSError, ValueError):
         found = False
     if not found:
-        raise ScenarioError(f"{where}: no such scenario file {shown(parent)}")
+        raise ScenarioError(
+            f"{where}: no such scenario file {shown(name)} (the path is relative to {path.name})"
+        )
     return target
 
 

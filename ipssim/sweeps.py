@@ -1,7 +1,8 @@
 """Sweep files: a base scenario, the levers to vary, replications, seed and metrics.
 
-A sweep file is TOML. ``base`` names a scenario file (relative to the sweep file); ``[set]``
-fixes levers for every point; the points come from ``[grid]`` (every combination), ``[zip]``
+A sweep file is TOML. ``base`` names a scenario file (relative to the sweep file, in its folder
+tree or among the shipped ``scenarios/``, as a scenario's ``extends`` does); ``[set]`` fixes
+levers for every point; the points come from ``[grid]`` (every combination), ``[zip]``
 (values taken together, row by row; crossed with ``[grid]`` when both are given) or ``[sample]``
 (``n`` points within ranges by Latin hypercube or Sobol sequence). Levers are dotted scenario
 keys, written quoted (``"service.specialists" = [1, 2]``) or as nested tables.
@@ -89,7 +90,9 @@ class SweepFile(Strict):
         description="the default result folder's name: letters, digits, _ . - (100 at most)",
     )
     description: str = ""
-    base: str = Field(description="scenario file, relative to the sweep file")
+    base: str = Field(
+        description="a .toml file relative to the sweep file, in its folder tree or scenarios/"
+    )
     set: dict[str, Any] = Field(default_factory=dict, description="levers fixed at every point")
     reps: int = Field(default=10, ge=1, le=100_000)
     seed: int = Field(default=1, ge=0, le=MAX_SEED)
@@ -171,12 +174,10 @@ def load(
     spec = read_spec(path)
     changes = {k: v for k, v in (("reps", reps), ("seed", seed)) if v is not None}
     spec = spec.model_copy(update=changes)
-    base_path = path.parent / spec.base
-    if not base_path.is_file():
-        raise SweepError(
-            f"{path}: base: no scenario file {str(base_path)!r} (the path is "
-            "relative to the sweep file)"
-        )
+    try:
+        base_path = scenarios.referenced(path, spec.base, "base")
+    except scenarios.ScenarioError as exc:
+        raise SweepError(str(exc)) from None
     base = scenarios.load(base_path, overrides)
     fixed = flatten(spec.set)
     for name in fixed:

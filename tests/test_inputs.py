@@ -96,6 +96,45 @@ def test_a_symlink_out_of_the_folder_is_refused(capsys, tmp_path: Path) -> None:
     assert "outside this file's folder" in err and "TOP-SECRET" not in err
 
 
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("", "expected the name of a .toml file"),
+        ("notes.txt", "expected the name of a .toml file"),
+        ("/etc/passwd.toml", "is outside this file's folder"),
+        ("../outside.toml", "is outside this file's folder"),
+        ("link.toml", "is outside this file's folder"),
+        ("missing.toml", "no such scenario file 'missing.toml'"),
+    ],
+)
+def test_a_sweep_base_is_confined_as_extends_is(
+    capsys, tmp_path: Path, target: str, expected: str
+) -> None:
+    from tests.sweeps_support import write_sweep
+
+    (tmp_path / "outside.toml").write_text('[service]\nspecialists = "TOP-SECRET-VALUE-42"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "link.toml").symlink_to(tmp_path / "outside.toml")
+    path = write_sweep(inner, "[grid]\n'service.specialists' = [1]\n")
+    path.write_text(path.read_text().replace(f'base = "{BASE}"', f'base = "{target}"'))
+    err = refused(capsys, "sweep", str(path), "--out", str(tmp_path / "out"))
+    assert f"{path}: base: " in err and expected in err
+    assert "TOP-SECRET" not in err and len(err) < 400
+
+
+def test_a_sweep_base_may_be_in_its_folder_tree_or_the_shipped_scenarios(tmp_path: Path) -> None:
+    from ipssim import sweeps
+    from tests.sweeps_support import write_sweep
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.toml").write_text('extends = "' + BASE + '"\n')
+    path = write_sweep(tmp_path, "[grid]\n'service.specialists' = [1]\n")
+    assert sweeps.load(path).base.name == "base"  # the shipped scenarios, by absolute path
+    path.write_text(path.read_text().replace(f'base = "{BASE}"', 'base = "sub/mine.toml"'))
+    assert sweeps.load(path).base.name == "mine"
+
+
 def test_a_mistake_in_an_extended_file_names_both(capsys, tmp_path: Path) -> None:
     (tmp_path / "parent.toml").write_text("[service]\nspecialists = -1\n")
     (tmp_path / "child.toml").write_text('extends = "parent.toml"\n')
