@@ -92,3 +92,20 @@ def kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+
+
+def listening(pid: int) -> set[tuple[str, int]]:
+    """The (address, port) of every socket that process ``pid`` and its descendants listen on,
+    as ``ss -ltnp`` would list them for that process tree (psutil reads /proc)."""
+    import psutil  # installed with dask.distributed
+
+    root = psutil.Process(pid)
+    found = set()
+    for process in (root, *root.children(recursive=True)):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            found |= {
+                (c.laddr.ip, c.laddr.port)
+                for c in process.net_connections(kind="inet")
+                if c.status == psutil.CONN_LISTEN
+            }
+    return found

@@ -25,8 +25,10 @@ from urllib.parse import urlparse
 import pytest
 
 from .conftest import ROOT, SCENARIOS
+from .sweeps_support import listening
 
 CHROMIUM = Path("/usr/bin/chromium")
+IP = "127.0.0.1"  # the only address the server may listen on without --host
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -117,16 +119,6 @@ def dashboard(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
             server.wait()
 
 
-def listening_addresses(pid: int, port: int) -> set[str]:
-    import psutil  # installed with the dashboard's Jupyter widget stack
-
-    return {
-        c.laddr.ip
-        for c in psutil.Process(pid).net_connections(kind="inet")
-        if c.status == psutil.CONN_LISTEN and c.laddr.port == port
-    }
-
-
 def shown(page, key: str) -> dict[str, int]:
     """The figure ``key`` for the baseline, the changed service and their difference, read at
     once so that all three come from the same week."""
@@ -150,8 +142,8 @@ def week(page) -> int:
 
 def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) -> None:
     url, pid, log = dashboard
-    port = urlparse(url).port
-    assert listening_addresses(pid, port) == {"127.0.0.1"}
+    found = listening(pid)  # every socket of the server's processes, not only the page's
+    assert (IP, urlparse(url).port) in found and {ip for ip, _ in found} == {IP}, found
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:

@@ -16,7 +16,16 @@ import pytest
 from ipssim import sweeps
 from ipssim.executors import Execution, local_cluster
 from ipssim.sweep_runner import run_sweep
-from tests.sweeps_support import GRID, ROOT, kill_group, parts, start, wait_for, write_sweep
+from tests.sweeps_support import (
+    GRID,
+    ROOT,
+    kill_group,
+    listening,
+    parts,
+    start,
+    wait_for,
+    write_sweep,
+)
 
 distributed = pytest.importorskip("distributed")
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -174,3 +183,32 @@ def test_a_local_cluster_listens_on_this_machine_only() -> None:
         assert {addr.ip for addr in listening} == {"127.0.0.1"}, listening
     finally:
         cluster.close()
+
+
+def test_a_dask_local_sweep_listens_on_this_machine_only(tmp_path: Path) -> None:
+    """While ``ipssim sweep --dask-local 2`` runs, every socket its processes listen on (the
+    scheduler, its HTTP routes and the nannies in the command's process, and the two worker
+    processes) is bound to 127.0.0.1: none on 0.0.0.0 or ::."""
+    pytest.importorskip("psutil")
+    grid = '[grid]\n"service.specialists" = [1, 2, 3, 4]\n"service.caseload_cap" = [5, 20]\n'
+    folder = tmp_path / "out"
+    process = start(
+        [
+            "sweep",
+            str(write_sweep(tmp_path, grid, reps=40)),
+            "--dask-local",
+            "2",
+            "--out",
+            str(folder),
+        ],
+        tmp_path / "log",
+    )
+    try:
+        wait_for(lambda: len(parts(folder)) >= 1, 120, "the first finished batch")
+        assert process.poll() is None, (tmp_path / "log").read_text()
+        found = listening(process.pid)
+        ports = {port for _, port in found}
+        assert len(ports) >= 6, found  # scheduler, HTTP routes, 2 nannies, 2 workers at least
+        assert {address for address, _ in found} == {"127.0.0.1"}, found
+    finally:
+        kill_group(process)
