@@ -1,6 +1,8 @@
 """The fuzzer: mutated shipped scenarios, ``--set`` values and sweep files put through the
 ``ipssim`` command in this process. Every case ends in exit 2 with one message per line and no
-traceback, or is accepted with every value exactly of its schema type.
+traceback, or is accepted with every value exactly of its schema type and exactly as the input
+gave it (no value coerced: a whole number is taken for a number field as that number, nothing
+else); each test sees both kinds of case.
 
 Cases come from a seeded generator (``random.Random`` of the case's number, so a failing case is
 reproduced by its number). An accepted input stops at the simulation: the command's runner is
@@ -15,6 +17,7 @@ import math
 import random
 import re
 import tomllib
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,15 +26,17 @@ import pytest
 
 from ipssim import cli
 from ipssim.scenario import Scenario
-from ipssim.schema.fields import leaves
+from ipssim.schema.fields import bounds, leaves
 from tests.conftest import SCENARIOS
 from tests.test_strict import type_exact
 
-CASES = {"scenario": 160, "set": 120, "sweep": 80}  # 360 a run
+CASES = {"scenario": 160, "set": 160, "sweep": 160}  # 480 a run
 MESSAGE = re.compile(r"ipssim( [a-z]+)?: error: \S")
 PROGRESS = re.compile(r"\S+: +\d+%\|")
+ACCEPTED = "accepted"  # what outcome() says of an input that passed every check
 LONGEST_LINE = 2000  # an error lists the allowed keys of a section; never a whole value
-KEYS = [key for key, _ in leaves(Scenario)]
+FIELDS = dict(leaves(Scenario))
+KEYS = list(FIELDS)
 SECTIONS = sorted({key.split(".")[0] for key in KEYS if "." in key})
 NESTED = [1]
 for _ in range(60):
@@ -166,8 +171,32 @@ def mutate_scenario(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def plausible(rng: random.Random, key: str) -> Any:
+    """A value of the field's own type within its bounds, so that many cases are accepted and
+    what is accepted can be checked; None for a field of another kind (a table)."""
+    field = FIELDS[key]
+    kind = field.annotation
+    low, high = bounds(field)
+    if typing.get_origin(kind) is typing.Literal:
+        return rng.choice(typing.get_args(kind))
+    if kind is bool:
+        return rng.random() < 0.5
+    if kind is int:
+        low = 0 if low is None else low
+        return rng.randint(low, low + 3 if high is None else min(high, low + 3))
+    if kind is float:
+        low = 0.0 if low is None else low
+        high = low + 1.0 if high is None else min(high, low + 10.0)
+        return rng.choice([low + rng.random() * (high - low), int(low)])  # a whole number too
+    return None
+
+
 def random_override(rng: random.Random) -> str:
-    """A ``--set`` of a real, misspelt or partial key to a raw value."""
+    """A ``--set`` of a real key to a plausible value (written as TOML or as bare text), or of a
+    real, misspelt or partial key to a raw value."""
+    key = rng.choice(KEYS)
+    if rng.random() < 0.5 and (value := plausible(rng, key)) is not None:
+        return f"{key}={rng.choice([toml_value(value), str(value)])}"
     key = rng.choice(
         [
             *rng.sample(KEYS, 3),
@@ -184,11 +213,17 @@ def random_override(rng: random.Random) -> str:
     return f"{key}{separator}{rng.choice(RAW)}"
 
 
+def value_for(rng: random.Random, key: str) -> Any:
+    """Half the time a plausible value of field ``key``, else any value."""
+    value = plausible(rng, key) if key in FIELDS and rng.random() < 0.5 else None
+    return rng.choice(VALUES) if value is None else value
+
+
 def mutate_sweep(rng: random.Random, base: Path) -> dict[str, Any]:
     """A sweep file on a shipped scenario with random levers, values and settings."""
     data: dict[str, Any] = {"base": str(base), "reps": 1}
-    lever = rng.choice([*rng.sample(KEYS, 2), "service.specialists", "service.wibble", "run"])
-    values = [rng.choice(VALUES) for _ in range(rng.randint(1, 3))]
+    lever = rng.choice([*rng.sample(KEYS, 4), "service.specialists", "service.wibble", "run"])
+    values = [value_for(rng, lever) for _ in range(rng.randint(1, 3))]
     table = rng.choice(["grid", "zip", "set", "sample"])
     if table == "sample":
         data["sample"] = {
@@ -205,11 +240,66 @@ def mutate_sweep(rng: random.Random, base: Path) -> dict[str, Any]:
         "seed": [0, 1, -1, 2**63, 2**64, 1.5, "1"],
         "name": ["ok", "", "../../escape", "a/b", "x" * 200, "\x00"],
         "metrics": [["employment_rate"], ["wibble"], "employment_rate", [1]],
-        "base": [str(base), "nowhere.toml", "/etc/passwd", "", 3],
+        "base": [str(base), "nowhere.toml", "/etc/passwd", "../../x.toml", "a\x00.toml", "", 3],
     }.items():
-        if rng.random() < 0.25:
+        if rng.random() < 0.15:
             data[key] = rng.choice(choices)
     return data
+
+
+Given = dict[str, list[Any]]  # the values an input gave each scenario field, by dotted key
+UNCHECKED = ("name", "description")  # labels, which compare may change, not levers
+
+
+def same(value: Any, given: Any) -> bool:
+    """``value`` is ``given`` unconverted (an int given for a float field is the same number)."""
+    if type(value) is float and type(given) is int:
+        return value == given
+    if isinstance(value, float) and isinstance(given, float) and math.isnan(value):
+        return math.isnan(given)
+    return type(value) is type(given) and value == given
+
+
+def converted(scenarios: list[Scenario], given: Given) -> list[str]:
+    """The fields whose accepted value is not one the input gave for them."""
+    wrong = []
+    for scenario in scenarios:
+        for key, choices in given.items():
+            value: Any = scenario
+            for part in key.split("."):
+                value = getattr(value, part)
+            if not any(same(value, choice) for choice in choices):
+                wrong.append(f"{key}={value!r:.60} from {choices!r:.60}")
+    return wrong
+
+
+def given_in(table: dict[str, Any], prefix: str = "") -> Given:
+    """The scenario fields a (nested) table of a file gives values to."""
+    found: Given = {}
+    for key, value in table.items():
+        dotted = prefix + key
+        if isinstance(value, dict) and dotted not in KEYS:
+            found |= given_in(value, dotted + ".")
+        elif dotted in KEYS and dotted not in UNCHECKED:
+            found[dotted] = [value]
+    return found
+
+
+def given_by_set(argv: list[str]) -> Given:
+    """The fields that the ``--set`` options of ``argv`` give values to, read as the command
+    documents: a TOML value, or the text of one bare word; the last one of a key wins."""
+    found: Given = {}
+    for option, text in zip(argv, argv[1:], strict=False):
+        if option != "--set" or "=" not in text:
+            continue
+        dotted, raw = (part.strip() for part in text.split("=", 1))
+        if dotted not in KEYS:
+            continue
+        try:
+            found[dotted] = [tomllib.loads(f"v = {raw}")["v"]]
+        except (tomllib.TOMLDecodeError, RecursionError):
+            found[dotted] = [raw]
+    return found
 
 
 @pytest.fixture
@@ -228,9 +318,9 @@ def stop_at_simulation(monkeypatch) -> None:
     monkeypatch.setattr(sweep, "run_sweep", sweep_points)
 
 
-def outcome(capsys, argv: list[str]) -> str:
-    """ "" when the case behaved (refused in one-line messages, or accepted type-exact), else
-    what went wrong."""
+def outcome(capsys, argv: list[str], given: Given) -> str:
+    """ "" when the case behaved (refused in one-line messages, or accepted type-exact and as
+    given), ACCEPTED when it was accepted, else what went wrong."""
     try:
         try:
             code = cli.main(argv)
@@ -239,7 +329,8 @@ def outcome(capsys, argv: list[str]) -> str:
     except Accepted as accepted:
         capsys.readouterr()
         wrong = [w for s in accepted.scenarios for w in type_exact(s)]
-        return f"accepted values of another type: {wrong[:3]}" if wrong else ""
+        wrong += converted(accepted.scenarios, given)
+        return f"accepted values of another type: {wrong[:3]}" if wrong else ACCEPTED
     except Exception as exc:  # a traceback: the bug this test is for
         capsys.readouterr()
         return f"traceback: {type(exc).__name__}: {str(exc)[:200]}"
@@ -255,14 +346,18 @@ def outcome(capsys, argv: list[str]) -> str:
     return ""
 
 
-def fuzz(capsys, count: int, case: Callable[[random.Random, int], list[str]]) -> None:
-    failures = []
+def fuzz(capsys, count: int, case: Callable[[random.Random, int], tuple[list[str], Given]]) -> None:
+    """Run ``count`` cases; each must behave, and some must be accepted, some refused."""
+    failures, accepted = [], 0
     for number in range(count):
-        argv = case(random.Random(number), number)
-        problem = outcome(capsys, argv)
-        if problem:
+        argv, given = case(random.Random(number), number)
+        problem = outcome(capsys, argv, given)
+        if problem == ACCEPTED:
+            accepted += 1
+        elif problem:
             failures.append(f"case {number} ({[a[:100] for a in argv]}): {problem}")
     assert failures == [], "\n".join(failures[:5])
+    assert 0 < accepted < count, f"{accepted} of {count} cases accepted"
 
 
 def test_mutated_shipped_scenarios(capsys, tmp_path: Path, stop_at_simulation: None) -> None:
@@ -279,7 +374,7 @@ def test_mutated_shipped_scenarios(capsys, tmp_path: Path, stop_at_simulation: N
         path.write_text(toml_text(data), encoding="utf-8")
         command = rng.choice(["run", "run", "compare"])
         files = [str(path)] * (2 if command == "compare" else 1)
-        return [command, *files, "--reps", "1"]
+        return [command, *files, "--reps", "1"], given_in(data)
 
     fuzz(capsys, CASES["scenario"], case)
 
@@ -293,7 +388,7 @@ def test_random_set_values(capsys, stop_at_simulation: None) -> None:
             argv += ["--set", random_override(rng)]
         if rng.random() < 0.2:
             argv += [rng.choice(["--reps", "--seed"]), rng.choice(RAW)]
-        return argv
+        return argv, given_by_set(argv)
 
     fuzz(capsys, CASES["set"], case)
 
@@ -303,7 +398,12 @@ def test_mutated_sweep_files(capsys, tmp_path: Path, stop_at_simulation: None) -
 
     def case(rng: random.Random, number: int) -> list[str]:
         path = tmp_path / f"sweep{number}.toml"
-        path.write_text(toml_text(mutate_sweep(rng, rng.choice(shipped))), encoding="utf-8")
-        return ["sweep", str(path), "--out", str(tmp_path / f"out{number}")]
+        data = mutate_sweep(rng, rng.choice(shipped))
+        path.write_text(toml_text(data), encoding="utf-8")
+        given = given_in(data.get("set", {}))
+        for table in ("grid", "zip"):  # a point takes one of the lever's values
+            for key, (values,) in given_in(data.get(table, {})).items():
+                given[key] = values if isinstance(values, list) else [values]
+        return ["sweep", str(path), "--out", str(tmp_path / f"out{number}")], given
 
     fuzz(capsys, CASES["sweep"], case)
