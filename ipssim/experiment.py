@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from ipssim.metrics import bounds, metric
 from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
-from ipssim.pool import ordered_map
+from ipssim.pool import ordered_map, usable
 from ipssim.scenario import Scenario
 
 
@@ -34,14 +34,16 @@ class RunResult:
     weekly: pd.DataFrame
 
 
-def run_one(scenario: Scenario, seed: int, rep: int = 0) -> RunResult:
-    """Run one replication to the horizon."""
+def run_one(
+    scenario: Scenario, seed: int, rep: int = 0, on_week: Callable[[int], object] | None = None
+) -> RunResult:
+    """Run one replication to the horizon; ``on_week(week)`` after each simulated week."""
     # imported here, not at the top, so that a command reports a mistake before Mesa loads
     from ipssim.model import IPSModel, paused_gc
 
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=rep)
-        model.run()
+        model.run(on_week)
     events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     horizon_day = 7 * scenario.run.horizon_weeks
@@ -67,19 +69,29 @@ def replicate(
     progress: bool = True,
     label: str = "",
 ) -> list[RunResult]:
-    """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep."""
-    tasks = [(scenario, seed, rep) for rep in range(reps)]
-    results = list(
-        tqdm(
-            ordered_map(_run_task, tasks, workers),
-            total=reps,
-            disable=not progress,
-            desc=label or scenario.name,
-            unit="rep",
-            leave=False,
-        )
-    )
-    return results
+    """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep.
+
+    The progress bar (stderr, when ``progress``) counts simulated weeks: in this process it
+    moves week by week, so a long replication shows progress within itself; from worker
+    processes it moves by a replication's weeks as each replication ends.
+    """
+    weeks = scenario.run.horizon_weeks
+    with tqdm(
+        total=reps * weeks,
+        disable=not progress,
+        desc=label or scenario.name,
+        unit="week",
+        leave=False,
+    ) as bar:
+        if usable(workers, reps) == 1:
+            on_week = (lambda _: bar.update()) if progress else None
+            return [run_one(scenario, seed, rep, on_week) for rep in range(reps)]
+        results = []
+        tasks = [(scenario, seed, rep) for rep in range(reps)]
+        for result in ordered_map(_run_task, tasks, workers):
+            bar.update(weeks)
+            results.append(result)
+        return results
 
 
 def runs_frame(results: list[RunResult]) -> pd.DataFrame:

@@ -157,10 +157,12 @@ class IPSModel(mesa.Model):
         if self.week >= self.horizon_weeks:
             self.running = False
 
-    def run(self) -> None:
-        """Run to the horizon."""
+    def run(self, on_week: Callable[[int], object] | None = None) -> None:
+        """Run to the horizon; ``on_week(week)`` after each week when given (progress)."""
         while self.week < self.horizon_weeks:
             self.step()
+            if on_week is not None:
+                on_week(self.week)
 
     def stories(self, positive: bool) -> None:
         """A placement (positive) or a reoffence by a client in the service moves the climate.
