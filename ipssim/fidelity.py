@@ -245,10 +245,12 @@ def _work_based_assessment(f: ReviewLog) -> Scored:
 
 
 def _rapid_search(f: ReviewLog) -> Scored:
-    first = f.of(Event.FIRST_EMPLOYER_CONTACT)
+    contacts = f.by_client(Event.FIRST_EMPLOYER_CONTACT)
+    once = np.unique(contacts.client, return_index=True)[1]  # a client once, not each intake
+    client, day = contacts.client[once], contacts.day[once]
     engaged = f.by_client(Event.ENGAGED)
-    intake = latest(engaged.client, engaged.day, first.client, first.day)
-    days = first.day[intake >= 0] - engaged.day[intake[intake >= 0]]
+    intake = latest(engaged.client, engaged.day, client, day)
+    days = day[intake >= 0] - engaged.day[intake[intake >= 0]]
     if len(days) == 0:
         return 1, "no client reached a first employer contact"
     median = float(np.median(days))

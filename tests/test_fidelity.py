@@ -123,6 +123,20 @@ def test_rapid_search_takes_the_median_days_from_intake(days: int, score: int) -
     assert item(rows, 15, scenario).score == score
 
 
+def test_rapid_search_counts_each_client_once_not_each_intake() -> None:
+    """Client 0 comes back after dropping out and has a second, slow search; clients 1 and 2
+    reach an employer fast. Counting intakes the median would be 32.5 days (score 4); counting
+    clients, each by their first employer contact, it is 25 (score 5)."""
+    rows = engaged(range(3), day=0)
+    rows += [(10, 0, E.FIRST_EMPLOYER_CONTACT, 0, 0), (25, 1, E.FIRST_EMPLOYER_CONTACT, 0, 0)]
+    rows += [(40, 2, E.FIRST_EMPLOYER_CONTACT, 0, 0)]
+    rows += [(60, 0, E.DISCHARGED, Discharge.DROPPED_OUT, 0), (100, 0, E.ENGAGED, 0, 0)]
+    rows += [(200, 0, E.FIRST_EMPLOYER_CONTACT, 0, 0)]
+    result = item(rows, 15, SCENARIO.with_changes({"run.horizon_weeks": 52}))
+    assert result.score == 5
+    assert result.measure == "median 25 days from intake to first employer contact (3 clients)"
+
+
 @pytest.mark.parametrize(("contacts", "score"), [(6, 5), (4, 4), (3, 3), (2, 2), (1, 1)])
 def test_employer_contacts_per_specialist_week(contacts: int, score: int) -> None:
     rows = engaged(range(1))
