@@ -225,6 +225,17 @@ def service_retention(
     }
 
 
+def engaged_employment_rate(log: pd.DataFrame) -> float:
+    """Share of clients who engaged with the service who started a competitive job on or after
+    their first engagement: the rate fidelity studies correlate with fidelity (Bond et al. 2012,
+    Psychiatr Serv 63(8), validating the 25-item scale against employment among the clients a
+    service serves), beside ``employment_rate`` over every client."""
+    engaged = _first(log, Event.ENGAGED)
+    starts = _of(log, Event.JOB_START)
+    after = starts.merge(engaged.rename("engaged"), left_on="client", right_index=True)
+    return _rate(after.loc[after["day"] >= after["engaged"], "client"].nunique(), len(engaged))
+
+
 def first_job_tenure(jobs: pd.DataFrame, horizon_day: int) -> dict[str, float]:
     """Weeks in each worker's first job, and weeks worked in the 104 weeks after it started
     among workers followed that long; ``jobs`` as from ``job_spells``."""

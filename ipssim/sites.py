@@ -22,6 +22,7 @@ import pandas as pd
 
 from ipssim.experiment import run_one
 from ipssim.fidelity import review
+from ipssim.outcomes import engaged_employment_rate
 from ipssim.scenario import Scenario
 from ipssim.schema.levers import Lever, lever
 from ipssim.streams import generator, replication_seed
@@ -94,6 +95,7 @@ OUTCOMES = (
     "placements",
     "cost_per_placement",
 )
+ENGAGED_EMPLOYMENT = "employment_rate_engaged"  # the rate fidelity studies correlate with fidelity
 
 
 def draw_site(base: Scenario, seed: int, site: int) -> tuple[Scenario, float]:
@@ -121,6 +123,7 @@ def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
     row |= {"fidelity_total": fidelity.total, "band": fidelity.band}
     row |= {f"item_{item.number}": item.score for item in fidelity.items}
     row |= {name: result.metrics[name] for name in OUTCOMES}
+    row[ENGAGED_EMPLOYMENT] = engaged_employment_rate(result.events)
     return row
 
 

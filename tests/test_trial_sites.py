@@ -11,7 +11,9 @@ import pytest
 
 from ipssim import sites, trial
 from ipssim.cli import main
+from ipssim.events import Event, EventLog
 from ipssim.figures import read_manifest
+from ipssim.outcomes import engaged_employment_rate
 from ipssim.scenario import Scenario, ScenarioError
 from tests.conftest import SCENARIOS, small
 
@@ -150,6 +152,7 @@ def test_a_small_population_of_sites() -> None:
     items = table[[f"item_{i}" for i in range(1, 26)]]
     assert (items.sum(axis=1) == table["fidelity_total"]).all()
     assert table["employment_rate"].between(0, 1).all()
+    assert table[sites.ENGAGED_EMPLOYMENT].between(0, 1).all()
     assert set(table["band"]) <= {"exemplary", "good", "fair", "not IPS"}
 
 
@@ -191,4 +194,22 @@ def test_sites_command_writes_table_and_figures(tmp_path, capsys) -> None:
     manifest = read_manifest(out / "fidelity_employment.png")
     assert manifest["seed"] == 4 and manifest["sites"] == 2
     assert (out / "fidelity_reoffending.png").is_file()
-    assert "correlation of the fidelity total" in capsys.readouterr().out
+    assert (out / "fidelity_employment_engaged.png").is_file()
+    assert table[sites.ENGAGED_EMPLOYMENT].between(0, 1).all()
+    printed = capsys.readouterr().out
+    assert "correlation of the fidelity total" in printed
+    assert "of engaged" in printed and f"  {sites.ENGAGED_EMPLOYMENT}  Pearson r" in printed
+
+
+def test_employment_among_engaged_clients_counts_jobs_after_engaging() -> None:
+    """Of four clients, three engaged; one found work after engaging, one only before, one
+    never; the client who never engaged found work. All clients: 2 of 4; engaged: 1 of 3."""
+    log = EventLog()
+    for day, client, event in [
+        (0, 0, Event.ENTRY), (0, 1, Event.ENTRY), (0, 2, Event.ENTRY), (0, 3, Event.ENTRY),
+        (3, 1, Event.JOB_START), (5, 0, Event.ENGAGED), (5, 1, Event.ENGAGED),
+        (5, 2, Event.ENGAGED), (30, 0, Event.JOB_START), (40, 3, Event.JOB_START),
+    ]:  # fmt: skip
+        log.add(day, client, event)
+    frame = log.frame().sort_values("day", kind="stable")
+    assert engaged_employment_rate(frame) == pytest.approx(1 / 3)

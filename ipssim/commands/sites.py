@@ -2,8 +2,9 @@
 
 Each site draws its levers and context (see ``ipssim.sites``), runs once and is reviewed. The
 table shows the sites' fidelity bands with their mean outcomes, and the correlation of fidelity
-with employment and with reoffending; ``--out`` writes every site's levers, items and outcomes
-(sites.csv), a manifest and the two scatter plots.
+with employment (over all clients, and among clients who engaged with the service, the rate
+fidelity studies use) and with reoffending; ``--out`` writes every site's levers, items and
+outcomes (sites.csv), a manifest and the three scatter plots.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from ipssim.results import manifest, write_folder, write_json
 
 FIGURES = {
     "employment_rate": ("fidelity_employment.png", "Clients ever in competitive work"),
+    sites.ENGAGED_EMPLOYMENT: (
+        "fidelity_employment_engaged.png",
+        "Engaged clients in competitive work",
+    ),
     "reoffending_rate_12m": ("fidelity_reoffending.png", "Proven reoffending within 12 months"),
 }
 
@@ -127,8 +132,8 @@ def print_sites(
     )
     grouped = table.groupby("band")
     print(
-        f"\n{'band':<10} {'sites':>5} {'employment':>11} {'employment 12m':>15} "
-        f"{'reoffending 12m':>16} {'referred':>9}"
+        f"\n{'band':<10} {'sites':>5} {'employment':>11} {'of engaged':>11} "
+        f"{'employment 12m':>15} {'reoffending 12m':>16} {'referred':>9}"
     )
     for _, name in BANDS:
         if name not in grouped.groups:
@@ -136,13 +141,18 @@ def print_sites(
         g = grouped.get_group(name)
         print(
             f"{name:<10} {len(g):>5} {100 * g['employment_rate'].mean():>10.1f}% "
+            f"{100 * g[sites.ENGAGED_EMPLOYMENT].mean():>10.1f}% "
             f"{100 * g['employment_rate_12m'].mean():>14.1f}% "
             f"{100 * g['reoffending_rate_12m'].mean():>15.1f}% "
             f"{100 * g['referral_rate'].mean():>8.1f}%"
         )
+    print(
+        "\nemployment: share of all clients ever in competitive work; of engaged: share of the "
+        "clients who engaged with the service who started a job after engaging"
+    )
     print("\ncorrelation of the fidelity total with each outcome across sites:")
     for outcome, c in correlations.items():
         print(
-            f"  {outcome:<22} Pearson r {c['r']:+.2f} (95% interval {c['ci_low']:+.2f} to "
+            f"  {outcome:<24} Pearson r {c['r']:+.2f} (95% interval {c['ci_low']:+.2f} to "
             f"{c['ci_high']:+.2f}), Spearman rho {c['rho']:+.2f}, {int(c['n'])} sites"
         )
