@@ -198,20 +198,37 @@ def test_a_sweep_name_cannot_leave_the_results_folder(capsys, tmp_path: Path) ->
     assert "name: String should match pattern" in err
 
 
-def test_stale_partial_folders_of_ended_processes_are_removed(tmp_path: Path) -> None:
-    out = tmp_path / "result"
-    dead = subprocess.run(
+def ended_pid() -> int:
+    """The process id of a process that has ended."""
+    done = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         check=True,
         capture_output=True,
         text=True,
     )
-    stale = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{int(dead.stdout)}"
+    return int(done.stdout)
+
+
+def test_stale_partial_folders_of_ended_processes_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "result"
+    stale = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{ended_pid()}"
     live = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{os.getpid()}"
     stale.mkdir()
     live.mkdir()
     assert remove_stale_partials(out) == [stale]
     assert not stale.exists() and live.exists()
+
+
+def test_a_run_removes_what_a_killed_run_left_beside_its_folder(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "result"
+    stale = tmp_path / f"{PARTIAL_PREFIX.format(name='result')}{ended_pid()}"
+    stale.mkdir()  # as a run --out result killed while writing leaves it
+    (stale / "summary.csv").write_text("half written")
+    quick = ["--reps", "1", "--set", "run.horizon_weeks=8", "--set", "entry.intake_weeks=4"]
+    assert cli.main(["run", BASE, "--out", str(out), *quick]) == 0
+    capsys.readouterr()
+    assert not stale.exists() and (out / "summary.csv").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]
 
 
 def test_a_folder_filled_by_another_run_meanwhile_keeps_these_results(

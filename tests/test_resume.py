@@ -14,7 +14,16 @@ from ipssim import sweeps
 from ipssim.executors import Execution
 from ipssim.store import RunStore
 from ipssim.sweep_runner import run_sweep
-from tests.sweeps_support import GRID, group_alive, kill_group, parts, start, wait_for, write_sweep
+from tests.sweeps_support import (
+    BASE,
+    GRID,
+    group_alive,
+    kill_group,
+    parts,
+    start,
+    wait_for,
+    write_sweep,
+)
 
 MANY = GRID.replace("[1, 2, 3]", "[1, 2, 3, 4, 5]")  # 10 points
 
@@ -73,7 +82,7 @@ def test_ctrl_c_stops_workers_keeps_runs_and_resumes(reference, tmp_path: Path, 
     try:
         wait_for(lambda: len(parts(folder)) >= 2, 120, "two finished runs")
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 130
+        assert process.wait(timeout=30) == 130
         wait_for(lambda: not group_alive(process.pid), 30, "the worker processes to end")
     finally:
         kill_group(process)
@@ -83,3 +92,20 @@ def test_ctrl_c_stops_workers_keeps_runs_and_resumes(reference, tmp_path: Path, 
     computed, runs = resume(path, folder, capsys)
     assert computed == 30 - saved
     pd.testing.assert_frame_equal(runs, expected)
+
+
+def test_ctrl_c_reaches_a_started_command_though_the_tests_ignore_it(tmp_path: Path) -> None:
+    """The Ctrl-C test above holds when the suite runs with SIGINT ignored (a background job:
+    ``make test &``), which a child would otherwise inherit: ``start`` restores the default."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process = start(["run", str(BASE), "--reps", "1000"], tmp_path / "log.txt")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        wait_for(lambda: "%" in (tmp_path / "log.txt").read_text(), 60, "the progress bar")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+    finally:
+        kill_group(process)
+    assert "Traceback" not in (tmp_path / "log.txt").read_text()
