@@ -51,8 +51,10 @@ def test_kill_9_of_a_sweep_leaves_no_worker(tmp_path: Path, executor: list[str])
     )
     try:
         wait_for(lambda: (tmp_path / "out" / "store").is_dir(), 60, "the sweep to start")
-        wait_for(lambda: len(children(parent.pid)) >= 2, 60, "the first worker")
+        wait_for(lambda: len(children(parent.pid)) >= 3, 60, "two workers and the tracker")
         workers = children(parent.pid)
+        commands = [Path(f"/proc/{w}/cmdline").read_bytes() for w in workers]
+        assert any(b"resource_tracker" in c for c in commands), commands
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(timeout=10)
         deadline = time.monotonic() + 20  # Dask's workers find out by themselves
