@@ -55,6 +55,7 @@ __all__ = [  # the sections and categories others read from the scenario layer
     "ScenarioError",
     "field",
     "load",
+    "overridden",
     "parse_override",
     "read_toml",
     "referenced",
@@ -124,7 +125,15 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     path = Path(path)
     data = _read_with_parents(path, seen=())
     data.setdefault("name", path.stem)
-    scenario = validate(data, source=str(path))
+    return overridden(data, str(path), overrides)
+
+
+def overridden(
+    data: dict[str, Any], source: str, overrides: list[str] | tuple[str, ...] = ()
+) -> Scenario:
+    """Validate scenario ``data`` read from ``source``, then apply ``section.key=value``
+    overrides and validate again, reporting a mistake in an override against ``--set``."""
+    scenario = validate(data, source=source)
     if not overrides:
         return scenario
     texts: dict[str, str] = {}

@@ -1,8 +1,8 @@
 """The fuzzer: mutated shipped scenarios, ``--set`` values and sweep files put through the
-``ipssim`` command in this process. Every case ends in exit 2 with one message per line and no
-traceback, or is accepted with every value exactly of its schema type and exactly as the input
-gave it (no value coerced: a whole number is taken for a number field as that number, nothing
-else); each test sees both kinds of case.
+``ipssim`` command in this process (run, compare, fidelity, trial, sites and sweep). Every case
+ends in exit 2 with one message per line and no traceback, or is accepted with every value
+exactly of its schema type and exactly as the input gave it (no value coerced: a whole number
+is taken for a number field as that number, nothing else); each test sees both kinds of case.
 
 Cases come from a seeded generator (``random.Random`` of the case's number, so a failing case is
 reproduced by its number). An accepted input stops at the simulation: the command's runner is
@@ -305,16 +305,22 @@ def given_by_set(argv: list[str]) -> Given:
 @pytest.fixture
 def stop_at_simulation(monkeypatch) -> None:
     """The commands' runners replaced by one that raises Accepted with what they were given."""
-    from ipssim.commands import compare, run, sweep
+    from ipssim import sites
+    from ipssim.commands import compare, fidelity, run, sweep, trial
 
     def scenarios_of(scenario: Scenario, *args: Any, **kwargs: Any) -> Any:
         raise Accepted([scenario])
 
+    def arms(arm_a: Scenario, arm_b: Scenario, *args: Any) -> Any:
+        raise Accepted([arm_a, arm_b])  # before the trial's design sets its size and horizon
+
     def sweep_points(sweep: Any, *args: Any, **kwargs: Any) -> Any:
         raise Accepted(sweep.scenarios())
 
-    monkeypatch.setattr(run, "replicate", scenarios_of)
-    monkeypatch.setattr(compare, "replicate", scenarios_of)
+    for command in (run, compare, fidelity):
+        monkeypatch.setattr(command, "replicate", scenarios_of)
+    monkeypatch.setattr(trial, "design", arms)
+    monkeypatch.setattr(sites, "simulate", scenarios_of)
     monkeypatch.setattr(sweep, "run_sweep", sweep_points)
 
 
@@ -363,7 +369,7 @@ def fuzz(capsys, count: int, case: Callable[[random.Random, int], tuple[list[str
 def test_mutated_shipped_scenarios(capsys, tmp_path: Path, stop_at_simulation: None) -> None:
     shipped = sorted(SCENARIOS.glob("*.toml"))
 
-    def case(rng: random.Random, number: int) -> list[str]:
+    def case(rng: random.Random, number: int) -> tuple[list[str], Given]:
         source = rng.choice(shipped)
         data = mutate_scenario(rng, tomllib.loads(source.read_text()))
         if data.get("extends") == "self.toml":
@@ -382,8 +388,17 @@ def test_mutated_shipped_scenarios(capsys, tmp_path: Path, stop_at_simulation: N
 def test_random_set_values(capsys, stop_at_simulation: None) -> None:
     base = str(SCENARIOS / "base.toml")
 
-    def case(rng: random.Random, number: int) -> list[str]:
-        argv = ["run", base]
+    def case(rng: random.Random, number: int) -> tuple[list[str], Given]:
+        argv = rng.choice(
+            [
+                ["run", base],
+                ["run", base],
+                ["fidelity", base],
+                ["trial", base, base, "--trials", "2"],
+                ["sites", "--n", "2"],  # the schema's defaults
+                ["sites", "--n", "2", "--base", base],
+            ]
+        )
         for _ in range(rng.randint(1, 3)):
             argv += ["--set", random_override(rng)]
         if rng.random() < 0.2:
@@ -396,7 +411,7 @@ def test_random_set_values(capsys, stop_at_simulation: None) -> None:
 def test_mutated_sweep_files(capsys, tmp_path: Path, stop_at_simulation: None) -> None:
     shipped = sorted(SCENARIOS.glob("*.toml"))
 
-    def case(rng: random.Random, number: int) -> list[str]:
+    def case(rng: random.Random, number: int) -> tuple[list[str], Given]:
         path = tmp_path / f"sweep{number}.toml"
         data = mutate_sweep(rng, rng.choice(shipped))
         path.write_text(toml_text(data), encoding="utf-8")

@@ -277,3 +277,9 @@ def test_runs_are_bounded_to_sizes_that_finish(overrides: list[str], expected: s
         scenarios.load(BASE, overrides)
     assert scenarios.load(BASE, ["entry.cohort_size=200000", "entry.mode=cohort"])
     assert scenarios.load(BASE, ["entry.arrivals_per_week=384.6", "entry.intake_weeks=520"])
+
+
+@pytest.mark.parametrize("override", ["service.specialists.x=1", "service.specialists=-1"])
+def test_sites_on_the_defaults_report_a_set_mistake_as_set(capsys, override: str) -> None:
+    err = refused(capsys, "sites", "--n", "2", "--set", override)
+    assert err.startswith(f"ipssim: error: --set {override!r}: service.specialists")

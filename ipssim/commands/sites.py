@@ -53,9 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.base is not None:
         base = scenarios.load(args.base, args.overrides)
     else:
-        base = scenarios.validate({"name": "sites"}, "defaults").with_changes(
-            dict(scenarios.parse_override(text) for text in args.overrides)
-        )
+        base = scenarios.overridden({"name": "sites"}, "defaults", args.overrides)
     start = time.perf_counter()
     table = sites.simulate(base, args.n, args.seed, args.workers)
     wall = time.perf_counter() - start
