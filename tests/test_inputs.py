@@ -283,3 +283,22 @@ def test_runs_are_bounded_to_sizes_that_finish(overrides: list[str], expected: s
 def test_sites_on_the_defaults_report_a_set_mistake_as_set(capsys, override: str) -> None:
     err = refused(capsys, "sites", "--n", "2", "--set", override)
     assert err.startswith(f"ipssim: error: --set {override!r}: service.specialists")
+
+
+def test_a_write_that_fails_after_the_run_is_one_line_and_leaves_nothing(
+    capsys, monkeypatch, tmp_path: Path
+) -> None:
+    """A filesystem that fills up while the results are written (issue 22 defect 3)."""
+    import errno
+
+    from ipssim.commands import run as run_command
+
+    def full(folder: Path, *args, **kwargs) -> None:
+        (folder / "manifest.json").write_text("{")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(run_command, "write_run", full)
+    quick = ["--reps", "1", "--set", "run.horizon_weeks=8", "--set", "entry.intake_weeks=4"]
+    err = refused(capsys, "run", BASE, "--out", str(tmp_path / "out"), *quick)
+    assert "writing the results failed (No space left on device)" in err
+    assert list(tmp_path.iterdir()) == []
