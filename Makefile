@@ -19,8 +19,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ipssim run scenarios/base.toml --reps 20 --seed 1
 
+# The suite runs in a new random order each time (pytest-randomly), so a test that passes only
+# after another fails somewhere; the same seed drives hypothesis's examples, so the printed
+# `make test SEED=N` repeats a run exactly.
+ifndef SEED
+SEED := $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+endif
+
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term
+	@echo "test order and examples: make test SEED=$(SEED) repeats them"
+	$(BIN)/python -m pytest --randomly-seed=$(SEED) --hypothesis-seed=$(SEED) --cov --cov-report=term
 
 check: $(STAMP)
 	$(BIN)/ruff check .
