@@ -9,12 +9,14 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from ipssim import cli
-from ipssim.analysis.discovery import DiscoveryError, load_prim
+from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
 from ipssim.figures import read_manifest
+from ipssim.schema.levers import lever
 from tests.sweeps_support import GRID, ROOT, write_sweep
 
 QUICK = [
@@ -182,21 +184,67 @@ def test_discovery_without_the_extra_says_how_to_install(monkeypatch) -> None:
 
 def test_discovery_reports_boxes_in_plain_words(capsys, tmp_path: Path) -> None:
     pytest.importorskip("ema_workbench")
-    path = write_sweep(tmp_path, SAMPLE.replace("n = 24", "n = 40"), reps=1)
+    # runs long enough that employment varies between points (14 s)
+    quick = {"entry.arrivals_per_week": 4.0, "run.horizon_weeks": 40, "entry.intake_weeks": 20}
+    path = write_sweep(tmp_path, SAMPLE.replace("n = 24", "n = 40"), reps=1, quick=quick)
     folder = tmp_path / "sample"
     assert cli.main(["sweep", str(path), "--out", str(folder)]) == 0
     summary = pd.read_parquet(folder / "summary.parquet")
     employment = summary[summary["metric"] == "employment_rate"]["mean"]
     threshold = float(employment.median())
+    assert 0 < (employment < threshold).sum() < 40
     assert cli.main(["discover", str(folder), "--below", str(threshold), "--density", "0.6"]) == 0
     found = json.loads((folder / "discovery.json").read_text())
     assert found["side"] == "below" and re.match(r"\d+ of 40 sampled points", found["question"])
+    assert found["max_levers"] == 3
     for box in found["boxes"]:
         assert box["sentence"].startswith("employment rate falls below")
         assert box["density"] >= 0.6 and "coverage" in box["sentence"]
+        assert 1 <= len(box["limits"]) <= 3
+        assert all(0 <= limit["qp"] <= 1 for limit in box["limits"])
+    k = len(found["boxes"])
+    assert k >= 1
+    names = [f"discovery_{kind}_{i}.png" for i in range(1, k + 1) for kind in ("tradeoff", "box")]
+    assert found["figures"] == names and "figures beside it" in capsys.readouterr().out
+    assert all(read_manifest(folder / name)["sweep"]["name"] == "tiny" for name in names)
+    assert cli.main(["report", str(folder)]) == 0
+    assert len(embedded_pngs((folder / "report.html").read_text())) >= 2 * k
     manifest = folder / "manifest.json"
     info = json.loads(manifest.read_text())
     info["sweep"]["levers"][0]["name"] = "service.caseload"  # a lever the schema no longer has
     manifest.write_text(json.dumps(info))
     assert cli.main(["discover", str(folder), "--below", str(threshold)]) == 2
     assert "service.caseload: unknown key" in capsys.readouterr().err
+
+
+LEVERS = (
+    "policy.referral_gatekeeping",
+    "employers.offence_aversion",
+    "service.integration",
+    "labour_market.unemployment_rate",
+    "clinicians.training",
+)
+
+
+@pytest.mark.parametrize(
+    ("most", "density", "expected"), [(5, 0.8, 4), (3, 0.8, 0), (3, 0.6, 3), (1, 0.3, 1)]
+)
+def test_discovery_boxes_restrict_at_most_the_levers_allowed(
+    most: int, density: float, expected: int
+) -> None:
+    # the cases need four levers above 0.3 at once: a box restricting k of them is at most
+    # 0.7 ** (4 - k) dense, so a box as dense as 0.8 needs all four
+    pytest.importorskip("ema_workbench")
+    levers = tuple(lever(key) for key in LEVERS)
+    rng = np.random.default_rng(7)
+    points = pd.DataFrame({lv.key: rng.random(250) for lv in levers[:4]})
+    points["clinicians.training"] = rng.random(250) < 0.5
+    cases = (points[list(LEVERS[:4])] > 0.3).all(axis=1).to_numpy()
+    boxes = discover(points, levers, cases, density=density, max_boxes=1, max_levers=most)
+    assert len(boxes) == (expected > 0)
+    for box in boxes:
+        restricted = {limit.lever for limit in box.limits}
+        assert len(restricted) == expected and restricted <= set(LEVERS[:4])
+        assert box.density >= density
+        trade = box.figures["tradeoff"].axes[0]
+        assert trade.get_xlabel() == "coverage" and trade.get_ylabel() == "density"

@@ -2,8 +2,11 @@
 threshold (scenario discovery with PRIM from the EMA Workbench, an optional extra).
 
 DIR is the folder of a sweep with a [sample] table (``ipssim sweep experiments/barriers.toml``).
-Each point's mean is compared with the threshold; the boxes are printed in plain words and
-saved in DIR/discovery.json, which ``ipssim report`` includes.
+Each point's mean is compared with the threshold; the boxes (each restricting at most
+``--levers`` levers, three by default) are printed in plain words and saved in
+DIR/discovery.json, with the Workbench's figures of each box (the peeling trade-off of coverage
+against density, and the box's limits) as DIR/discovery_tradeoff_K.png and
+DIR/discovery_box_K.png; ``ipssim report`` includes them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from ipssim.analysis.discovery import DiscoveryError, discover, load_prim
+from ipssim.analysis.discovery import MAX_LEVERS, DiscoveryError, discover, load_prim
+from ipssim.figures import save_figure
 from ipssim.formatting import fmt
 from ipssim.metrics import metric
 from ipssim.result_folder import open_folder
@@ -34,6 +38,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="least share of cases inside a box (default 0.75)",
     )
     p.add_argument("--boxes", type=int, default=3, help="most boxes to report (default 3)")
+    p.add_argument(
+        "--levers",
+        type=int,
+        default=MAX_LEVERS,
+        metavar="N",
+        help=f"most levers a box may restrict (default {MAX_LEVERS})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if not 0 < args.density <= 1:
         raise DiscoveryError(f"--density {args.density}: must be above 0 and at most 1")
+    if args.levers < 1:
+        raise DiscoveryError(f"--levers {args.levers}: must be at least 1")
     try:
         levers = tuple(lever(name) for name in folder.levers)
     except (FieldNotFound, NotALever) as exc:
@@ -65,7 +78,14 @@ def run(args: argparse.Namespace) -> int:
         else fmt(args.metric, threshold)
     )
     outcome = f"{args.metric.replace('_', ' ')} {'falls below' if below else 'rises above'} {shown}"
-    boxes = discover(means, levers, cases.to_numpy(), args.density, args.boxes)
+    boxes = discover(means, levers, cases.to_numpy(), args.density, args.boxes, args.levers)
+    for old in folder.path.glob("discovery_*.png"):  # figures of an earlier discovery
+        old.unlink()
+    figures = [
+        save_figure(fig, folder.path / f"discovery_{name}_{k}.png", folder.manifest).name
+        for k, b in enumerate(boxes, 1)
+        for name, fig in (("tradeoff", b.figures["tradeoff"]), ("box", b.figures["limits"]))
+    ]
     question = (
         f"{int(cases.sum())} of {len(cases)} sampled points: {outcome}. Boxes "
         f"(coverage: share of those points inside the box; density: share of the box's "
@@ -75,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         "metric": args.metric,
         "threshold": threshold,
         "side": "below" if below else "above",
+        "max_levers": args.levers,
         "question": question,
         "boxes": [
             {
@@ -86,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for b in boxes
         ],
+        "figures": figures,
     }
     atomic_write(
         folder.path / "discovery.json",
@@ -99,6 +121,13 @@ def run(args: argparse.Namespace) -> int:
         )
     for box in found["boxes"]:
         print(f"  - {box['sentence']}")
-    if not boxes:
-        print("  no box reaches that density; try a lower --density or another threshold")
+    if not cases.any() or cases.all():
+        print("  no box: a box needs points on both sides of the threshold")
+    elif not boxes:
+        print(
+            f"  no box of at most {args.levers} levers reaches that density; try a lower "
+            "--density, more --levers or another threshold"
+        )
+    else:
+        print(f"Saved {folder.path / 'discovery.json'} and {len(figures)} figures beside it")
     return 0
