@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
@@ -39,6 +39,7 @@ from ipssim.schema import (
     Work,
 )
 from ipssim.schema.fields import FieldNotFound, describe, find, section_of, unknown_key
+from ipssim.schema.service import MAX_CLIENT_WEEKS
 from ipssim.version import release_series
 
 __all__ = [  # the sections and categories others read from the scenario layer
@@ -83,6 +84,24 @@ class Scenario(Section):
     work: Work = Work()
     clients: Clients = Clients()
     offending: Offending = Offending()
+
+    @model_validator(mode="after")
+    def _finishes(self) -> Scenario:
+        """At most MAX_CLIENT_WEEKS: the clients (a cohort, or a stream's mean intake) times the
+        weeks they are followed, a size measured to finish in 10 minutes and 8 GiB."""
+        entry = self.entry
+        clients = (
+            entry.cohort_size
+            if entry.mode == "cohort"
+            else entry.arrivals_per_week * entry.intake_weeks
+        )
+        if clients * self.run.horizon_weeks > MAX_CLIENT_WEEKS:
+            raise ValueError(
+                f"clients x run.horizon_weeks must be at most {MAX_CLIENT_WEEKS:,} client-weeks "
+                f"(got {clients:,.0f} x {self.run.horizon_weeks}); a larger run does not finish "
+                "in 10 minutes and 8 GiB"
+            )
+        return self
 
     def hash(self) -> str:
         """A short hash of the scenario's values: equal scenarios give equal hashes, whatever

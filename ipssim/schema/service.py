@@ -26,11 +26,17 @@ class Run(Section):
     )
 
 
-# The most clients a run may admit: a replication that finishes in 10 minutes within 8 GiB on one
-# core here. Measured (one replication of base): a 200,000 cohort took 119 s and 2.4 GB over 104
-# weeks, 237 s and 4.4 GB over 520 weeks (the longest horizon); 400,000 took 403 s and 4.6 GB
-# over 104 weeks, and the time grows faster than the clients.
+# The most clients a run may admit, and the most client-weeks (clients x horizon_weeks): a
+# replication that finishes in 10 minutes within 8 GiB on one core here. Measured (one
+# replication of base, --workers 1, /usr/bin/time -v): a 200,000 cohort took 119 s and 2.4 GB
+# over 104 weeks, 237 s and 4.4 GB over 520 weeks; 400,000 took 403 s and 4.6 GB over 104 weeks.
+# A stream of 2,000 a week for 100 weeks (200,000 clients) took 166 s of CPU (268 s on a loaded
+# machine) and 1.6 GiB over 104 weeks, but 1,911 s and 6.0 GiB over 520 weeks; a 200,000 cohort
+# with 10,000 specialists (everyone served) took 104 s and 4.1 GiB over 104 weeks. Hence at most
+# 200,000 clients followed 104 weeks (20.8 million client-weeks), the largest stream measured to
+# finish; a smaller service may be followed longer.
 MAX_CLIENTS = 200_000
+MAX_CLIENT_WEEKS = MAX_CLIENTS * 104
 
 
 class Entry(Section):
