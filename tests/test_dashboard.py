@@ -12,7 +12,7 @@ import pytest
 import solara
 
 from ipssim import cli
-from ipssim.dashboard import SCENARIO_ENV, charts, view
+from ipssim.dashboard import SCENARIO_ENV, charts, controls, view
 from ipssim.dashboard.cards import fidelity_html, figures_html
 from ipssim.dashboard.levers import (
     attempt,
@@ -198,3 +198,59 @@ def test_a_preset_the_page_did_not_offer_is_refused() -> None:
     for value in ("../../../etc/passwd", "", None, 3, ["base"], "x" * 10_000):
         kept, message = attempt_preset(names, "base", value)
         assert kept == "base" and message.startswith("Not changed: ") and len(message) < 200
+
+
+class Pressed:
+    """Play's state as the room sets it: ``value`` true while playing."""
+
+    def __init__(self) -> None:
+        self.value = True
+
+    def set(self, value: bool) -> None:
+        self.value = value
+
+
+def test_pause_during_a_week_holds_it_back_and_step_shows_it() -> None:
+    """Pause pressed while week 3 runs: the page stays at week 2 (Mesa's controller went on to
+    week 3 or 4), and Step then shows week 3 without simulating week 4."""
+    playing = Pressed()
+
+    class PausedInWeekThree(SideBySide):
+        def advance(self) -> None:
+            super().advance()
+            if self.week == 3:
+                playing.set(False)
+
+    base = small()
+    pair = PausedInWeekThree(base, base, seed=1)
+    assert controls.play(pair, playing, wait_ms=0) == 2
+    assert (pair.view().week, pair.week) == (2, 3)
+    pair.step()
+    assert (pair.view().week, pair.week) == (3, 3)
+    pair.step()
+    assert (pair.view().week, pair.week) == (4, 4)
+
+
+def test_pause_during_the_wait_simulates_no_further_week() -> None:
+    playing = Pressed()
+    playing.set(False)
+    base = small()
+    pair = SideBySide(base, base, seed=1)
+    assert controls.play(pair, playing, wait_ms=0) == 0 and pair.week == 0
+
+
+def test_the_fidelity_chart_shows_every_item_for_both_services() -> None:
+    base = small()
+    pair = SideBySide(base, base.with_changes({"policy.zero_exclusion": False}), seed=4)
+    for _ in range(3):
+        pair.step()
+    shown = pair.view()
+    chart = charts.fidelity_chart(shown)
+    labels = [item["value"] for item in chart["yAxis"]["data"]]
+    assert len(labels) == 25 and labels[8].startswith("9. Zero exclusion")
+    for service, series in zip(shown.services, chart["series"], strict=True):
+        assert series["data"] == [item.score for item in service.fidelity.items]
+    baseline, changed = (s.fidelity.items for s in shown.services)
+    differ = [a.score != b.score for a, b in zip(baseline, changed, strict=True)]
+    assert differ[8]  # formal eligibility criteria score 1 on item 9
+    assert [label.endswith(" *") for label in labels] == differ

@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from ipssim.dashboard import charts
+
 from .conftest import ROOT, SCENARIOS
 from .sweeps_support import listening
 
@@ -42,9 +44,12 @@ SCREENSHOT = ROOT / "tests" / "artifacts" / "dashboard.png"
 WEEKS = 52  # with seed 1 on base, the gatekept service trails in job starts from week 15 on
 START_TIMEOUT = 90.0
 SCREENSHOT_TIMEOUT_MS = 120_000  # a loaded two-core machine has taken over 30 s to draw one
+STEPS_BEFORE_SIZES = 4
+WHOLE_HEIGHT = 4400  # tall enough for every card in one column (1024 wide)
 SIZES = ((1024, 768), (1280, 800), (1366, 768), (1920, 1080))
 MESA_LEFTOVERS = ("Page 0", "Model Parameters", "Play Interval", "Render Interval", "Use Threads")
-# each card's box, and whether its title is cut (wider than shown, or outside the card)
+# each card's box, whether a table or chart spills out of it and whether its title is cut (wider
+# than shown, or outside the card)
 LAYOUT_JS = """() => [...document.querySelectorAll('.ipssim-card')].map(card => {
     const box = card.getBoundingClientRect();
     const title = card.querySelector('.v-card__title');
@@ -52,9 +57,24 @@ LAYOUT_JS = """() => [...document.querySelectorAll('.ipssim-card')].map(card => 
     return {name: [...card.classList].find(c => c.startsWith('card-')),
             box: [box.left, box.top, box.right, box.bottom],
             title: title.textContent.trim(),
+            spill: [...card.querySelectorAll('table, canvas')].some(
+                e => e.getBoundingClientRect().right > box.right + 1),
             cut: title.scrollWidth > title.clientWidth + 1 || t.left < box.left - 1
                  || t.right > box.right + 1 || t.right > window.innerWidth + 1};
 })"""
+
+# reads the week shown and presses Pause in one go, so no week can arrive in between
+PAUSE_JS = """() => {
+    const week = document.getElementById('fig-week').textContent;
+    [...document.querySelectorAll('button')].find(b => b.textContent.trim() === '\u275a\u275a')
+        .click();
+    return week;
+}"""
+# the height of the fidelity card's chart (ECharts draws on a canvas, one row per item)
+FIDELITY_JS = """() => {
+    const chart = document.querySelector('.card-fidelity canvas');
+    return chart ? chart.getBoundingClientRect().height : -1;
+}"""
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright's Python package is missing (the test extra)"
@@ -181,11 +201,13 @@ def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) 
             while week(page) < WEEKS:
                 assert time.perf_counter() - start < 120, f"stuck at week {week(page)}"
                 page.wait_for_timeout(200)
-            page.get_by_role("button", name="\u275a\u275a").click()
-            played = week(page)
+            seen = page.evaluate(PAUSE_JS)  # the week on the page as Pause is pressed
+            played = int(seen.split()[1])
             print(f"played {played} weeks in {time.perf_counter() - start:.1f} s")
-            page.wait_for_timeout(500)
+            page.wait_for_timeout(1500)  # a week running when Pause came would show by now
+            after_pause = week(page)
 
+            fidelity_height = page.evaluate(FIDELITY_JS)
             referred, placements = shown(page, "referred"), shown(page, "placements")
             want_work = shown(page, "want_work")
             SCREENSHOT.parent.mkdir(exist_ok=True)
@@ -198,6 +220,13 @@ def test_screening_people_out_shows_fewer_referrals_and_no_more_jobs(dashboard) 
             )
         finally:
             browser.close()
+    # idle machine: the page stayed at the week shown (played 52, stayed 52); under a load of 10
+    # on two cores one week whose picture was already on its way arrived after the click (53);
+    # Mesa's controller also stepped once more after Pause, so it went on one or two weeks
+    assert played <= after_pause <= played + 1, (
+        f"Pause pressed at week {played}, then {after_pause}"
+    )
+    assert fidelity_height == charts.fidelity_height(), fidelity_height  # 25 legible rows
     assert want_work["difference"] == 0  # the same people, from the same seed
     assert referred["changed"] < referred["baseline"]
     assert referred["difference"] == referred["changed"] - referred["baseline"]
@@ -228,7 +257,10 @@ def test_the_page_fits_a_projector_at_every_size(dashboard) -> None:
             page = browser.new_page(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
             page.goto(url)
             page.locator("#fig-week").wait_for(timeout=60_000)
-            page.locator("#fidelity").wait_for()
+            for n in range(1, STEPS_BEFORE_SIZES + 1):  # every chart drawn, the fidelity one too
+                page.get_by_role("button", name="Step").click()
+                page.locator("#fig-week", has_text=f"Week {n} of").wait_for()
+            page.locator(".card-fidelity canvas").wait_for()
             for width, height in SIZES:
                 page.set_viewport_size({"width": width, "height": height})
                 page.wait_for_timeout(800)  # the charts redraw to their new width
@@ -239,7 +271,19 @@ def test_the_page_fits_a_projector_at_every_size(dashboard) -> None:
                     path=SCREENSHOT.with_name(f"dashboard-{width}x{height}.png"),
                     timeout=SCREENSHOT_TIMEOUT_MS,
                 )
+                # every card as laid out at this width: the same columns, a taller window
+                page.set_viewport_size({"width": width, "height": WHOLE_HEIGHT})
+                page.wait_for_timeout(800)
+                page.screenshot(
+                    path=SCREENSHOT.with_name(f"dashboard-{width}x{height}-whole.png"),
+                    timeout=SCREENSHOT_TIMEOUT_MS,
+                )
                 problems += [f"{width}x{height}: {a} overlaps {b}" for a, b in overlaps(cards)]
+                problems += [
+                    f"{width}x{height}: a table or chart spills out of {c['name']}"
+                    for c in cards
+                    if c["spill"]
+                ]
                 problems += [
                     f"{width}x{height}: the title of {c['name']} is cut: {c['title']!r}"
                     for c in cards

@@ -1,12 +1,13 @@
-"""The training dashboard's page: Mesa's ModelController runs the model, our panel sets the
-service, and the cards sit in a grid that flows to the screen's width.
+"""The training dashboard's page: our run controls step the model, our panel sets the service,
+and the cards sit in a grid that flows to the screen's width.
 
 Served by ``ipssim dashboard``, which names the starting scenario in ``IPSSIM_DASHBOARD_SCENARIO``;
-the other ``*.toml`` files in its folder are the presets. The page uses Mesa's play, step and
-reset controls but not SolaraViz's draggable grid, whose fixed-height cells let tall cards spill
-over their neighbours on a projector's screen, nor its tabs, speed sliders and parameter card,
-which mean nothing to a trainer. The run is keyed by the settings, so any accepted change starts
-a fresh pair of runs (and Reset reuses the same settings).
+the other ``*.toml`` files in its folder are the presets. The page uses neither Mesa's
+ModelController (its Pause came one or two weeks late: see ``controls``) nor SolaraViz's
+draggable grid, whose fixed-height cells let tall cards spill over their neighbours on a
+projector's screen, nor its tabs, speed sliders and parameter card, which mean nothing to a
+trainer. The run is keyed by the settings, so any accepted change starts a fresh pair of runs
+(and Reset reuses the same settings).
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
 from ipssim import scenario as scenarios
 from ipssim.dashboard import SCENARIO_ENV, charts
 from ipssim.dashboard.cards import fidelity_html, figures_html
+from ipssim.dashboard.controls import RunControls
 from ipssim.dashboard.levers import differences, presets
 from ipssim.dashboard.panel import ControlPanel
 from ipssim.dashboard.sidebyside import SideBySide
 
 TITLE = "IPS training dashboard"
 CHART_STYLE = "height: 340px; width: 100%"
-PLAY_MS = 100  # pause between played weeks
 # cards at least 400 pixels wide, as many to a row as fit: two at 1024 x 768 with the sidebar
 GRID = (
     "display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 12px; "
@@ -46,11 +46,7 @@ def Figures(model: SideBySide) -> solara.Element:
     return solara.HTML(tag="div", unsafe_innerHTML=figures_html(model.view(), changes))
 
 
-def Fidelity(model: SideBySide) -> solara.Element:
-    return solara.HTML(tag="div", unsafe_innerHTML=fidelity_html(model.view()))
-
-
-TEXT_CARDS = {"figures": ("Figures so far", Figures), "fidelity": ("Fidelity review", Fidelity)}
+TEXT_CARDS = {"figures": ("Figures so far", Figures)}
 CHARTS = {
     "funnel": charts.funnel_chart,
     "placements": charts.placements_chart,
@@ -90,6 +86,22 @@ def ChartCard(name: str, model: SideBySide) -> None:
 
 
 @solara.component
+def FidelityCard(model: SideBySide) -> None:
+    """Each service's fidelity total, and every item's score as a bar, baseline beside changed."""
+    update_counter.get()
+    shown = model.view()
+    reviewed = not shown.fidelity_note and all(s.fidelity for s in shown.services)
+    title = "Fidelity review: 25 item scores"
+    with solara.Card(title, classes=["ipssim-card", "card-fidelity"], style="min-width: 0"):
+        solara.HTML(tag="div", unsafe_innerHTML=fidelity_html(shown))
+        if reviewed:
+            _, option = _titled(charts.fidelity_chart(shown))
+            option["grid"]["top"] = charts.FIDELITY_TOP
+            style = f"height: {charts.fidelity_height()}px; width: 100%"
+            solara.FigureEcharts(option=option, attributes={"style": style}, responsive=True)
+
+
+@solara.component
 def WeekShown(model: SideBySide) -> None:
     """The week the cards show, beside the controls."""
     update_counter.get()
@@ -99,21 +111,12 @@ def WeekShown(model: SideBySide) -> None:
 
 @solara.component
 def Run(params: dict[str, Any], settings: dict[str, solara.Reactive]) -> None:
-    """The pair of runs for one set of settings: Mesa's controls above the trainer's panel in
+    """The pair of runs for one set of settings: the run controls above the trainer's panel in
     the sidebar, and the cards."""
     first = solara.use_memo(lambda: SideBySide(**params), dependencies=[])
     model: solara.Reactive[SideBySide] = solara.use_reactive(first)
-    play = solara.use_reactive(PLAY_MS)  # Mesa's controller reads these three as reactives
-    every = solara.use_reactive(1)
-    threads = solara.use_reactive(False)
     with solara.Sidebar(), solara.Card("Run the service week by week"):
-        ModelController(
-            model,
-            model_parameters=params,
-            play_interval=play,
-            render_interval=every,
-            use_threads=threads,
-        )
+        RunControls(model, params)
         WeekShown(model.value)
     with solara.Sidebar():
         ControlPanel(PRESETS, **settings)
@@ -121,7 +124,7 @@ def Run(params: dict[str, Any], settings: dict[str, solara.Reactive]) -> None:
         TextCard("figures", model.value)
         for name in CHARTS:
             ChartCard(name, model.value)
-        TextCard("fidelity", model.value)
+        FidelityCard(model.value)
 
 
 @solara.component

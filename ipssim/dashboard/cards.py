@@ -10,8 +10,8 @@ from html import escape
 
 from ipssim.dashboard.view import FIGURES, View
 
-TABLE = "width:100%;border-collapse:collapse;font-size:20px;line-height:1.5"
-CELL = "padding:2px 10px;border-bottom:1px solid #ddd"
+TABLE = "width:100%;border-collapse:collapse;font-size:18px;line-height:1.4"
+CELL = "padding:2px 5px;border-bottom:1px solid #ddd"
 NUMBER = CELL + ";text-align:right;font-variant-numeric:tabular-nums"
 NOTE = "font-size:17px;color:#444;margin:4px 0"
 
@@ -57,7 +57,8 @@ def figures_html(view: View, changes: list[str]) -> str:
 
 
 def fidelity_html(view: View) -> str:
-    """Each service's fidelity total and band, and the score of every item."""
+    """Each service's fidelity total and band (the chart below shows every item), or why there
+    is no review yet."""
     if view.fidelity_note:
         return f'<div id="fidelity" style="{NOTE};padding:8px">{escape(view.fidelity_note)}</div>'
     reviews = [s.fidelity for s in view.services if s.fidelity is not None]
@@ -71,21 +72,4 @@ def fidelity_html(view: View) -> str:
         f"({escape(r.band)})</span>"
         for s, r in zip(view.services, reviews, strict=True)
     )
-    head = "".join(f'<th style="{NUMBER}">{escape(s.label)}</th>' for s in view.services)
-    rows = []
-    for items in zip(*(r.items for r in reviews), strict=True):
-        differ = len({item.score for item in items}) > 1
-        weight = ";font-weight:bold;background:#fff3cd" if differ else ""
-        scores = "".join(f'<td style="{NUMBER}{weight}">{item.score}</td>' for item in items)
-        first = items[0]
-        rows.append(
-            f'<tr title="{escape(str(first.basis))}"><td style="{CELL}">{first.number}.'
-            f" {escape(first.name)}</td>{scores}</tr>"
-        )
-    return (
-        f'<div id="fidelity" style="padding:4px 8px"><div style="font-size:22px">'
-        f"Fidelity (IPS scale, 25 items): {totals}</div>"
-        f'<table style="{TABLE};font-size:16px;line-height:1.25">'
-        f'<tr><th style="{CELL}">Item (score 1 to 5; differences highlighted)</th>{head}</tr>'
-        f"{''.join(rows)}</table></div>"
-    )
+    return f'<div id="fidelity" style="padding:4px 8px;font-size:20px">{totals}</div>'

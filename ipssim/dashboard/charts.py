@@ -128,3 +128,97 @@ def reoffences_chart(view: View) -> dict[str, Any]:
 def waiting_chart(view: View) -> dict[str, Any]:
     """The waiting list for a specialist, week by week."""
     return weekly_chart(view, "waiting", "Waiting list", "People waiting for a place")
+
+
+# the 25 items of the IPS fidelity scale, short enough to sit beside a bar in a 400-pixel card
+FIDELITY_LABELS = (
+    "Caseload size",
+    "Employment staff",
+    "Vocational generalists",
+    "Team assignment",
+    "Team contact",
+    "Work with VR agency",
+    "Vocational unit",
+    "Employment supervisor",
+    "Zero exclusion",
+    "Agency focus on jobs",
+    "Executive support",
+    "Work incentives",
+    "Disclosure",
+    "Work-based assessment",
+    "Rapid job search",
+    "Individualised search",
+    "Employer contacts",
+    "Employer contact quality",
+    "Diverse job types",
+    "Diverse employers",
+    "Competitive jobs",
+    "Follow-along",
+    "Time-unlimited support",
+    "Community-based",
+    "Outreach",
+)
+FIDELITY_ROW_PX = 21  # height of one item's row: two bars and a 14-pixel label
+FIDELITY_TOP, FIDELITY_BOTTOM = 36, 46
+
+
+def fidelity_height() -> int:
+    """Pixels the fidelity chart needs for every item's row to be legible."""
+    return FIDELITY_TOP + FIDELITY_BOTTOM + FIDELITY_ROW_PX * len(FIDELITY_LABELS)
+
+
+def fidelity_chart(view: View) -> dict[str, Any]:
+    """Every item's score (1-5), a bar per service, items that differ in bold with a star."""
+    reviews = [s.fidelity for s in view.services if s.fidelity is not None]
+    if len(reviews) < len(view.services) or not reviews:
+        raise ValueError("every service needs its fidelity review")
+    scores = [[item.score for item in review.items] for review in reviews]
+    differ = [len(set(column)) > 1 for column in zip(*scores, strict=True)]
+    label = {**TEXT, "fontSize": 14}
+    items = [
+        {
+            "value": f"{n}. {name}{' *' if d else ''}",
+            "textStyle": {"fontWeight": "bold" if d else "normal"},
+        }
+        for n, (name, d) in enumerate(zip(FIDELITY_LABELS, differ, strict=True), 1)
+    ]
+    series: list[dict[str, Any]] = [
+        {
+            "name": s.label,
+            "type": "bar",
+            "data": row,
+            "barGap": "10%",
+            "barCategoryGap": "18%",
+            "itemStyle": {"decal": PATTERNS[i % len(PATTERNS)]},
+        }
+        for i, (s, row) in enumerate(zip(view.services, scores, strict=True))
+    ]
+    return _frame(
+        f"Fidelity review: item scores (week {view.week})",
+        series,
+        {},
+        aria={"enabled": True, "decal": {"show": True}},
+        tooltip={"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        grid={
+            "left": 8,
+            "right": 16,
+            "top": FIDELITY_TOP,
+            "bottom": FIDELITY_BOTTOM,
+            "containLabel": True,
+        },
+        xAxis=_axis(
+            "Score (1 to 5; * the services differ)",
+            type="value",
+            min=0,
+            max=5,
+            interval=1,
+            nameGap=26,
+            nameTextStyle={**TEXT, "fontSize": 15},
+        ),
+        yAxis={
+            "type": "category",
+            "inverse": True,
+            "data": items,
+            "axisLabel": {**label, "interval": 0},
+        },
+    )

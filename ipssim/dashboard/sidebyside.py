@@ -40,15 +40,27 @@ class SideBySide(mesa.Model):
         """Weeks simulated so far (the same in both services)."""
         return min(m.week for m in self.services.values())
 
-    def step(self) -> None:
-        """One week in every service."""
+    def advance(self) -> None:
+        """One week in every service, not yet shown (``publish`` shows it)."""
         for service in self.services.values():
             if service.running:
                 service.step()
         self.running = any(m.running for m in self.services.values())
 
+    def publish(self) -> None:
+        """Show the week simulated last: the figures are computed once, here."""
+        self._view = look(self.services, self.week)
+
+    def step(self) -> None:
+        """The next week, shown: a week already simulated but held back (the room paused while
+        it ran) is shown first, else one more week is simulated."""
+        if self.view().week == self.week:
+            self.advance()
+        self.publish()
+
     def view(self) -> View:
-        """The figures for the current week, computed once per week."""
-        if self._view is None or self._view.week != self.week:
-            self._view = look(self.services, self.week)
+        """The figures of the week shown (week 0 before any week is published)."""
+        if self._view is None:
+            self.publish()
+        assert self._view is not None
         return self._view
