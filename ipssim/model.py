@@ -78,8 +78,12 @@ class IPSModel(mesa.Model):
         self.placements = 0
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
-        traits = generator(root, Stream.EMPLOYER).random((scenario.employers.count, 3))
-        self.employer_pool = pool = EmployerPool(traits, scenario.employers)
+        draw = generator(root, Stream.EMPLOYER)
+        traits = draw.random((scenario.employers.count, 3))  # sector, size, tolerance
+        checks = draw.random(scenario.employers.count)  # after them, so they stay as they were
+        self.employer_pool = pool = EmployerPool(
+            np.column_stack((traits, checks)), scenario.employers
+        )
         self.employers = [Employer(self, i, pool) for i in range(len(pool))]
         n_employers = len(pool)  # the log names each employer's sector once
         self.log.extend(0, -1, Event.EMPLOYER, pool.sector, -1, np.arange(n_employers))

@@ -46,6 +46,7 @@ def _pool(sectors: list[int], regulated_sector: int | None = None) -> EmployerPo
             (np.array(sectors) + 0.5) / len(SECTORS),
             np.full(len(sectors), 0.9),
             np.full(len(sectors), 0.99),
+            np.full(len(sectors), 0.99),  # no records check outside regulated sectors
         ]
     )
     return EmployerPool(traits, Scenario().employers)
@@ -63,7 +64,9 @@ def test_leads_prefer_the_seekers_sector_and_skip_recent_and_barred_roles() -> N
     recent[4, :4] = [3, 2, 1, 0]  # seeker 4 has applied to every open vacancy
     preferred = np.array([1, 1, care, -1, 1])
     barred = np.array([False, False, True, False, False])
-    lead = team.leads_for(np.zeros(5, dtype=np.int64), recent, preferred, barred, pool)
+    lead = team.leads_for(
+        np.zeros(5, dtype=np.int64), recent, preferred, _barred(barred, pool), pool
+    )
     assert lead.tolist() == [1, 3, 0, 0, -1]  # care is barred to seeker 2: the oldest open lead
 
 
@@ -98,6 +101,11 @@ def test_offers_fill_leads_as_if_one_after_another(seed: int) -> None:
     assert team.lead_employer.tolist() == table
 
 
+def _barred(barred: np.ndarray, pool: EmployerPool):
+    """Roles closed to ``barred`` seekers: the regulated ones."""
+    return lambda rows, employer: barred[rows] & pool.regulated[employer]
+
+
 def _oldest_usable_lead(leads, recent, preferred, barred, pool) -> int:
     """Plain Python statement of the rule: the oldest usable lead in the preferred sector, else
     the oldest usable lead, else -1."""
@@ -128,7 +136,7 @@ def test_leads_follow_the_rule_for_every_seeker(seed: int) -> None:
     )
     preferred = rng.integers(-1, len(SECTORS), seekers)
     barred = rng.random(seekers) < 0.3
-    lead = team.leads_for(specialist, recent, preferred, barred, pool)
+    lead = team.leads_for(specialist, recent, preferred, _barred(barred, pool), pool)
     open_ = [
         [int(e) if c > day else -1 for e, c in zip(row, closes, strict=True)]
         for row, closes, day in zip(team.lead_employer, team.lead_closes, [1] * n_spec, strict=True)
@@ -171,7 +179,8 @@ def test_hiring_decisions_follow_the_rules() -> None:
     sexual, acquisitive = OFFENCES.index("sexual"), OFFENCES.index("acquisitive")
     care = SECTORS.index("care")
     pool = _pool([care, 0, 0])
-    pool.averse[:] = True
+    pool.threshold[:] = 1.0  # averse to every offence
+    pool.checks[2] = True  # the third employer checks records
     n = 3
     apps = Applications(
         employer=np.array([0, 1, 2]),
@@ -183,14 +192,44 @@ def test_hiring_decisions_follow_the_rules() -> None:
         sexual=np.array([True, False, False]),
     )
     scenario = Scenario()
-    always = np.zeros((3, n))  # every chance succeeds, leniency (0 without relationship) fails
+    always = np.zeros(n)  # every applicant selected
     outcome, known = pool.consider(apps, 0, always, scenario.labour_market, scenario.employers)
     assert outcome.tolist() == [Outcome.BARRED, Outcome.OFFENCE, Outcome.OFFENCE]
     assert known.tolist() == [True, True, True]
-    never = np.ones((3, n)) * 0.999
+    never = np.full(n, 0.999)
     outcome, known = pool.consider(apps, 0, never, scenario.labour_market, scenario.employers)
     assert outcome.tolist() == [Outcome.BARRED, Outcome.NOT_SELECTED, Outcome.NOT_SELECTED]
     assert known.tolist() == [True, True, False]
+
+
+def test_a_relationship_brings_round_employers_near_the_threshold_only() -> None:
+    sexual, other = OFFENCES.index("sexual"), OFFENCES.index("other")
+    pool = _pool([0, 0, 0])
+    pool.tolerance[:] = [0.6, 0.4, 0.2]  # averse to a sexual offence (0.7): near, far, farther
+    cfg = Scenario().employers  # a full relationship raises tolerance by 0.2, trust by 0.05
+    emp, none = np.arange(3), np.zeros(3)
+    full = pool.leniency(emp, np.ones(3), np.zeros(3, bool), cfg)
+    trusted = pool.leniency(emp, np.ones(3), np.ones(3, bool), cfg)
+    assert pool.open_to(emp, np.full(3, sexual), none).tolist() == [False, False, False]
+    assert pool.open_to(emp, np.full(3, sexual), full).tolist() == [True, False, False]
+    assert pool.open_to(emp, np.full(3, other), full).tolist() == [True, True, False]
+    assert pool.open_to(emp, np.full(3, other), trusted).tolist() == [True, True, False]
+    pool.tolerance[2] = 0.25
+    assert pool.open_to(emp, np.full(3, other), trusted).tolist() == [True, True, True]
+
+
+def test_a_specialist_puts_no_one_forward_where_a_check_or_a_bar_closes_the_role() -> None:
+    sexual, other = OFFENCES.index("sexual"), OFFENCES.index("other")
+    care = SECTORS.index("care")
+    pool = _pool([care, 0, 0, 0])
+    pool.tolerance[:] = [0.9, 0.1, 0.1, 0.9]
+    pool.checks[1] = True  # employer 1 checks records and is averse; employer 2 does not check
+    cfg = Scenario().employers
+    emp = np.arange(4)
+    closed = pool.closed_to(emp, np.full(4, sexual), np.ones(4, bool), 0, cfg)
+    assert closed.tolist() == [True, True, False, False]  # barred; checked and refused
+    closed = pool.closed_to(emp, np.full(4, other), np.zeros(4, bool), 0, cfg)
+    assert closed.tolist() == [False, True, False, False]
 
 
 @settings(max_examples=40, deadline=None)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ipssim.events import Discharge, Waitlist
 from ipssim.experiment import replicate, run_one, runs_frame
+from ipssim.outcomes import breakdowns
 from ipssim.scenario import OFFENCES
 from tests.conftest import small
 
@@ -253,19 +254,57 @@ def test_clients_waiting_for_a_place_search_alone_and_may_find_work() -> None:
     assert (left["detail"] == int(Waitlist.FOUND_WORK)).sum() > 0
 
 
+def test_disclosure_support_does_not_lower_employment() -> None:
+    """The client decides; with support the decision is informed employer by employer, so a
+    disclosure is made where it helps and no one is put forward where it is futile."""
+    for name in ("base", "prison_leavers"):
+        a, b = paired(small(name), small(name, **{"policy.disclosure_support": False}))
+        assert a["employment_rate"].mean() >= b["employment_rate"].mean(), name
+
+
+def test_employment_by_offence_falls_in_the_order_of_employers_aversion() -> None:
+    """An equal mix of offences among job seekers, at equal seeds with and without employers'
+    aversion: the share of each offence's employment that aversion costs rises from a
+    general conviction (50% of employers averse: drugs, other) through violence and theft
+    (60-63%, theft doubled in cash-handling sectors) to arson and sexual offences (71-75%,
+    sexual offences also barred from care), and employment falls in the same order."""
+    mix = {f"population.offences.{k}": 0.2 for k in ("violent", "sexual", "arson")} | {
+        "population.offences.acquisitive": 0.15,
+        "population.offences.drugs": 0.15,
+        "population.offences.other": 0.1,
+        "population.offences.none": 0.0,
+    }
+    surveyed = small(
+        "base",
+        **mix,
+        **{
+            "entry.mode": "cohort",
+            "entry.cohort_size": 2000,
+            "entry.wants_work_only": True,
+            "service.specialists": 80,
+            "employers.count": 2000,
+        },
+    )
+    indifferent = surveyed.with_changes({"employers.offence_aversion": 0.0})
+    employed = {}
+    for label, s in (("surveyed", surveyed), ("indifferent", indifferent)):
+        runs = [breakdowns(run_one(s, seed).events, s)["offence"] for seed in (1, 2, 3)]
+        employed[label] = pd.concat([r["employment_rate"] for r in runs], axis=1).mean(axis=1)
+    lost = 1.0 - employed["surveyed"] / employed["indifferent"]
+    groups = [["drugs", "other"], ["violent", "acquisitive"], ["arson", "sexual"]]
+    cost = [lost[g].mean() for g in groups]
+    rate = [employed["surveyed"][g].mean() for g in groups]
+    assert cost[0] < cost[1] < cost[2] and cost[2] > 1.4 * cost[0], lost.to_dict()
+    assert rate[0] > rate[1] > rate[2], employed["surveyed"].to_dict()
+
+
 def test_a_service_that_does_nothing_leaves_employment_as_without_it() -> None:
     """IPS with no employer contacts and no time for clients (meetings as rare as they go)
-    against no service at all, at equal seeds: everyone lives the same life outside it.
-    Disclosure support is off: every supported client still discloses (issue 18 item 8's
-    disclosure part), which on its own costs the idle service about two points."""
+    against no service at all, at equal seeds: everyone lives the same life outside it."""
     none = small("base", **{"service.specialists": 0})
     idle = small(
         "base",
-        **{
-            "service.employer_contacts_per_week": 0.0,
-            "service.employment_time_share": 0.0,
-            "policy.disclosure_support": False,
-        },
+        **{"service.employer_contacts_per_week": 0.0, "service.employment_time_share": 0.0},
     )
     a, b = paired(none, idle, reps=4)
     assert abs(b["employment_rate"].mean() - a["employment_rate"].mean()) < 0.02

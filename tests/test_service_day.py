@@ -59,7 +59,9 @@ def _service_day(
     agents.env = env
     team = Team([Specialist(agents, 0, 20)], Streams(root, Stream.SPECIALIST), scenario)
     sectors = np.arange(4)
-    traits = np.column_stack([(sectors + 0.5) / len(SECTORS), np.full(4, 0.9), np.full(4, 0.99)])
+    traits = np.column_stack(
+        [(sectors + 0.5) / len(SECTORS), np.full(4, 0.9), np.full(4, 0.99), np.full(4, 0.99)]
+    )
     pool = EmployerPool(traits, scenario.employers)
     pathways = [Recorder() for _ in range(n)]
     day = ServiceDay(

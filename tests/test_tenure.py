@@ -71,7 +71,7 @@ def test_redrawing_part_way_through_a_job_does_not_reset_its_clock() -> None:
 def _first_job_risks(shape: float) -> tuple[float, float]:
     """Of first jobs followed a year: the share ending in their first 13 weeks, and of those
     reaching 26 weeks, the share ending by 52."""
-    cohort = {"entry.cohort_size": 300, "run.horizon_weeks": 104, "work.job_loss_shape": shape}
+    cohort = {"entry.cohort_size": 800, "run.horizon_weeks": 104, "work.job_loss_shape": shape}
     ev = run_one(small("smi_trial", **cohort), seed=3).events
     starts = ev[ev["event"] == "job_start"].groupby("client")["day"].min()
     ends = ev[ev["event"] == "job_end"].groupby("client")["day"].min()

@@ -318,10 +318,7 @@ class Client(ServiceAgent):
                 self._end_job(JobEnd.RELAPSE)
         else:
             job.known = True
-            leniency = model.scenario.employers.relationship_leniency * job.employer.strength(
-                self.env.now
-            )
-            if not self.draws.chance(leniency):
+            if not job.employer.keeps(self.profile.offence, self.env.now, model.scenario.employers):
                 self._end_job(JobEnd.CONVICTION_FOUND)
 
     def _paused(self):

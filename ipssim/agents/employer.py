@@ -43,6 +43,14 @@ class Employer(ServiceAgent):
     def averse_to(self, offence: int) -> bool:
         return bool(self.pool.averse[self.index, offence])
 
+    def keeps(self, offence: int, day: int, cfg: Employers) -> bool:
+        """Whether, learning of an employee's conviction at work, the employer keeps them: open
+        to it with its tolerance raised by the team's relationship (``EmployerPool.open_to``)."""
+        pool, me = self.pool, np.array([self.index])
+        relation = pool.strength(me, day)
+        leniency = pool.leniency(me, relation, np.zeros(1, bool), cfg)
+        return bool(pool.open_to(me, np.array([offence]), leniency)[0])
+
     def strength(self, day: int) -> float:
         """The team's relationship with this employer, faded since the last contact."""
         return float(self.pool.strength(np.array([self.index]), day)[0])
@@ -66,24 +74,32 @@ class EmployerPool:
 
     An employer's tolerance (one uniform number) fixes which offences it will not accept: it is
     averse to an offence when tolerance < surveyed share x the scenario's offence aversion, so
-    the shares of averse employers match the surveys at aversion 1.
+    the shares of averse employers match the surveys at aversion 1. A relationship with the
+    team and a conviction disclosed with the specialist raise the tolerance (``open_to``): they
+    bring round employers near the threshold, never those far below it, so the offences most
+    employers refuse stay refused by more of them.
     """
 
     def __init__(self, traits: np.ndarray, cfg: Employers) -> None:
-        """``traits`` has one row per employer from the employer stream: sector, size, tolerance."""
+        """``traits`` has one row per employer from the employer stream: sector, size, tolerance
+        and records checks."""
         n = len(traits)
         self.sector = integers(traits[:, 0], len(SECTORS))
         self.small_firm = traits[:, 1] < cfg.small_firm_share
         self.regulated = np.isin(self.sector, [SECTORS.index(s) for s in REGULATED_SECTORS])
+        self.tolerance = traits[:, 2]
+        # a regulated role always checks (a barring check); others as their policy says
+        self.checks = self.regulated | (traits[:, 3] < cfg.background_check_rate)
         cash = np.isin(self.sector, [SECTORS.index(s) for s in CASH_SECTORS])
-        self.averse = np.zeros((n, len(OFFENCES)), dtype=bool)
+        self.threshold = np.zeros((n, len(OFFENCES)))  # refuses an offence below this tolerance
         for k, offence in enumerate(OFFENCES):
             if offence == "none":
                 continue
             share = getattr(cfg.aversion, offence) * np.where(
                 cash & (offence == "acquisitive"), 2.0, 1.0
             )
-            self.averse[:, k] = traits[:, 2] < np.minimum(1.0, share * cfg.offence_aversion)
+            self.threshold[:, k] = np.minimum(1.0, share * cfg.offence_aversion)
+        self.averse = self.tolerance[:, None] < self.threshold  # as surveyed: no relationship
         self.relationship = np.zeros(n)
         self.last_contact = np.zeros(n)
         self.by_sector = np.argsort(self.sector, kind="stable")  # employers, sector by sector
@@ -116,28 +132,57 @@ class EmployerPool:
         self.relationship[unique] = np.minimum(1.0, self.strength(unique, day) + gain * times)
         self.last_contact[unique] = day
 
+    def open_to(
+        self, employers: np.ndarray, offence: np.ndarray, leniency: np.ndarray
+    ) -> np.ndarray:
+        """Whether each employer, knowing of the conviction, would consider the applicant, its
+        tolerance raised by ``leniency`` (from the relationship and a supported disclosure)."""
+        return self.tolerance[employers] + leniency >= self.threshold[employers, offence]
+
+    def leniency(
+        self, employers: np.ndarray, relation: np.ndarray, trusted: np.ndarray, cfg: Employers
+    ) -> np.ndarray:
+        """How far a ``relation`` (0-1) and a ``trusted`` disclosure (made with the specialist)
+        raise each employer's tolerance."""
+        return cfg.relationship_leniency * relation + cfg.disclosure_trust * trusted
+
+    def closed_to(
+        self,
+        employers: np.ndarray,
+        offence: np.ndarray,
+        sexual: np.ndarray,
+        day: int,
+        cfg: Employers,
+    ) -> np.ndarray:
+        """Roles where an application is futile, as a specialist who knows the employer sees
+        it: closed by a barring check, or refused even when disclosed with the specialist by an
+        employer that checks records."""
+        leniency = self.leniency(
+            employers, self.strength(employers, day), np.ones(len(employers), bool), cfg
+        )
+        refuses = ~self.open_to(employers, offence, leniency)
+        return (self.regulated[employers] & sexual) | (self.checks[employers] & refuses)
+
     def consider(
         self, apps: Applications, day: int, u: np.ndarray, market: LabourMarket, cfg: Employers
     ) -> tuple[np.ndarray, np.ndarray]:
         """Decide a batch of applications; returns each ``Outcome`` and whether the employer
         knows of the conviction.
 
-        ``u`` holds three uniforms per application, drawn from the applicant's own stream so
-        decisions are common to compared scenarios.
+        ``u`` holds one uniform per application (the selection), drawn from the applicant's
+        own stream so decisions are common to compared scenarios. An employer learns of a
+        conviction when it is disclosed or its records check finds it, and then refuses it
+        unless ``open_to`` it.
         """
         emp = apps.employer
         barred = self.regulated[emp] & apps.sexual
         relation = self.strength(emp, day) * apps.introduced
         p = market.hire_probability * apps.merit * (1.0 + cfg.relationship_hire_boost * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
-        selected = u[0] < np.minimum(p, MAX_HIRE_PROBABILITY)
-        knows = apps.disclosed | (u[1] < cfg.background_check_rate)
-        trust = cfg.disclosure_trust * (apps.disclosed & apps.supported)
-        refused = (
-            knows
-            & self.averse[emp, apps.offence]
-            & (u[2] >= cfg.relationship_leniency * relation + trust)
-        )
+        selected = u < np.minimum(p, MAX_HIRE_PROBABILITY)
+        knows = apps.disclosed | self.checks[emp]
+        leniency = self.leniency(emp, relation, apps.disclosed & apps.supported, cfg)
+        refused = knows & ~self.open_to(emp, apps.offence, leniency)
         outcome = np.full(len(emp), _HIRED)
         outcome[refused] = _OFFENCE
         outcome[~selected] = _NOT_SELECTED

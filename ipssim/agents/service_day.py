@@ -17,10 +17,11 @@ import numpy as np
 import simpy
 from simpy.events import ProcessGenerator
 
+from ipssim.agents.disclosure import disclose
 from ipssim.agents.employer import Applications, Employer, EmployerPool
 from ipssim.agents.engagement import disengage_hazard
 from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
-from ipssim.agents.specialist import Team
+from ipssim.agents.specialist import Closed, Team
 from ipssim.agents.states import IN_SERVICE, State
 from ipssim.clock import EndOfDay
 from ipssim.events import Event, EventLog, Outcome
@@ -131,16 +132,17 @@ class ServiceDay:
         if seekers.size == 0 and alone.size == 0:
             return
         spec = roster.specialist[seekers]
-        mine = self.streams.uniforms(seekers, 5)  # the lead application
-        theirs = self.streams.uniforms(alone, 8)  # employer (two), application, next one
+        mine = self.streams.uniforms(seekers, 3)  # the lead application
+        theirs = self.streams.uniforms(alone, 6)  # employer (two), application, next one
         if seekers.size:
             preferred = (
                 roster.preferred_sector[seekers]
                 if policy.preference_led_search
                 else np.full(len(seekers), -1)
             )
-            barred = roster.sexual[seekers] & policy.disclosure_support
-            lead = team.leads_for(spec, roster.recent[seekers], preferred, barred, employers)
+            lead = team.leads_for(
+                spec, roster.recent[seekers], preferred, self._closed(day, seekers), employers
+            )
         else:
             lead = seekers
         has = lead >= 0
@@ -159,7 +161,7 @@ class ServiceDay:
             clients,
             employer,
             introduced,
-            np.concatenate((mine[:, has], theirs[2:7, : len(applying)]), axis=1),
+            np.concatenate((mine[:, has], theirs[2:5, : len(applying)]), axis=1),
         )
         hired = outcome == _HIRED
         got = hired[:n_lead]  # a view of the offers on leads
@@ -185,8 +187,21 @@ class ServiceDay:
                 hired[rest][keep],
             )
             stay = keep & ~hired[rest]
-        wait = -np.log1p(-theirs[7, stay]) * 30.0 / rate
+        wait = -np.log1p(-theirs[5, stay]) * 30.0 / rate
         roster.apply_day[alone[stay]] = own_application_day(day, wait)
+
+    def _closed(self, day: int, seekers: np.ndarray) -> Closed | None:
+        """With disclosure support the specialist knows each seeker's conviction and puts no
+        one forward for a role closed to it (``EmployerPool.closed_to``); without, none."""
+        if not self.scenario.policy.disclosure_support:
+            return None
+        roster, pool, cfg = self.roster, self.pool, self.scenario.employers
+        offence, sexual = roster.offence[seekers], roster.sexual[seekers]
+
+        def closed(rows: np.ndarray, employer: np.ndarray) -> np.ndarray:
+            return pool.closed_to(employer, offence[rows], sexual[rows], day, cfg)
+
+        return closed
 
     def _plan_meetings(self, day: int, clients: np.ndarray) -> None:
         """Book each client's next meeting, unless a setback (a relapse, a break or dropping
@@ -235,12 +250,26 @@ class ServiceDay:
         u: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each application's ``Outcome`` and whether the employer knows of the conviction,
-        from five uniforms per application (``u``)."""
-        roster, scenario = self.roster, self.scenario
+        from three uniforms per application (``u``): the client's disclosure decision
+        (``ipssim.agents.disclosure``), the employer's selection and the client's acceptance."""
+        roster, scenario, pool = self.roster, self.scenario, self.pool
         engaged = roster.specialist[clients] >= 0
         supported = engaged & scenario.policy.disclosure_support
         offender = roster.offender[clients]
-        disclosed = offender & (supported | (u[0] < scenario.work.disclosure_without_support))
+        offence = roster.offence[clients]
+        # the specialist who found a vacancy has met the employer and knows its stance
+        trusted = pool.leniency(
+            employer, pool.strength(employer, day), supported, scenario.employers
+        )
+        known_open = introduced & pool.open_to(employer, offence, trusted)
+        disclosed = disclose(
+            u[0],
+            offender,
+            supported,
+            pool.checks[employer],
+            known_open,
+            scenario.work.disclosure_without_support,
+        )
         worry = roster.eased_worry(clients)
         apps = Applications(
             employer=employer,
@@ -248,13 +277,11 @@ class ServiceDay:
             disclosed=disclosed,
             supported=supported,
             merit=roster.merit[clients],
-            offence=roster.offence[clients],
+            offence=offence,
             sexual=roster.sexual[clients],
         )
-        outcome, known = self.pool.consider(
-            apps, day, u[1:4], scenario.labour_market, scenario.employers
-        )
-        outcome[(outcome == _HIRED) & (u[4] < 0.5 * worry)] = _DECLINED
+        outcome, known = pool.consider(apps, day, u[1], scenario.labour_market, scenario.employers)
+        outcome[(outcome == _HIRED) & (u[2] < 0.5 * worry)] = _DECLINED
         return outcome, known | ~offender
 
     def _record(

@@ -10,6 +10,7 @@ a replacement starts.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -26,6 +27,8 @@ from ipssim.streams import Streams, integers
 if TYPE_CHECKING:
     from ipssim.agents.employer import EmployerPool
 
+# whether each (seeker row, employer) pair is a role closed to that seeker
+Closed = Callable[[np.ndarray, np.ndarray], np.ndarray]
 TRAVEL_SHARE = 0.15  # assumption: share of community time spent travelling
 MAX_CONTACT_SHARE = 0.5  # assumption: job development never takes more than half the week
 REVISIT_SHARE = 0.5  # assumption: half of contacts go back to employers already known
@@ -265,13 +268,13 @@ class Team:
         specialist: np.ndarray,
         recent: np.ndarray,
         preferred: np.ndarray,
-        barred: np.ndarray,
+        closed: Closed | None,
         employers: EmployerPool,
     ) -> np.ndarray:
         """The open vacancy each specialist puts to a job seeker at a meeting (-1 for none):
         in the seeker's ``preferred`` sector if the search is preference-led (-1 if not), else
-        the oldest; never one among the seeker's ``recent`` applications, nor a role closed to
-        a seeker who is ``barred`` from regulated sectors."""
+        the oldest; never one among the seeker's ``recent`` applications, nor a role
+        ``closed`` to the seeker (by seeker and employer) where the specialist knows it is."""
         if len(employers) == 0:
             return np.full(len(specialist), -1)
         # one row per open slot of each seeker's specialist: the first ``_n_leads`` columns
@@ -281,8 +284,8 @@ class Team:
         lead = self.lead_employer[specialist[seeker], column]
         safe = np.maximum(lead, 0)
         ok = (lead >= 0) & ~_any_last(recent[seeker] == lead[:, None])
-        if np.count_nonzero(barred):
-            ok &= ~(barred[seeker] & employers.regulated[safe])
+        if closed is not None:
+            ok &= ~closed(seeker, safe)
         liked = ok & (employers.sector[safe] == preferred[seeker])
         pick = np.full(len(specialist), -1)
         for usable in (ok, liked):  # the oldest usable lead, then the oldest liked one over it

@@ -71,9 +71,12 @@ class Employers(Section):
     )
     background_check_rate: float = param(
         0.5,
-        "probability",
-        ASSUMPTION,
-        "Chance an employer checks criminal records at hiring.",
+        "share",
+        ASSUMPTION + ": no survey of how many UK employers check records was found; regulated "
+        "(care) roles always check, as barring checks are required there",
+        "Share of employers outside regulated sectors whose hiring includes a criminal records "
+        "check, which finds an undisclosed conviction (a policy the specialist learns from job "
+        "development).",
         ge=0,
         le=1,
     )
@@ -86,10 +89,15 @@ class Employers(Section):
         le=1,
     )
     relationship_leniency: float = param(
-        0.4,
-        "0-1",
-        ASSUMPTION,
-        "How far a full relationship overrides an employer's aversion.",
+        0.2,
+        "tolerance",
+        ASSUMPTION + ": employers who know people with convictions reject them outright less "
+        "often (CfBT/YouGov 2011, n=1,051 employers); 0.2 keeps the effect of a full "
+        "relationship on a general conviction it had as a chance of overriding aversion (0.4 "
+        "of the 50% averse)",
+        "Rise in an employer's tolerance of convictions at a full relationship with the team, "
+        "in hiring and when it learns of an employee's conviction: it brings round employers "
+        "whose aversion lies this close to the threshold, for every offence alike.",
         ge=0,
         le=1,
     )
@@ -103,10 +111,14 @@ class Employers(Section):
         le=10,
     )
     disclosure_trust: float = param(
-        0.1,
-        "0-1",
-        ASSUMPTION,
-        "Leniency an averse employer adds when the conviction is disclosed with the specialist.",
+        0.05,
+        "tolerance",
+        ASSUMPTION + ": a disclosure prepared and presented with the specialist is received "
+        "better (McGahey et al. 2016, Early Interv Psychiatry 10:178: a formal disclosure plan, "
+        "4.9 times the odds of work, n=40; Unlock's advice to people with convictions); half "
+        "its earlier 0.1 as a chance of overriding aversion, as for relationship_leniency",
+        "Rise in an employer's tolerance when the conviction is disclosed with the specialist's "
+        "support.",
         ge=0,
         le=1,
     )
@@ -264,8 +276,11 @@ class Work(Section):
     disclosure_without_support: float = param(
         0.4,
         "probability",
-        ASSUMPTION,
-        "Chance a client discloses an offence when applying alone.",
+        ASSUMPTION + ": many people with convictions choose not to disclose where they can "
+        "(Nacro's and Unlock's advice literature); no survey figure was found",
+        "Chance a client discloses a conviction by their own choice: always without disclosure "
+        "support; with it, where no records check will find it and the specialist does not "
+        "know the employer to be open to it (ipssim.agents.disclosure).",
         ge=0,
         le=1,
     )

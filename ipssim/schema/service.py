@@ -342,8 +342,9 @@ class Policy(Section):
     disclosure_support: bool = param(
         True,
         "-",
-        "IPS practice",
-        "Specialists help clients decide what to disclose and disclose it with them.",
+        "IPS practice (fidelity item 13)",
+        "Specialists help clients decide, employer by employer, what to disclose, present it "
+        "with them, and put no one forward for a role closed to their conviction.",
     )
     through_the_gate: bool = param(
         False, "-", ASSUMPTION, "Support starts before release for prison leavers."
