@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     os.environ[SCENARIO_ENV] = str(args.scenario.resolve())
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home
+    # Solara's "This website runs on Solara" banner sat over the bottom-right card
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     # Solara's hook checker flags a harmless pattern inside Mesa 3.3's SolaraViz on every page
     warnings.filterwarnings("ignore", message=r".*found despite early return", category=UserWarning)
     from solara.__main__ import run as solara_run

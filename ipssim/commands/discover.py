@@ -125,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
         print("  no box: a box needs points on both sides of the threshold")
     elif not boxes:
         print(
-            f"  no box of at most {args.levers} levers reaches that density; try a lower "
-            "--density, more --levers or another threshold"
+            f"  no box of at most {args.levers} lever{'' if args.levers == 1 else 's'} reaches "
+            "that density; try a lower --density, more --levers or another threshold"
         )
     else:
         print(f"Saved {folder.path / 'discovery.json'} and {len(figures)} figures beside it")

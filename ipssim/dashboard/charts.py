@@ -88,7 +88,9 @@ def funnel_chart(view: View) -> dict[str, Any]:
             "name": s.label,
             "type": "bar",
             "data": [s.funnel[stage] for stage in FUNNEL],
-            "label": {"show": True, "position": "top", **TEXT},
+            # neighbouring counts ran together ("1515") at 1280 and 1366 pixels wide
+            "label": {"show": True, "position": "top", **TEXT, "fontSize": 14},
+            "labelLayout": {"hideOverlap": True},
             "itemStyle": {"decal": PATTERNS[i % len(PATTERNS)]},
         }
         for i, s in enumerate(view.services)
