@@ -105,7 +105,9 @@ def test_ctrl_c_reaches_a_started_command_though_the_tests_ignore_it(tmp_path: P
     try:
         wait_for(lambda: "%" in (tmp_path / "log.txt").read_text(), 60, "the progress bar")
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 130
+        # ignored, the command would run on to the timeout; reached, it ends by Ctrl-C: 130 from
+        # its handler, or killed by SIGINT (-2, seen once in a fresh-clone run; cause not found)
+        assert process.wait(timeout=30) in (130, -signal.SIGINT)
     finally:
         kill_group(process)
     assert "Traceback" not in (tmp_path / "log.txt").read_text()
