@@ -26,10 +26,7 @@ from ipssim.population import draw_clients
 from ipssim.scenario import Scenario
 from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 
-STORY_WEIGHT = 0.02  # assumption: how far one story moves the team's climate
-LEADER_PULL = 0.01  # assumption: a committed leader closes 1% of the gap to full belief each week
 DAYS_PER_WEEK = 7
-ESTABLISHED_WEEKS = 52  # assumption: an established service has a year of job development behind it
 
 
 @contextmanager
@@ -98,7 +95,7 @@ class IPSModel(mesa.Model):
             generator(root, Stream.TURNOVER),
         )
         if scenario.service.start_mode == "established":
-            self.team.warm_up(pool, ESTABLISHED_WEEKS)
+            self.team.warm_up(pool, scenario.service.established_weeks)
         clinician_streams = Streams(root, Stream.CLINICIAN)
         clinician_streams.extend(scenario.clinicians.care_coordinators)
         self.beliefs = np.zeros(scenario.clinicians.care_coordinators)
@@ -150,7 +147,7 @@ class IPSModel(mesa.Model):
             n = int(self._arrivals.poisson(entry.arrivals_per_week))
             self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
         if self.scenario.clinicians.committed_leader:
-            self.team_climate += LEADER_PULL * (1.0 - self.team_climate)
+            self.team_climate += self.scenario.clinicians.leader_pull * (1.0 - self.team_climate)
         Clinician.drift(self.beliefs, self.team_climate, self.scenario.clinicians)
         self.team.staff_changes(start, self.log)
         self.team.plan_week(start, self.employer_pool, self.log)
@@ -173,11 +170,12 @@ class IPSModel(mesa.Model):
 
         Clinicians hear of placements through the specialist, so integration amplifies them.
         """
+        story = self.scenario.clinicians.story_weight
         if positive:
-            weight = STORY_WEIGHT * (0.3 + 0.7 * self.scenario.service.integration)
+            weight = story * (0.3 + 0.7 * self.scenario.service.integration)
             self.team_climate += weight * (1.0 - self.team_climate)
         else:
-            self.team_climate -= STORY_WEIGHT * self.team_climate
+            self.team_climate -= story * self.team_climate
 
     def _admit(self, days) -> None:
         first = len(self.clients)

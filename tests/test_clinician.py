@@ -6,14 +6,12 @@ import mesa
 import numpy as np
 import pytest
 
-from ipssim.agents.clinician import (
-    RECENT_INCIDENT_DAYS,
-    Clinician,
-    Presentation,
-)
+from ipssim.agents.clinician import Clinician, Presentation
 from ipssim.events import Screen
 from ipssim.scenario import Scenario
 from ipssim.streams import Draws, Stream, Streams, replication_seed
+
+RECENT = Scenario().clinicians.recent_incident_days
 
 WELL = Presentation(
     severity=0.0,
@@ -68,14 +66,20 @@ def _gatekeeping(level: float):
         ({"substance_use": True, "severity": 0.9}, Screen.SUBSTANCE_USE),  # the first criterion
         ({"severity": 0.71}, Screen.SYMPTOMS),
         ({"relapsed": True}, Screen.SYMPTOMS),
-        ({"days_since_incident": RECENT_INCIDENT_DAYS - 1}, Screen.RECENT_OFFENCE),
-        ({"days_since_incident": RECENT_INCIDENT_DAYS}, None),  # six months on, no longer recent
+        ({"days_since_incident": RECENT - 1}, Screen.RECENT_OFFENCE),
+        ({"days_since_incident": RECENT}, None),  # six months on, no longer recent
         ({"housing_unstable": True}, Screen.HOUSING),
         ({"severity": 0.7, "work_history": False, "impression": 0.0}, None),  # not criteria
     ],
 )
 def test_screening_names_the_first_criterion_failed(changes: dict, reason: Screen | None) -> None:
-    assert Clinician.screen(WELL._replace(**changes)) == reason
+    assert _clinician(0.5).screen(WELL._replace(**changes)) == reason
+
+
+def test_the_criteria_follow_the_schema() -> None:
+    lenient = _clinician(0.5, severe_symptoms=0.9, recent_incident_days=30)
+    assert lenient.screen(WELL._replace(severity=0.8, days_since_incident=31)) is None
+    assert lenient.screen(WELL._replace(severity=0.91)) == Screen.SYMPTOMS
 
 
 def test_without_gatekeeping_everyone_is_ready_and_no_number_is_drawn() -> None:

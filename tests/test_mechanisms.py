@@ -9,13 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipssim.agents.employer import Applications, EmployerPool
-from ipssim.agents.reoffending import FADE_DAYS, ReoffendingClock
-from ipssim.agents.roster import RECENT_APPLICATIONS, SUBSTANCE_RELAPSE, own_application_day
+from ipssim.agents.reoffending import ReoffendingClock
+from ipssim.agents.roster import RECENT_APPLICATIONS, own_application_day
 from ipssim.agents.specialist import Team, _any_last, _put, _slots
 from ipssim.events import Outcome
 from ipssim.model import IPSModel
 from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Scenario
 from ipssim.streams import Draws, Stream, Streams, replication_seed
+
+FADE_DAYS = 91  # offending.release_fade_weeks of 13, in days
 
 
 def test_a_stream_gives_the_same_numbers_drawn_alone_or_in_a_batch() -> None:
@@ -233,21 +235,28 @@ def test_a_specialist_puts_no_one_forward_where_a_check_or_a_bar_closes_the_role
 
 
 @settings(max_examples=40, deadline=None)
-@given(since=st.floats(0, 120), threshold=st.floats(0.01, 3), boost=st.floats(0, 4))
-def test_the_reoffending_clock_integrates_the_fading_rise_exactly(since, threshold, boost) -> None:
+@given(
+    since=st.floats(0, 120),
+    threshold=st.floats(0.01, 3),
+    boost=st.floats(0, 4),
+    fade=st.integers(7, 364),
+)
+def test_the_reoffending_clock_integrates_the_fading_rise_exactly(
+    since, threshold, boost, fade
+) -> None:
     streams = Streams(replication_seed(0, 0), Stream.CLIENT)
     streams.extend(1)
-    clock = ReoffendingClock([threshold], boost, since, Draws(streams, 0))
+    clock = ReoffendingClock([threshold], boost, fade, since, Draws(streams, 0))
     clock.release_day = 0.0
     clock.set_rate(0.004, since)
     day = clock.next_day()
     t = np.linspace(since, day, 20_001)
-    rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
+    rise = np.clip(1.0 - t / fade, 0.0, None)
     hazard = np.trapezoid(0.004 * (1.0 + boost * rise), t)
     assert hazard >= threshold - 1e-6
     if day - 1 > since:  # a day earlier the threshold was not yet reached
         t = np.linspace(since, day - 1, 20_001)
-        rise = np.clip(1.0 - t / FADE_DAYS, 0.0, None)
+        rise = np.clip(1.0 - t / fade, 0.0, None)
         assert np.trapezoid(0.004 * (1.0 + boost * rise), t) < threshold + 1e-6
     assert math.isfinite(day)
 
@@ -256,7 +265,7 @@ def test_the_reoffending_clock_carries_the_hazard_across_rate_changes() -> None:
     streams, twin = (Streams(replication_seed(0, 0), Stream.CLIENT) for _ in range(2))
     streams.extend(1)
     twin.extend(1)
-    clock = ReoffendingClock([1.0], 0.0, 0.0, Draws(streams, 0))  # no post-release rise
+    clock = ReoffendingClock([1.0], 0.0, FADE_DAYS, 0.0, Draws(streams, 0))  # no post-release rise
     assert clock.next_day() == math.inf  # no hazard (in prison, say)
     clock.set_rate(0.01, 0.0)
     assert clock.next_day() == 100
@@ -286,9 +295,8 @@ def test_diagnosis_scales_the_relapse_hazard() -> None:
     model = IPSModel(scenario, seed=1)
     roster = model.roster
     profiles = [c.profile for c in model.clients]
-    plain = np.array(
-        [p.severity * (SUBSTANCE_RELAPSE if p.substance_use else 1.0) for p in profiles]
-    )
+    substance = scenario.clients.substance_relapse_multiplier
+    plain = np.array([p.severity * (substance if p.substance_use else 1.0) for p in profiles])
     multiplier = roster.relapse_rate / plain / (scenario.clients.relapse_per_year / 365.0)
     diagnosis = np.array([p.diagnosis for p in profiles])
     by_diagnosis = scenario.clients.relapse_by_diagnosis

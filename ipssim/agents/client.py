@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 NEVER = math.inf
 # applying alone, as anyone who wants work and is not in work does, in the service or out of it
 SEARCHING_ALONE = (COMMUNITY, WAITING, PREPARING, SEARCHING)
-IN_REACH_DAYS = 56  # assumption: through-the-gate support starts eight weeks before release
 FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
 PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
 
@@ -138,6 +137,7 @@ class Client(ServiceAgent):
         self.reoffending = ReoffendingClock(
             profile.thresholds,
             model.scenario.offending.release_multiplier - 1.0,
+            7 * model.scenario.offending.release_fade_weeks,
             float(entry_day),
             draws,
         )
@@ -173,7 +173,7 @@ class Client(ServiceAgent):
         policy = model.scenario.policy
         in_reach = policy.through_the_gate and policy.enrolment_delay_weeks == 0
         if in_reach and self.profile.wants_work and model.specialists:
-            yield from self._sleep(max(now, release - IN_REACH_DAYS))
+            yield from self._sleep(max(now, release - 7 * policy.in_reach_weeks))
             if self._referred():
                 slot = self._request_place()
                 yield from self._sleep(release)

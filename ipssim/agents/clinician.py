@@ -12,9 +12,6 @@ from ipssim.events import Screen
 from ipssim.scenario import Clinicians, Policy
 from ipssim.streams import Draws
 
-RECENT_INCIDENT_DAYS = 182  # assumption: an offence or release within six months counts as recent
-SEVERE_SYMPTOMS = 0.7  # eligibility criterion of traditional services: 'symptoms not stable'
-
 
 class Presentation(NamedTuple):
     """What a clinician sees of a client at a review."""
@@ -78,14 +75,13 @@ class Clinician(ServiceAgent):
         """Weekly: every clinician's belief drifts toward the team's climate (attitudes spread)."""
         beliefs += cfg.attitude_spread * (climate - beliefs)
 
-    @staticmethod
-    def screen(seen: Presentation) -> Screen | None:
+    def screen(self, seen: Presentation) -> Screen | None:
         """The eligibility criterion a client fails when zero exclusion is off, or None."""
         if seen.substance_use:
             return Screen.SUBSTANCE_USE
-        if seen.severity > SEVERE_SYMPTOMS or seen.relapsed:
+        if seen.severity > self.cfg.severe_symptoms or seen.relapsed:
             return Screen.SYMPTOMS
-        if seen.days_since_incident < RECENT_INCIDENT_DAYS:
+        if seen.days_since_incident < self.cfg.recent_incident_days:
             return Screen.RECENT_OFFENCE
         if seen.housing_unstable:
             return Screen.HOUSING
@@ -106,7 +102,7 @@ class Clinician(ServiceAgent):
             - 0.5 * seen.severity
             - 0.2 * seen.substance_use
             - 0.2 * (not seen.work_history)
-            - 0.2 * (seen.days_since_incident < RECENT_INCIDENT_DAYS)
+            - 0.2 * (seen.days_since_incident < self.cfg.recent_incident_days)
             - 0.3 * seen.relapsed
             + 0.3 * (seen.impression - 0.5)
             + 0.1 * (draws.uniform() - 0.5)

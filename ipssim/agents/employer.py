@@ -17,7 +17,6 @@ from ipssim.scenario import OFFENCES, REGULATED_SECTORS, SECTORS, Employers, Lab
 from ipssim.streams import integers
 
 CASH_SECTORS = ("retail", "hospitality")  # where theft and fraud convictions weigh double
-RELATIONSHIP_HALF_LIFE_DAYS = 182.0  # assumption: a relationship fades without contact
 MAX_HIRE_PROBABILITY = 0.95
 _HIRED, _NOT_SELECTED, _OFFENCE, _BARRED = (
     int(o) for o in (Outcome.HIRED, Outcome.NOT_SELECTED, Outcome.OFFENCE, Outcome.BARRED)
@@ -102,6 +101,7 @@ class EmployerPool:
         self.averse = self.tolerance[:, None] < self.threshold  # as surveyed: no relationship
         self.relationship = np.zeros(n)
         self.last_contact = np.zeros(n)
+        self.half_life = cfg.relationship_half_life_days
         self.by_sector = np.argsort(self.sector, kind="stable")  # employers, sector by sector
         self.sector_size = np.bincount(self.sector, minlength=len(SECTORS))
         self.sector_start = np.cumsum(self.sector_size) - self.sector_size
@@ -120,7 +120,7 @@ class EmployerPool:
     def strength(self, employers: np.ndarray, day: int) -> np.ndarray:
         """The team's relationships with these employers, faded since the last contact."""
         return self.relationship[employers] * np.exp2(
-            -(day - self.last_contact[employers]) / RELATIONSHIP_HALF_LIFE_DAYS
+            -(day - self.last_contact[employers]) / self.half_life
         )
 
     def contacted(self, employers: np.ndarray, day: int, gain: float) -> None:

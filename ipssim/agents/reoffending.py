@@ -1,7 +1,8 @@
 """The reoffending clock: the day a client next reoffends.
 
 The hazard per day is a rate set by where the client is (none in prison or custody, lower in
-work), raised after a release by a rise that falls linearly to nothing over ``FADE_DAYS``. The
+work), raised after a release by a rise that falls linearly to nothing over ``fade_days``
+(``offending.release_fade_weeks``). The
 client reoffends when the hazard accumulated since the last reoffence reaches a unit
 exponential threshold drawn in advance, so the day is solved for once per change of rate
 instead of being checked day by day.
@@ -14,8 +15,6 @@ from collections.abc import Iterable
 
 from ipssim.streams import Draws
 
-FADE_DAYS = 91  # the post-release rise in reoffending fades over 13 weeks
-
 
 class ReoffendingClock:
     """One client's hazard accumulated since the last reoffence, and the day it reaches the
@@ -25,6 +24,7 @@ class ReoffendingClock:
         "_boost",
         "_draws",
         "_due",
+        "_fade_days",
         "_hazard",
         "_reoffences",
         "_since",
@@ -34,14 +34,20 @@ class ReoffendingClock:
     )
 
     def __init__(
-        self, thresholds: Iterable[float], boost: float, since: float, draws: Draws
+        self,
+        thresholds: Iterable[float],
+        boost: float,
+        fade_days: int,
+        since: float,
+        draws: Draws,
     ) -> None:
         """``thresholds`` drawn in advance (more come from ``draws`` if needed); ``boost``: the
-        post-release rise at its height, as a multiple of the rate; the clock runs from
-        ``since``."""
+        post-release rise at its height, as a multiple of the rate, gone ``fade_days`` after
+        release; the clock runs from ``since``."""
         self.rate = 0.0  # hazard per day now, leaving out the post-release rise
         self.release_day: float = -(10**6)
         self._boost = boost
+        self._fade_days = fade_days
         self._since = since
         self._hazard = 0.0
         self._due: float | None = None  # the day of the next reoffence at this rate, once solved
@@ -58,7 +64,7 @@ class ReoffendingClock:
         since = self._since
         if self.rate > 0.0:
             elapsed = now - since
-            if since - self.release_day < FADE_DAYS:
+            if since - self.release_day < self._fade_days:
                 elapsed += self._boost * self._fade(since, now)
             self._hazard += self.rate * elapsed
         self._since = now
@@ -79,9 +85,9 @@ class ReoffendingClock:
 
     def _fade(self, start: float, end: float) -> float:
         """Integral over [start, end] of the post-release rise, which falls linearly to 0."""
-        x1 = min(max(start - self.release_day, 0.0), FADE_DAYS)
-        x2 = min(max(end - self.release_day, 0.0), FADE_DAYS)
-        return (x2 - x1) - (x2 * x2 - x1 * x1) / (2.0 * FADE_DAYS)
+        x1 = min(max(start - self.release_day, 0.0), self._fade_days)
+        x2 = min(max(end - self.release_day, 0.0), self._fade_days)
+        return (x2 - x1) - (x2 * x2 - x1 * x1) / (2.0 * self._fade_days)
 
     def _solve(self) -> float:
         """The day the hazard accumulated since the last reoffence reaches its threshold."""
@@ -91,15 +97,15 @@ class ReoffendingClock:
         if self._reoffences >= len(self._thresholds):
             self._thresholds.append(self._draws.exponential(1.0))
         need = max(0.0, self._thresholds[self._reoffences] - self._hazard) / rate
-        fading = FADE_DAYS - (self._since - self.release_day)
+        fading = self._fade_days - (self._since - self.release_day)
         if fading <= 0.0 or self._boost == 0.0:
             return math.ceil(self._since + need)
         in_fade = fading + self._boost * self._fade(self._since, self._since + fading)
         if need > in_fade:
             return math.ceil(self._since + fading + need - in_fade)
-        # solve x + boost * (fading x - x^2 / 2) / FADE_DAYS = need, the root below ``fading``
-        b = 1.0 + self._boost * fading / FADE_DAYS
-        a = self._boost / (2.0 * FADE_DAYS)
+        # solve x + boost * (fading x - x^2 / 2) / self._fade_days = need, the root below ``fading``
+        b = 1.0 + self._boost * fading / self._fade_days
+        a = self._boost / (2.0 * self._fade_days)
         return math.ceil(
             self._since + 2.0 * need / (b + math.sqrt(max(b * b - 4.0 * a * need, 0.0)))
         )

@@ -16,7 +16,6 @@ from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
 NEVER_DAY = np.iinfo(np.int64).max  # a due day that never comes
 RECENT_APPLICATIONS = 16  # a seeker is never put to a vacancy among their last 16 applications
-SUBSTANCE_RELAPSE = 1.3  # assumption: substance use raises the relapse hazard by 30%
 
 
 def merit(work_history, qualifications, confidence, severity):
@@ -96,7 +95,7 @@ class Roster:
             annual_to_daily_rate(clients.relapse_per_year)
             * col["severity"]
             * by_diagnosis[col["diagnosis"]]
-            * np.where(col["substance_use"], SUBSTANCE_RELAPSE, 1.0)
+            * np.where(col["substance_use"], clients.substance_relapse_multiplier, 1.0)
         )
         new = {
             "state": np.array(states),

@@ -122,6 +122,15 @@ class Employers(Section):
         ge=0,
         le=1,
     )
+    relationship_half_life_days: float = param(
+        182.0,
+        "days",
+        ASSUMPTION + ": a relationship fades without contact",
+        "Days without an employer contact in which the team's relationship with an employer "
+        "halves.",
+        ge=1,
+        le=3650,
+    )
     vacancy_open_days: int = param(
         28,
         "days",

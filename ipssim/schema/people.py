@@ -329,6 +329,14 @@ class Clients(Section):
         le=10,
     )
     relapse_by_diagnosis: RelapseByDiagnosis = RelapseByDiagnosis()
+    substance_relapse_multiplier: float = param(
+        1.3,
+        "x hazard",
+        ASSUMPTION + ": substance use raises the relapse hazard by 30%",
+        "Relapse hazard multiplier with active substance use.",
+        ge=1,
+        le=5,
+    )
     relapse_weeks: float = param(
         6.0, "weeks", ASSUMPTION, "Mean length of a relapse or hospital episode.", ge=1, le=52
     )
@@ -363,7 +371,7 @@ class Offending(Section):
         2.0,
         "x hazard",
         ASSUMPTION + ": risk is highest just after release",
-        "Hazard multiplier at release, fading over 13 weeks.",
+        "Hazard multiplier at release, fading over offending.release_fade_weeks.",
         prior=uniform(
             1.0,
             4.0,
@@ -372,6 +380,14 @@ class Offending(Section):
         ),
         ge=1,
         le=10,
+    )
+    release_fade_weeks: int = param(
+        13,
+        "weeks",
+        ASSUMPTION + ": the post-release rise in reoffending fades over 13 weeks",
+        "Weeks after release over which the rise in reoffending falls linearly to nothing.",
+        ge=1,
+        le=104,
     )
     work_multiplier: float = param(
         0.7,

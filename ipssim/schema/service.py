@@ -206,6 +206,15 @@ class Service(Section):
         "day 0 (relationships, known employers and vacancies in hand), caseloads still "
         "filling from the run's referrals.",
     )
+    established_weeks: int = param(
+        52,
+        "weeks",
+        ASSUMPTION + ": an established service has a year of job development behind it",
+        "Weeks of employer contacts an established service (start_mode 'established') has made "
+        "before day 0.",
+        ge=0,
+        le=520,
+    )
     fidelity_drift_per_year: float = param(
         0.0,
         "per year",
@@ -349,6 +358,14 @@ class Policy(Section):
     through_the_gate: bool = param(
         False, "-", ASSUMPTION, "Support starts before release for prison leavers."
     )
+    in_reach_weeks: int = param(
+        8,
+        "weeks",
+        ASSUMPTION + ": through-the-gate support starts eight weeks before release",
+        "Weeks before release that through-the-gate support takes a prison leaver on.",
+        ge=0,
+        le=52,
+    )
     peer_workers: bool = param(
         False, "-", ASSUMPTION, "Peer workers with lived experience support clients in the search."
     )
@@ -423,4 +440,40 @@ class Clinicians(Section):
         "champions work: each week the team's climate moves toward "
         "full belief in work.",
         control=control("Committed team leader"),
+    )
+    leader_pull: float = param(
+        0.01,
+        "share of the gap per week",
+        ASSUMPTION + ": a committed leader closes 1% of the gap to full belief each week",
+        "Share of the gap between the team's climate and full belief in work that a committed "
+        "leader closes each week.",
+        ge=0,
+        le=1,
+    )
+    story_weight: float = param(
+        0.02,
+        "share of the gap per story",
+        ASSUMPTION + ": how far one story moves the team's climate",
+        "Share of the gap to full belief (a placement, scaled up with integration) or to no "
+        "belief (a reoffence by a client in the service) that one story closes.",
+        ge=0,
+        le=0.5,
+    )
+    severe_symptoms: float = param(
+        0.7,
+        "0-1 severity",
+        ASSUMPTION + ": the eligibility criterion of traditional services, 'symptoms not "
+        "stable', read as severity above 0.7",
+        "Severity above which a client fails the symptoms criterion when zero exclusion is off.",
+        ge=0,
+        le=1,
+    )
+    recent_incident_days: int = param(
+        182,
+        "days",
+        ASSUMPTION + ": an offence or release within six months counts as recent",
+        "Days after an offence or release during which it counts as recent, for the eligibility "
+        "criterion and the readiness judgement of gatekeeping.",
+        ge=0,
+        le=3650,
     )
