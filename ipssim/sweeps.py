@@ -130,9 +130,12 @@ class Sweep:
         return self.spec.name or self.path.stem
 
     def scenario(self, point: int) -> scenarios.Scenario:
-        """The scenario of one point: the base with the point's lever values."""
-        row = self.points.iloc[point]
-        return self.base.with_changes({lv.key: _plain(row[lv.key]) for lv in self.levers})
+        """The scenario of one point: the base with the point's lever values, read column by
+        column (a row of numbers alone would turn whole numbers into floats)."""
+        points = self.points
+        return self.base.with_changes(
+            {lv.key: _plain(points[lv.key].iloc[point]) for lv in self.levers}
+        )
 
     def scenarios(self) -> list[scenarios.Scenario]:
         """Every point's scenario, validated; a bad value is reported against the sweep file."""

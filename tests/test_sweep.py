@@ -65,6 +65,23 @@ n = 64
     assert sweeps.load(path).points.equals(points)  # the design follows the seed
 
 
+def test_a_sample_of_numbers_alone_keeps_whole_numbers_whole(tmp_path: Path) -> None:
+    path = write_sweep(
+        tmp_path,
+        """
+[sample]
+method = "lhs"
+n = 4
+[sample.ranges]
+"employers.offence_aversion" = [0.5, 2.0]
+"service.caseload_cap" = [10, 13]
+""",
+    )
+    sweep = sweeps.load(path)
+    caps = [sweep.scenario(i).service.caseload_cap for i in range(4)]
+    assert all(isinstance(c, int) and 10 <= c <= 13 for c in caps)
+
+
 BAD_SWEEPS = [
     ('repz = 3\n[grid]\n"service.specialists" = [1]', "repz: unknown key", "Did you mean 'reps'?"),
     (
