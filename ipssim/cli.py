@@ -29,6 +29,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with a mistake reported in one line, pointing at ``--help``."""
 
     def error(self, message: str) -> NoReturn:
+        message = " ".join(message.splitlines())  # argparse echoes a value's line breaks
         if len(message) > MESSAGE_CHARS:
             message = message[: MESSAGE_CHARS - 3] + "..."
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")

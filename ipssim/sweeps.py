@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ipssim import scenario as scenarios
-from ipssim.errors import UserError
+from ipssim.errors import UserError, shown
 from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.outcomes import METRICS
 from ipssim.schema import levers
@@ -110,7 +110,7 @@ class SweepFile(Strict):
                 near = difflib.get_close_matches(name, SWEEP_METRICS, n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 raise ValueError(
-                    f"unknown metric {name!r}{hint}; allowed: " + ", ".join(SWEEP_METRICS)
+                    f"unknown metric {shown(name)}{hint}; allowed: " + ", ".join(SWEEP_METRICS)
                 )
         return names
 
@@ -145,7 +145,8 @@ class Sweep:
                 out.append(self.scenario(point))
             except scenarios.ScenarioError as exc:
                 values = ", ".join(
-                    f"{lv.key}={_plain(self.points.iloc[point][lv.key])!r}" for lv in self.levers
+                    f"{lv.key}={shown(_plain(self.points[lv.key].iloc[point]))}"
+                    for lv in self.levers
                 )
                 raise SweepError(
                     f"{self.path}: point {point} ({values}) is not a valid scenario: {exc}".replace(
@@ -264,19 +265,21 @@ def check_ranges(
         value = ranges[lv.key]
         where = f"{path}: sample.ranges.{lv.key}"
         if not (isinstance(value, list) and len(value) == 2):
-            raise SweepError(f"{where}: expected [low, high], got {value!r}")
+            raise SweepError(f"{where}: expected [low, high], got {shown(value)}")
         low, high = value
         if lv.kind is bool:
             if sorted(value) != [False, True] or not all(isinstance(v, bool) for v in value):
-                raise SweepError(f"{where}: a switch is sampled as [false, true], got {value!r}")
+                raise SweepError(
+                    f"{where}: a switch is sampled as [false, true], got {shown(value)}"
+                )
         elif not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-            raise SweepError(f"{where}: expected two numbers [low, high], got {value!r}")
+            raise SweepError(f"{where}: expected two numbers [low, high], got {shown(value)}")
         elif lv.kind is int and not all(float(v).is_integer() for v in value):
             raise SweepError(
-                f"{where}: a whole-number lever needs whole-number bounds, got {value!r}"
+                f"{where}: a whole-number lever needs whole-number bounds, got {shown(value)}"
             )
         elif not low < high:
-            raise SweepError(f"{where}: low must be below high, got {value!r}")
+            raise SweepError(f"{where}: low must be below high, got {shown(value)}")
         bounds.append((low, high))
     return bounds
 
@@ -296,7 +299,7 @@ def _grid_points(grid: dict[str, list], zipped: dict[str, list], path: Path) -> 
         for name, values in table.items():
             if not isinstance(values, list) or not values:
                 raise SweepError(
-                    f"{path}: {section}.{name}: expected a list of values, got {values!r}"
+                    f"{path}: {section}.{name}: expected a list of values, got {shown(values)}"
                 )
     lengths = {name: len(values) for name, values in zipped.items()}
     if len(set(lengths.values())) > 1:
