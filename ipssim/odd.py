@@ -28,6 +28,7 @@ from pydantic.fields import FieldInfo
 
 from ipssim import calibration_doc, readme
 from ipssim.scenario import Scenario
+from ipssim.schema.base import ASSUMPTION, CALIBRATED, EVIDENCE, SETTING, basis
 from ipssim.schema.fields import bounds, extra, leaves
 
 PACKAGE = Path(__file__).resolve().parent
@@ -76,15 +77,6 @@ def _allowed(field: FieldInfo) -> str:
     return "any"
 
 
-def basis(source: str) -> str:
-    """What a parameter stands on: an assumption, a calibration, or published evidence/design."""
-    if source.startswith("assumption"):
-        return "assumption"
-    if source.startswith("calibrated"):
-        return "calibrated"
-    return "evidence or design"
-
-
 def parameters(model: type[BaseModel] = Scenario) -> list[dict[str, str]]:
     """Every scenario parameter, in schema order, as table cells."""
     rows = []
@@ -110,8 +102,7 @@ def parameter_table() -> str:
     """The parameter table in Markdown, with a count of what the parameters stand on."""
     rows = parameters()
     counts = {
-        b: sum(r["basis"] == b for r in rows)
-        for b in ("evidence or design", "calibrated", "assumption")
+        b: sum(r["basis"] == b for r in rows) for b in (EVIDENCE, SETTING, CALIBRATED, ASSUMPTION)
     }
     lines = [
         f"{len(rows)} parameters: " + ", ".join(f"{n} {b}" for b, n in counts.items()) + ".",

@@ -22,6 +22,11 @@ def test_every_calibrated_parameter_has_a_prior():
     assert [k for k in calibrated if k not in PRIORS] == []
 
 
+def test_priors_are_kept_on_numbers_a_particle_can_set():
+    """A particle's values are floats, which a whole-number or switch field refuses."""
+    assert [k for k in PRIORS if find(Scenario, k).annotation is not float] == []
+
+
 @pytest.mark.parametrize("key", list(PRIORS))
 def test_prior_is_a_distribution_on_its_range_holding_the_default(key: str):
     prior = PRIORS[key]

@@ -37,7 +37,7 @@ class ReoffendingClock:
         self,
         thresholds: Iterable[float],
         boost: float,
-        fade_days: int,
+        fade_days: float,
         since: float,
         draws: Draws,
     ) -> None:

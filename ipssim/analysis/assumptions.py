@@ -1,24 +1,26 @@
 """Screening the assumptions: which parameters that stand on no source move a headline share.
 
-Every scenario field whose source is an assumption is varied over a plausible range in a Morris
-screening (``ipssim sensitivity``), around the community forensic team (``base.toml``) and
-around prison leavers (``prison_leavers.toml``), whose release and custody parameters base never
-exercises. An assumption is *screened out* when it moves no headline share (employment,
-sustained jobs, reoffending, referrals) by a point or more in either, *matters* otherwise: those
-are to be grounded in a source or calibrated with a prior.
+Every scenario field whose source is an assumption or a calibration is varied over a plausible
+range in a Morris screening (``ipssim sensitivity``), around the community forensic team
+(``base.toml``), around prison leavers (``prison_leavers.toml``), whose release and custody
+parameters base never exercises, and around traditional vocational rehabilitation
+(``traditional_vr.toml``), whose eligibility criteria, gatekeeping and time-limited support the
+other two leave off. A parameter is *screened out* when it moves no headline share (employment,
+sustained jobs, reoffending, referrals) by a point or more in any, *matters* otherwise: an
+assumption that matters is to be grounded in a source or calibrated with a prior.
 
-The plausible range of an assumption is half to one and a half times its value in the scenario
+The plausible range of a parameter is half to one and a half times its value in the scenario
 screened, inside the schema's bounds (a whole number rounded outward; a value of 0 ranges over
-the lowest quarter of its bounds; a switch is off or on). The shares of a mix that must add up
-to 1 (index offences, diagnoses) cannot move one at a time and are left out, and so are the
-run's and intake's settings (size, intake, horizon), which describe the service a user
-simulates rather than assume how it works. The sweep files
-are generated from the schema and the table in docs/assumptions.md from the screenings'
-indices::
+the lowest quarter of its bounds; a switch is off or on). Settings (a source beginning
+"setting": the service, population and place a user simulates, such as its staff, case mix and
+local labour market) are listed but not screened: they describe the service simulated rather
+than assume how it works. The sweep files are generated from the schema and the table in
+docs/assumptions.md from the screenings' indices::
 
     python -m ipssim.analysis.assumptions sweeps          # experiments/assumptions*.toml
     ipssim sensitivity experiments/assumptions.toml --workers 2
     ipssim sensitivity experiments/assumptions_prison_leavers.toml --workers 2
+    ipssim sensitivity experiments/assumptions_traditional_vr.toml --workers 2
     python -m ipssim.analysis.assumptions table           # docs/assumptions.md
 """
 
@@ -34,7 +36,7 @@ import pandas as pd
 
 from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import Scenario, load
-from ipssim.schema.base import ASSUMPTION
+from ipssim.schema.base import EVIDENCE, SETTING, basis
 from ipssim.schema.fields import extra, leaves, priors
 from ipssim.schema.levers import Lever, NotALever, lever
 
@@ -44,11 +46,10 @@ POINT = 0.01  # one percentage point of a share
 SCREENS = {  # sweep file: the scenario it screens around
     "assumptions": "base",
     "assumptions_prison_leavers": "prison_leavers",
+    "assumptions_traditional_vr": "traditional_vr",
 }
 TRAJECTORIES, LEVELS, REPS, SEED = 4, 4, 1, 1
 TABLE = ROOT / "docs" / "assumptions.md"
-MIXES = ("population.offences.", "population.diagnoses.")  # shares that add up to 1
-SETTING = ("run.", "entry.")  # the service simulated (its size, intake, horizon): the user's
 
 
 @dataclass(frozen=True)
@@ -74,27 +75,35 @@ def plausible(lv: Lever, value: float | int | bool) -> tuple[float | int | bool,
     return float(f"{low:.6g}"), float(f"{high:.6g}")
 
 
-def assumed() -> list[str]:
-    """The key of every lever whose source is an assumption, the mixes' shares and the
-    settings included, in schema order."""
-    keys = []
+def bases() -> dict[str, str]:
+    """What every lever that stands on no published figure stands on (an assumption, a
+    calibration or a setting), by key, in schema order."""
+    found = {}
     for key, f in leaves(Scenario):
-        if str(extra(f).get("source", "")).startswith(ASSUMPTION):
-            try:
-                lever(key)
-            except NotALever:
-                continue
-            keys.append(key)
-    return keys
+        kind = basis(str(extra(f).get("source", "")))
+        if kind == EVIDENCE:
+            continue
+        try:
+            lever(key)
+        except NotALever:
+            continue
+        found[key] = kind
+    return found
+
+
+def assumed() -> list[str]:
+    """The key of every lever that stands on no published figure, settings included, in
+    schema order: the rows of docs/assumptions.md."""
+    return list(bases())
 
 
 def assumptions(scenario: Scenario | None = None) -> list[Assumption]:
-    """Every assumed lever screened (not the mixes' shares or the settings), in schema order,
-    with its range around its value in ``scenario``."""
+    """Every lever screened (the assumptions and calibrated parameters, not the settings), in
+    schema order, with its range around its value in ``scenario``."""
     scenario = scenario or Scenario()
     out = []
-    for key in assumed():
-        if key.startswith(MIXES + SETTING):
+    for key, kind in bases().items():
+        if kind == SETTING:
             continue
         lv = lever(key)
         value = lv.value(scenario)
@@ -135,58 +144,77 @@ levels = {LEVELS}
 """
 
 
-def table(folders: dict[str, Path]) -> str:
-    """docs/assumptions.md from the screenings' indices (``indices.csv`` of each folder)."""
+SETTING_VERDICT = "not screened: a setting of the service simulated"
+MATTERS, SCREENED_OUT, CALIBRATED = "**matters**", "screened out", "calibrated with a prior"
+
+
+def verdicts(folders: dict[str, Path]) -> dict[str, tuple[str, str, str]]:
+    """Every row of the table by key: the largest mu* in points, where it was found, and the
+    verdict, from the screenings' indices (``indices.csv`` of each folder)."""
     mu = pd.concat(
         pd.read_csv(folder / "indices.csv").assign(scenario=scenario)
         for scenario, folder in folders.items()
     )
     mu = mu[mu["index"] == "mu_star"]
+    calibrated = priors(Scenario)  # docs/calibration.md
+    rows = {}
+    for key, kind in bases().items():
+        found = mu[mu["lever"] == key]
+        if kind == SETTING:
+            rows[key] = ("-", "-", SETTING_VERDICT)
+            continue
+        if found.empty:
+            rows[key] = ("-", "-", "not screened")
+            continue
+        top = found.sort_values("value", kind="stable").iloc[-1]
+        verdict = MATTERS if top["value"] >= POINT else SCREENED_OUT
+        if key in calibrated:
+            verdict += f"; {CALIBRATED}"
+        where = f"{top['metric']} ({top['scenario']})" if top["value"] > 0 else "-"
+        rows[key] = (f"{100 * top['value']:.2f}", where, verdict)
+    return rows
+
+
+def table(folders: dict[str, Path]) -> str:
+    """docs/assumptions.md from the screenings' indices (``indices.csv`` of each folder)."""
+    rows = verdicts(folders)
+    files = ", ".join(f"`experiments/{n}.toml` (around `{s}`)" for n, s in SCREENS.items())
+    verdict = [v for _, _, v in rows.values()]
+    counts = (
+        f"{len(rows)} parameters. Settings: {verdict.count(SETTING_VERDICT)}; calibrated with a "
+        f"prior: {sum(CALIBRATED in v for v in verdict)}; assumptions screened out: "
+        f"{sum(v == SCREENED_OUT for v in verdict)}; assumptions that matter with neither a "
+        f"source nor a prior: {sum(v == MATTERS for v in verdict)}; not screened: "
+        f"{sum(v == 'not screened' for v in verdict)}."
+    )
     lines = [
         "# Assumptions screened",
         "",
         "Generated by `python -m ipssim.analysis.assumptions table` from Morris screenings of",
-        "`experiments/assumptions.toml` (around `base`) and",
-        "`experiments/assumptions_prison_leavers.toml` (around `prison_leavers`): "
-        f"{TRAJECTORIES} trajectories of",
-        f"{LEVELS} levels, {REPS} replications a point, seed {SEED}. Each parameter whose source "
-        "is an assumption",
-        "moves over half to one and a half times its value in the scenario (a switch: off to on;",
-        "the ranges are in the sweep files). mu* is the mean absolute change of a headline share",
+        f"{files}: {TRAJECTORIES} trajectories of {LEVELS} levels, {REPS} replications a point,",
+        f"seed {SEED}. Each parameter whose source is an assumption or a calibration moves over",
+        "half to one and a half times its value in the scenario (a switch: off to on; the ranges",
+        "are in the sweep files). mu* is the mean absolute change of a headline share",
         f"({', '.join(SHARES)}) across that range; the table gives the largest",
-        "over both scenarios. **Matters**: a point or more, so the parameter is to be grounded in",
-        "a source or calibrated with a prior. **Screened out**: less than a point in both.",
+        "over the screenings. **Matters**: a point or more, so the parameter is to be grounded in",
+        "a source or calibrated with a prior. **Screened out**: less than a point in each.",
         "Each elementary effect comes from single runs at common random numbers, so mu* holds",
         "some sampling noise as well as the effect: a verdict of *matters* errs toward",
         "grounding or calibrating; *screened out* is the safer verdict. A parameter that acts",
-        "only under a setting both scenarios leave off (referral gatekeeping, time-limited",
-        "support, turnover, drift without supervision) shows no effect here: for it, *screened",
-        "out* holds around these two scenarios only. *Calibrated with a prior*: the schema",
-        "gives the parameter a prior (docs/calibration.md), which `ipssim calibrate` updates.",
+        "only under a setting all the screenings leave off (turnover, drift without",
+        "supervision, an established start) shows no effect here: for it, *screened out* holds",
+        "around these scenarios only. *Calibrated with a prior*: the schema gives the parameter a",
+        "prior (docs/calibration.md), which `ipssim calibrate` updates. *A setting*: a choice a",
+        "user makes about the service, population or place simulated (its source begins",
+        '"setting" and says what the default represents), not screened. A parameter whose',
+        "source cites a published figure is not listed (docs/odd.md gives every source).",
+        "",
+        counts,
         "",
         "| parameter | largest mu* (points) | of | verdict |",
         "|---|---|---|---|",
     ]
-    calibrated = priors(Scenario)  # docs/calibration.md
-    for key in assumed():
-        rows = mu[mu["lever"] == key]
-        if key.startswith(MIXES):
-            lines.append(f"| `{key}` | - | - | not screened: a share of a mix that adds up to 1 |")
-        elif key.startswith(SETTING):
-            lines.append(
-                f"| `{key}` | - | - | not screened: the setting of the service simulated |"
-            )
-        elif rows.empty:
-            lines.append(f"| `{key}` | - | - | not screened |")
-        else:
-            top = rows.sort_values("value", kind="stable").iloc[-1]
-            verdict = "**matters**" if top["value"] >= POINT else "screened out"
-            if key in calibrated:
-                verdict += "; calibrated with a prior"
-            lines.append(
-                f"| `{key}` | {100 * top['value']:.2f} | {top['metric']} ({top['scenario']}) "
-                f"| {verdict} |"
-            )
+    lines += [f"| `{key}` | {mu} | {where} | {v} |" for key, (mu, where, v) in rows.items()]
     return "\n".join(lines) + "\n"
 
 

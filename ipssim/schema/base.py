@@ -22,7 +22,23 @@ SECTORS = (
 )
 REGULATED_SECTORS = ("care",)  # roles closed to sexual offences by barring checks
 
+# What a parameter stands on, read from the start of its source: a guess with its reason, a
+# value calibrated to published figures (with a prior), or a setting: a choice a user makes
+# about the service, population or place simulated, whose source says what the default
+# represents. Any other source is a published figure, an IPS principle or the brief's design.
 ASSUMPTION = "assumption"
+CALIBRATED = "calibrated"
+SETTING = "setting"
+EVIDENCE = "evidence or design"
+
+
+def basis(source: str) -> str:
+    """What a parameter with this source stands on: ASSUMPTION, CALIBRATED, SETTING or
+    EVIDENCE."""
+    for kind in (ASSUMPTION, CALIBRATED, SETTING):
+        if source.startswith(kind):
+            return kind
+    return EVIDENCE
 
 
 def param(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipssim.schema.base import ASSUMPTION, Section, control, param
+from ipssim.schema.base import Section, control, param
 from ipssim.schema.priors import loguniform, uniform
 
 
@@ -10,8 +10,17 @@ class AversionShares(Section):
     violent: float = param(
         0.60,
         "share",
-        "assumption: between general and arson/sexual aversion",
+        "calibrated: no survey figure for violence was found; between the aversion to any "
+        "conviction and to arson or sexual offences",
         "Employers who would not employ someone convicted of violence.",
+        prior=uniform(
+            0.5,
+            0.71,
+            "from the 50% of employers who would not consider employing anyone with a conviction "
+            "(DWP/YouGov 2016; 48% of business leaders, ComRes for Onward 2019) to the 70-71% who "
+            "would not employ someone convicted of a sexual offence or arson "
+            "(Haslewood-Pocsik et al. 2008)",
+        ),
         ge=0,
         le=1,
     )
@@ -39,7 +48,7 @@ class Employers(Section):
     count: int = param(
         400,
         "employers",
-        ASSUMPTION + ": local employers within reach of the team",
+        "setting: the default represents the local employers within reach of a team",
         "Employers in the labour market.",
         ge=0,
         le=1_000_000,
@@ -58,7 +67,7 @@ class Employers(Section):
     vacancy_probability: float = param(
         0.2,
         "probability",
-        ASSUMPTION,
+        "calibrated: no source gives the chance for a contacted employer",
         "Chance that an employer has a suitable opening when contacted or applied to.",
         prior=uniform(
             0.05,
@@ -72,69 +81,109 @@ class Employers(Section):
     background_check_rate: float = param(
         0.5,
         "share",
-        ASSUMPTION + ": no survey of how many UK employers check records was found; regulated "
-        "(care) roles always check, as barring checks are required there",
+        "calibrated: 70% of 208 employers surveyed use criminal records (DBS) checks (XpertHR "
+        "2013); 60% of 80 large national employers ask about records on application (Unlock "
+        "2023; 70% in 2018); small firms, most employers here, check less (no figure found), "
+        "hence 0.5; regulated (care) roles always check, as barring checks are required there",
         "Share of employers outside regulated sectors whose hiring includes a criminal records "
         "check, which finds an undisclosed conviction (a policy the specialist learns from job "
         "development).",
+        prior=uniform(
+            0.3,
+            0.75,
+            "up to the 60-70% of mostly large employers who check records or ask about them "
+            "(XpertHR 2013; Unlock 2023), down to 0.3 as small firms check less",
+        ),
         ge=0,
         le=1,
     )
     relationship_gain: float = param(
         0.25,
         "per contact",
-        ASSUMPTION,
+        "calibrated: no source measures how a contact builds a relationship",
         "Relationship built by one employer contact (relationship runs 0 to 1).",
+        prior=uniform(
+            0.05,
+            0.5,
+            "plausible range (no source): from twenty contacts to two for a full relationship",
+        ),
         ge=0,
         le=1,
     )
     relationship_leniency: float = param(
         0.2,
         "tolerance",
-        ASSUMPTION + ": employers who know people with convictions reject them outright less "
+        "calibrated: employers who know people with convictions reject them outright less "
         "often (CfBT/YouGov 2011, n=1,051 employers); 0.2 keeps the effect of a full "
         "relationship on a general conviction it had as a chance of overriding aversion (0.4 "
         "of the 50% averse)",
         "Rise in an employer's tolerance of convictions at a full relationship with the team, "
         "in hiring and when it learns of an employee's conviction: it brings round employers "
         "whose aversion lies this close to the threshold, for every offence alike.",
+        prior=uniform(
+            0.0,
+            0.4,
+            "plausible range (no source for its size): a full relationship from no "
+            "effect on tolerance of convictions to bringing round employers up to "
+            "0.4 below the threshold",
+        ),
         ge=0,
         le=1,
     )
     relationship_hire_boost: float = param(
         1.0,
         "x chance of hiring",
-        ASSUMPTION + ": a full relationship doubles the chance of hiring",
+        "calibrated: a full relationship doubles the chance of hiring",
         "Rise in the chance of hiring a client the specialist introduces, at a full "
         "relationship (the chance is multiplied by 1 + this x the relationship).",
+        prior=uniform(
+            0.0,
+            3.0,
+            "plausible range (no source for its size): a full relationship from no "
+            "effect on the chance of hiring to four times it",
+        ),
         ge=0,
         le=10,
     )
     disclosure_trust: float = param(
         0.05,
         "tolerance",
-        ASSUMPTION + ": a disclosure prepared and presented with the specialist is received "
+        "calibrated: a disclosure prepared and presented with the specialist is received "
         "better (McGahey et al. 2016, Early Interv Psychiatry 10:178: a formal disclosure plan, "
         "4.9 times the odds of work, n=40; Unlock's advice to people with convictions); half "
         "its earlier 0.1 as a chance of overriding aversion, as for relationship_leniency",
         "Rise in an employer's tolerance when the conviction is disclosed with the specialist's "
         "support.",
+        prior=uniform(
+            0.0,
+            0.2,
+            "plausible range (the evidence gives no effect size on employers): a "
+            "supported disclosure from no effect to raising tolerance by 0.2",
+        ),
         ge=0,
         le=1,
     )
     relationship_half_life_days: float = param(
         182.0,
         "days",
-        ASSUMPTION + ": a relationship fades without contact",
+        "calibrated: a relationship fades without contact",
         "Days without an employer contact in which the team's relationship with an employer "
         "halves.",
+        prior=loguniform(
+            60.0,
+            730.0,
+            "plausible range (no source): a relationship without contact halving in"
+            " two months to two years; log-uniform",
+        ),
         ge=1,
         le=3650,
     )
     vacancy_open_days: int = param(
         28,
         "days",
-        ASSUMPTION + ": a vacancy found by an employer contact stays open four weeks",
+        "Adzuna UK Job Market Report, April 2024 (HR Magazine): vacancies took 39 days on "
+        "average to fill (40-50 days typical from 2016 to 2022); a vacancy found by an employer "
+        "contact is found part way through, hence four weeks",
         "Days a vacancy found by an employer contact stays open for the specialist's seekers.",
         ge=1,
         le=365,
@@ -142,7 +191,9 @@ class Employers(Section):
     small_firm_share: float = param(
         0.6,
         "share",
-        ASSUMPTION + ": most UK private-sector employers are small",
+        "Business population estimates (BIS 2013; DBT 2023): almost all UK private-sector "
+        "businesses are small, and SMEs hold 59% of private-sector employment; hires go where "
+        "the jobs are, so the default is about the SME share of employment",
         "Small firms, with little capacity to support a worker (see work.small_firm_job_loss).",
         ge=0,
         le=1,
@@ -153,7 +204,9 @@ class LabourMarket(Section):
     unemployment_rate: float = param(
         0.045,
         "share",
-        "assumption: UK rate 2024",
+        "setting: the default represents the UK rate (ONS Labour market overview: 3.8% in "
+        "Oct-Dec 2023, 4.3% in Jul-Sep 2024), at which labour_market.hire_probability is "
+        "calibrated",
         "Local unemployment rate: competition for each vacancy.",
         ge=0.01,
         le=0.4,
@@ -177,7 +230,7 @@ class LabourMarket(Section):
     competition_elasticity: float = param(
         0.7,
         "-",
-        ASSUMPTION,
+        "calibrated: no source gives the elasticity for this population",
         "How strongly unemployment lowers hiring chances.",
         prior=uniform(
             0.2,
@@ -225,7 +278,7 @@ class Work(Section):
     job_loss_shape: float = param(
         0.6,
         "Weibull shape",
-        "assumption: job loss is highest in a job's first weeks and falls with tenure (Becker "
+        "calibrated: job loss is highest in a job's first weeks and falls with tenure (Becker "
         "et al. 1998, job terminations in supported employment); set so the longest job "
         "averages about 22 weeks (six IPS trials in Bond & Kukla 2011)",
         "Shape of the job-ending hazard in time since the job began: below 1 it falls with "
@@ -248,15 +301,33 @@ class Work(Section):
         le=5,
     )
     unsupported_job_loss: float = param(
-        1.1, "x hazard", ASSUMPTION, "Job-loss multiplier without follow-along support.", ge=1, le=5
+        1.1,
+        "x hazard",
+        "calibrated: follow-along support keeps people in work longer (IPS "
+        "principle); no source gives its size",
+        "Job-loss multiplier without follow-along support.",
+        prior=uniform(
+            1.0,
+            2.0,
+            "plausible range (no source for its size): losing follow-along support "
+            "from no effect to doubling the job-ending hazard",
+        ),
+        ge=1,
+        le=5,
     )
     small_firm_job_loss: float = param(
         1.3,
         "x hazard",
-        ASSUMPTION + ": brief section 2, small firms have little capacity to support a worker",
+        "calibrated: brief section 2, small firms have little capacity to support a worker",
         "Further "
         "job-loss multiplier in a small firm without follow-along "
         "support (the specialist's support fills the gap).",
+        prior=uniform(
+            1.0,
+            2.0,
+            "plausible range (no source for its size): a small firm without support"
+            " from no effect to doubling the job-ending hazard",
+        ),
         ge=1,
         le=5,
     )
@@ -277,27 +348,45 @@ class Work(Section):
     support_wanted_months: float = param(
         9.0,
         "months",
-        ASSUMPTION + ": most workers step down from follow-along once settled",
+        "calibrated: most workers step down from follow-along once settled",
         "Mean time in work a client keeps wanting follow-along support.",
+        prior=loguniform(
+            3.0,
+            36.0,
+            "plausible range (no source): a worker wanting follow-along support "
+            "from three months to three years; log-uniform",
+        ),
         ge=0.5,
         le=120,
     )
     disclosure_without_support: float = param(
         0.4,
         "probability",
-        ASSUMPTION + ": many people with convictions choose not to disclose where they can "
+        "calibrated: many people with convictions choose not to disclose where they can "
         "(Nacro's and Unlock's advice literature); no survey figure was found",
         "Chance a client discloses a conviction by their own choice: always without disclosure "
         "support; with it, where no records check will find it and the specialist does not "
         "know the employer to be open to it (ipssim.agents.disclosure).",
+        prior=uniform(
+            0.1,
+            0.7,
+            "plausible range (no survey figure): from one in ten to seven in ten "
+            "disclosing a conviction by their own choice",
+        ),
         ge=0,
         le=1,
     )
     discovery_per_year: float = param(
         0.5,
         "hazard per year",
-        ASSUMPTION,
+        "calibrated: no source measures how often employers find undisclosed convictions",
         "Hazard that an employer finds an undisclosed conviction.",
+        prior=loguniform(
+            0.1,
+            2.0,
+            "plausible range (no source): an undisclosed conviction found on "
+            "average after six months to ten years; log-uniform",
+        ),
         ge=0,
         le=10,
     )

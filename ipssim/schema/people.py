@@ -4,41 +4,38 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from ipssim.schema.base import ASSUMPTION, DIAGNOSES, OFFENCES, Section, param
+from ipssim.schema.base import DIAGNOSES, OFFENCES, Section, param
 from ipssim.schema.priors import loguniform, truncnorm, uniform
+
+OFFENCE_MIX = "setting: the default mix represents a community forensic caseload"
+DIAGNOSIS_MIX = "setting: the default mix represents a forensic mental health caseload"
 
 
 class OffenceShares(Section):
     violent: float = param(
         0.40,
         "share",
-        "assumption: forensic community caseloads are mostly violent index offences",
+        OFFENCE_MIX + ", mostly violent index offences",
         "Share whose main offence is violence.",
         ge=0,
         le=1,
     )
-    sexual: float = param(
-        0.10, "share", ASSUMPTION + ": forensic case mix", "Sexual offences.", ge=0, le=1
-    )
-    arson: float = param(0.08, "share", ASSUMPTION + ": forensic case mix", "Arson.", ge=0, le=1)
+    sexual: float = param(0.10, "share", OFFENCE_MIX, "Sexual offences.", ge=0, le=1)
+    arson: float = param(0.08, "share", OFFENCE_MIX, "Arson.", ge=0, le=1)
     acquisitive: float = param(
         0.20,
         "share",
-        ASSUMPTION + ": forensic case mix",
+        OFFENCE_MIX,
         "Theft, fraud and other acquisitive offences.",
         ge=0,
         le=1,
     )
-    drugs: float = param(
-        0.12, "share", ASSUMPTION + ": forensic case mix", "Drug offences.", ge=0, le=1
-    )
-    other: float = param(
-        0.10, "share", ASSUMPTION + ": forensic case mix", "Other offences.", ge=0, le=1
-    )
+    drugs: float = param(0.12, "share", OFFENCE_MIX, "Drug offences.", ge=0, le=1)
+    other: float = param(0.10, "share", OFFENCE_MIX, "Other offences.", ge=0, le=1)
     none: float = param(
         0.0,
         "share",
-        ASSUMPTION + ": forensic services take people with offences",
+        OFFENCE_MIX + "; forensic services take people with offences",
         "No offending history.",
         ge=0,
         le=1,
@@ -56,14 +53,14 @@ class DiagnosisShares(Section):
     psychosis: float = param(
         0.60,
         "share",
-        ASSUMPTION + ": forensic mental health case mix",
+        DIAGNOSIS_MIX + ", mostly psychosis",
         "Schizophrenia and other psychoses.",
         ge=0,
         le=1,
     )
-    bipolar: float = param(0.12, "share", ASSUMPTION, "Bipolar disorder.", ge=0, le=1)
-    depression: float = param(0.10, "share", ASSUMPTION, "Severe depression.", ge=0, le=1)
-    personality: float = param(0.18, "share", ASSUMPTION, "Personality disorder.", ge=0, le=1)
+    bipolar: float = param(0.12, "share", DIAGNOSIS_MIX, "Bipolar disorder.", ge=0, le=1)
+    depression: float = param(0.10, "share", DIAGNOSIS_MIX, "Severe depression.", ge=0, le=1)
+    personality: float = param(0.18, "share", DIAGNOSIS_MIX, "Personality disorder.", ge=0, le=1)
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> DiagnosisShares:
@@ -92,7 +89,8 @@ class Population(Section):
     prison_leaver_share: float = param(
         0.0,
         "share",
-        ASSUMPTION,
+        "setting: the share of the caseload referred from prison; the default 0 represents a "
+        "community forensic team (prison_leavers.toml: 1)",
         "Share who enter while in prison and join the community at release.",
         ge=0,
         le=1,
@@ -100,7 +98,8 @@ class Population(Section):
     release_weeks_max: int = param(
         12,
         "weeks",
-        ASSUMPTION + ": referral to the team up to three months before release",
+        "setting: the default represents prison leavers referred to the team up to three months "
+        "before release",
         "Prison leavers are released uniformly within this many weeks of entry.",
         ge=0,
         le=104,
@@ -110,7 +109,7 @@ class Population(Section):
     severity_mean: float = param(
         0.5,
         "0-1",
-        ASSUMPTION,
+        "calibrated: no source gives the mean severity of a forensic caseload on this scale",
         "Mean symptom severity (0 mild, 1 severe).",
         prior=uniform(
             0.3,
@@ -124,7 +123,9 @@ class Population(Section):
     substance_use_share: float = param(
         0.35,
         "share",
-        ASSUMPTION + ": dual diagnosis is common in forensic services",
+        "Weaver et al. 2003 (COSMIC), Br J Psychiatry 183:304: 44% (95% CI 38-50%) of "
+        "community mental health team patients reported past-year problem drug use or harmful "
+        "alcohol use; active use now is narrower than use in the past year, hence 0.35",
         "Share with active substance use.",
         ge=0,
         le=1,
@@ -132,7 +133,7 @@ class Population(Section):
     work_history_share: float = param(
         0.45,
         "share",
-        ASSUMPTION,
+        "calibrated: no source found for a forensic caseload",
         "Share who worked in the last five years.",
         prior=uniform(
             0.25,
@@ -146,7 +147,7 @@ class Population(Section):
     qualifications_share: float = param(
         0.40,
         "share",
-        ASSUMPTION,
+        "calibrated: no source found for a forensic caseload",
         "Share with qualifications.",
         prior=uniform(
             0.2,
@@ -157,12 +158,19 @@ class Population(Section):
         le=1,
     )
     benefits_share: float = param(
-        0.85, "share", ASSUMPTION, "Share receiving disability benefits.", ge=0, le=1
+        0.85,
+        "share",
+        "setting: the default represents a caseload mostly on disability benefits (no figure for "
+        "forensic teams was found; unemployment among people with severe mental illness often "
+        "exceeds 90%: Howard et al., Br J Psychiatry, the SWAN trial)",
+        "Share receiving disability benefits.",
+        ge=0,
+        le=1,
     )
     benefits_worry_mean: float = param(
         0.5,
         "0-1",
-        ASSUMPTION,
+        "calibrated: no source measures the worry on this scale",
         "Mean worry about losing benefits among those receiving them.",
         prior=uniform(
             0.3,
@@ -175,7 +183,7 @@ class Population(Section):
     confidence_mean: float = param(
         0.45,
         "0-1",
-        ASSUMPTION,
+        "calibrated: no source measures confidence on this scale",
         "Mean confidence about working.",
         prior=uniform(
             0.25,
@@ -187,7 +195,13 @@ class Population(Section):
         le=0.95,
     )
     housing_unstable_share: float = param(
-        0.2, "share", ASSUMPTION, "Share without stable housing.", ge=0, le=1
+        0.2,
+        "share",
+        "setting: the default represents a community forensic caseload with one in five without "
+        "stable housing (no figure was found)",
+        "Share without stable housing.",
+        ge=0,
+        le=1,
     )
 
 
@@ -195,7 +209,7 @@ class RelapseByDiagnosis(Section):
     psychosis: float = param(
         1.0,
         "x hazard",
-        ASSUMPTION + ": the reference diagnosis",
+        "design: the reference diagnosis, whose hazard clients.relapse_per_year gives",
         "Relapse hazard multiplier for psychosis.",
         ge=0,
         le=5,
@@ -203,17 +217,43 @@ class RelapseByDiagnosis(Section):
     bipolar: float = param(
         1.3,
         "x hazard",
-        ASSUMPTION + ": an episodic illness with frequent recurrence",
+        "calibrated: an episodic illness with frequent recurrence",
         "... for bipolar disorder.",
+        prior=uniform(
+            0.8,
+            2.0,
+            "plausible range (no source for the relative hazard): bipolar disorder "
+            "from about as many relapses as psychosis to twice as many",
+        ),
         ge=0,
         le=5,
     )
-    depression: float = param(0.8, "x hazard", ASSUMPTION, "... for severe depression.", ge=0, le=5)
+    depression: float = param(
+        0.8,
+        "x hazard",
+        "calibrated: severe depression recurs less often than psychosis relapses",
+        "... for severe depression.",
+        prior=uniform(
+            0.4,
+            1.2,
+            "plausible range (no source for the relative hazard): severe depression"
+            " from under half the relapse hazard of psychosis to a little more",
+        ),
+        ge=0,
+        le=5,
+    )
     personality: float = param(
         1.2,
         "x hazard",
-        ASSUMPTION + ": frequent crises",
+        "calibrated: frequent crises",
         "... for personality disorder.",
+        prior=uniform(
+            0.7,
+            2.0,
+            "plausible range (no source for the relative hazard): crises in "
+            "personality disorder from a little rarer than relapses of psychosis to"
+            " twice as frequent",
+        ),
         ge=0,
         le=5,
     )
@@ -242,71 +282,127 @@ class Clients(Section):
     disengage_interval_elasticity: float = param(
         0.5,
         "elasticity",
-        ASSUMPTION + ": rarer contact leaves more time to drift away; the square root the code had",
+        "calibrated: rarer contact leaves more time to drift away; the square root the code had",
         "How the disengagement hazard grows with the days between the specialist's contacts: "
         "x (interval / 7) ^ elasticity.",
+        prior=uniform(
+            0.0,
+            1.5,
+            "plausible range (no source): from contact frequency not mattering to "
+            "dropout to dropout growing more than in proportion with the days "
+            "between contacts",
+        ),
         ge=0,
         le=2,
     )
     disengage_caseload_pressure: float = param(
         0.3,
         "x hazard at a full caseload",
-        ASSUMPTION + ": a specialist with a full caseload has less time to follow up a client "
+        "calibrated: a specialist with a full caseload has less time to follow up a client "
         "who misses a meeting",
         "Added disengagement hazard at a full caseload: x (1 + pressure x caseload / cap).",
+        prior=uniform(
+            0.0,
+            1.5,
+            "plausible range (no source): a full caseload from no effect to 2.5 "
+            "times the disengagement hazard",
+        ),
         ge=0,
         le=5,
     )
     disengage_in_work: float = param(
         0.15,
         "x hazard",
-        ASSUMPTION + ": a worker has a reason to stay in touch and follow-along support "
-        "goes to them",
+        "calibrated: a worker has a reason to stay in touch and follow-along support goes to them",
         "Disengagement hazard multiplier for a client in work with follow-along support "
         "(dropping out then ends the support, not the job).",
+        prior=uniform(
+            0.05,
+            0.6,
+            "plausible range (no source): a worker with follow-along support "
+            "disengages from a twentieth to a little over half as often as a job "
+            "seeker",
+        ),
         ge=0,
         le=2,
     )
     disengage_preparing: float = param(
         2.0,
         "x hazard",
-        ASSUMPTION + ": clients are lost while preparing before any job search, the reason "
+        "calibrated: clients are lost while preparing before any job search, the reason "
         "for IPS's rapid search (Becker & Drake 2003; Bond 2004)",
         "Disengagement hazard multiplier while the job search has yet to begin "
         "(pre-vocational training and the days before the first employer contact).",
+        prior=loguniform(
+            1.0,
+            5.0,
+            "clients are lost while preparing before any job search (Becker & Drake"
+            " 2003; Bond 2004), so at least 1; up to five times the hazard; "
+            "log-uniform",
+        ),
         ge=0,
         le=10,
     )
     break_share: float = param(
         0.4,
         "share",
-        ASSUMPTION,
+        "calibrated: no source splits disengagements into breaks and leaving",
         "Share of disengagements that are a break "
         "('I need a month off'); the rest leave the service and look for work alone.",
+        prior=uniform(
+            0.1,
+            0.7,
+            "plausible range (no source): from one disengagement in ten to seven in"
+            " ten being a break",
+        ),
         ge=0,
         le=1,
     )
-    break_weeks: float = param(5.0, "weeks", ASSUMPTION, "Mean length of a break.", ge=1, le=52)
+    break_weeks: float = param(
+        5.0,
+        "weeks",
+        "calibrated: no source gives the length of a break from the service",
+        "Mean length of a break.",
+        prior=loguniform(
+            2.0,
+            13.0,
+            "plausible range (no source): a break from two weeks to three months; log-uniform",
+        ),
+        ge=1,
+        le=52,
+    )
     counselling_relief: float = param(
         0.6,
         "share of worry",
-        ASSUMPTION + ": benefits counselling removes 60% of the worry",
+        "calibrated: benefits counselling removes 60% of the worry",
         "Share of a client's worry about losing benefits that counselling removes once engaged.",
+        prior=uniform(
+            0.2,
+            0.9,
+            "plausible range (no source for its size): benefits counselling removes"
+            " from a fifth to nine tenths of the worry",
+        ),
         ge=0,
         le=1,
     )
     peer_disengage_multiplier: float = param(
         0.8,
         "x hazard",
-        ASSUMPTION + ": peer workers cut disengagement by a fifth",
+        "calibrated: peer workers cut disengagement by a fifth",
         "Disengagement hazard multiplier where peer workers support clients in the search.",
+        prior=uniform(
+            0.5,
+            1.0,
+            "plausible range (no source for its size): peer workers from halving "
+            "disengagement to no effect",
+        ),
         ge=0,
         le=2,
     )
     wish_loss_per_year: float = param(
         0.85,
         "hazard per year",
-        ASSUMPTION + ": the wish to work fades for anyone not in work and out of the service "
+        "calibrated: the wish to work fades for anyone not in work and out of the service "
         "(0.85, kept from the clinicians' hand pass; in the service, losing interest is part "
         "of clients.disengage_per_year)",
         "Hazard of giving up the wish to work for a client who wants work, is not working and "
@@ -323,7 +419,10 @@ class Clients(Section):
     relapse_per_year: float = param(
         0.6,
         "hazard per year",
-        ASSUMPTION,
+        "Leucht et al. 2012, Lancet (65 trials): 27% of people with schizophrenia on maintenance "
+        "antipsychotics relapsed within a year (64% on placebo); 0.6 at severity 1 gives the "
+        "average client with psychosis (severity 0.5, a third using substances) about 0.33 a "
+        "year, 28%",
         "Relapse hazard at severity 1 with psychosis (scales with severity and diagnosis).",
         ge=0,
         le=10,
@@ -332,19 +431,39 @@ class Clients(Section):
     substance_relapse_multiplier: float = param(
         1.3,
         "x hazard",
-        ASSUMPTION + ": substance use raises the relapse hazard by 30%",
+        "calibrated: substance use raises the relapse hazard by 30%",
         "Relapse hazard multiplier with active substance use.",
+        prior=uniform(
+            1.0,
+            2.0,
+            "plausible range (no source for its size): active substance use from no"
+            " effect on the relapse hazard to doubling it",
+        ),
         ge=1,
         le=5,
     )
     relapse_weeks: float = param(
-        6.0, "weeks", ASSUMPTION, "Mean length of a relapse or hospital episode.", ge=1, le=52
+        6.0,
+        "weeks",
+        "NHS Benchmarking (The King's Fund, Mental health 360: acute care, 2024): the mean stay "
+        "in an adult acute mental health bed was 39 days in 2023 (32 in 2014); HSCIC Mental "
+        "Health Bulletin 2013-14: median stay 23 days; fewer than a third of relapses lead to "
+        "admission (Leucht et al. 2012)",
+        "Mean length of a relapse or hospital episode.",
+        ge=1,
+        le=52,
     )
     relapse_job_loss: float = param(
         0.5,
         "probability",
-        ASSUMPTION,
+        "calibrated: no source gives the chance a relapse ends a job",
         "Chance a relapse ends a job without support (halved with support).",
+        prior=uniform(
+            0.2,
+            0.8,
+            "plausible range (no source): a relapse ending a job without support "
+            "from one time in five to four in five",
+        ),
         ge=0,
         le=1,
     )
@@ -370,7 +489,7 @@ class Offending(Section):
     release_multiplier: float = param(
         2.0,
         "x hazard",
-        ASSUMPTION + ": risk is highest just after release",
+        "calibrated: risk is highest just after release",
         "Hazard multiplier at release, fading over offending.release_fade_weeks.",
         prior=uniform(
             1.0,
@@ -381,11 +500,17 @@ class Offending(Section):
         ge=1,
         le=10,
     )
-    release_fade_weeks: int = param(
-        13,
+    release_fade_weeks: float = param(
+        13.0,
         "weeks",
-        ASSUMPTION + ": the post-release rise in reoffending fades over 13 weeks",
+        "calibrated: the post-release rise in reoffending fades over 13 weeks",
         "Weeks after release over which the rise in reoffending falls linearly to nothing.",
+        prior=loguniform(
+            4.0,
+            52.0,
+            "plausible range (no source for the length): the rise in reoffending "
+            "after release gone within a month to within a year; log-uniform",
+        ),
         ge=1,
         le=104,
     )
@@ -410,7 +535,7 @@ class Offending(Section):
     substance_multiplier: float = param(
         1.5,
         "x hazard",
-        ASSUMPTION,
+        "calibrated: no source gives the multiplier for this population",
         "Hazard multiplier with active substance use.",
         prior=uniform(
             1.0,
@@ -424,7 +549,8 @@ class Offending(Section):
     custody_probability: float = param(
         0.5,
         "probability",
-        ASSUMPTION,
+        "calibrated: no source gives the share of proven reoffences by this "
+        "population that lead to custody",
         "Chance a proven reoffence leads to custody.",
         prior=uniform(
             0.2,
@@ -436,5 +562,19 @@ class Offending(Section):
         le=1,
     )
     custody_weeks: float = param(
-        12.0, "weeks", ASSUMPTION + ": short sentences", "Mean time in custody.", ge=1, le=520
+        12.0,
+        "weeks",
+        "calibrated: short sentences; determinate sentences are served half in custody "
+        "(gov.uk, types of prison sentence)",
+        "Mean time in custody.",
+        prior=loguniform(
+            4.0,
+            52.0,
+            "from a month (half of a short sentence of two months) to a year: the average "
+            "custodial sentence for indictable offences was 23.3 months in 2023 (Ministry of "
+            "Justice, Criminal Justice Statistics quarterly, December 2023), half of it served in "
+            "custody; log-uniform",
+        ),
+        ge=1,
+        le=520,
     )

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from ipssim.schema.base import ASSUMPTION, Section, control, param
+from ipssim.schema.priors import loguniform, uniform
 
 USUAL_PRACTICE = {  # where an unsupervised service drifts: traditional_vr.toml's levers
     "employer_contacts_per_week": 0.0,  # no job development
@@ -50,7 +51,7 @@ class Entry(Section):
     arrivals_per_week: float = param(
         5.0,
         "clients per week",
-        "assumption: a forensic community team of about 250 new clients a year",
+        "setting: the default represents a forensic community team of about 250 new clients a year",
         "New clients joining the clinical team's caseload each week (stream mode).",
         ge=0,
         le=2000,
@@ -58,13 +59,18 @@ class Entry(Section):
     intake_weeks: int = param(
         52,
         "weeks",
-        "assumption: one year of intake, each followed at least a year",
+        "setting: the default represents one year of intake, each client followed at least a year",
         "Weeks during which clients arrive (stream mode).",
         ge=1,
         le=520,
     )
     cohort_size: int = param(
-        200, "clients", "assumption", "Clients in the cohort (cohort mode).", ge=1, le=MAX_CLIENTS
+        200,
+        "clients",
+        "setting: the default represents a trial-sized cohort",
+        "Clients in the cohort (cohort mode).",
+        ge=1,
+        le=MAX_CLIENTS,
     )
     wants_work_only: bool = param(
         False,
@@ -88,7 +94,7 @@ class Service(Section):
     specialists: int = param(
         4,
         "staff",
-        ASSUMPTION + ": a team-scale IPS service",
+        "setting: the default represents a team-scale IPS service",
         "Employment specialists (full-time equivalent).",
         ge=0,
         le=100_000,
@@ -106,7 +112,7 @@ class Service(Section):
     hours_per_week: float = param(
         37.5,
         "hours",
-        "assumption: full-time NHS contract",
+        "setting: the default represents a full-time NHS contract",
         "Working hours of each specialist.",
         ge=1,
         le=60,
@@ -131,21 +137,44 @@ class Service(Section):
     hours_per_employer_contact: float = param(
         1.5,
         "hours",
-        ASSUMPTION + ": a visit and its travel",
+        "calibrated: a visit and its travel",
         "Time one employer contact takes.",
+        prior=loguniform(
+            0.5,
+            3.0,
+            "plausible range (no source): a face-to-face employer contact with its "
+            "travel from half an hour to three hours; log-uniform",
+        ),
         ge=0.1,
         le=8,
     )
     meeting_hours: float = param(
         1.0,
         "hours",
-        ASSUMPTION + ": one session with its notes",
+        "calibrated: one session with its notes",
         "Time one meeting with a client takes.",
+        prior=uniform(
+            0.5,
+            2.0,
+            "plausible range (no source): a meeting with a client and its notes "
+            "from half an hour to two hours",
+        ),
         ge=0.1,
         le=8,
     )
     admin_share: float = param(
-        0.15, "share", ASSUMPTION, "Share of employment time lost to admin.", ge=0, le=0.9
+        0.15,
+        "share",
+        "calibrated: no source measures the admin share of IPS specialists' employment time",
+        "Share of employment time lost to admin.",
+        prior=uniform(
+            0.05,
+            0.35,
+            "plausible range (no source): from a twentieth to a third of employment"
+            " time lost to admin",
+        ),
+        ge=0,
+        le=0.9,
     )
     community_share: float = param(
         0.7,
@@ -200,7 +229,7 @@ class Service(Section):
     start_mode: Literal["new", "established"] = param(
         "new",
         "-",
-        ASSUMPTION + ": an established team has a year of job development behind it",
+        "setting: the default represents a new service (trials start one)",
         "'new': the service starts on day 0 knowing no employers, its caseloads filling from "
         "zero; 'established': each specialist has made a year of employer contacts before "
         "day 0 (relationships, known employers and vacancies in hand), caseloads still "
@@ -209,7 +238,8 @@ class Service(Section):
     established_weeks: int = param(
         52,
         "weeks",
-        ASSUMPTION + ": an established service has a year of job development behind it",
+        "setting: the default represents an established service with a year of job development "
+        "behind it",
         "Weeks of employer contacts an established service (start_mode 'established') has made "
         "before day 0.",
         ge=0,
@@ -239,8 +269,14 @@ class Service(Section):
     waitlist_patience_weeks: float = param(
         12.0,
         "weeks",
-        ASSUMPTION,
+        "calibrated: no source measures how long clients wait for a place before giving up",
         "Mean time a client waits for a place before giving up.",
+        prior=loguniform(
+            2.0,
+            52.0,
+            "plausible range (no source): a client waiting from two weeks to a year"
+            " for a place before giving up; log-uniform",
+        ),
         ge=0.5,
         le=104,
     )
@@ -298,7 +334,7 @@ class Policy(Section):
     support_limit_months: float = param(
         9.0,
         "months",
-        "assumption: traditional services close cases after 6-12 months",
+        "setting: the default represents traditional services, which close cases after 6-12 months",
         "Length of support when it is time-limited.",
         ge=1,
         le=60,
@@ -306,8 +342,8 @@ class Policy(Section):
     rereferral_wait_months: float = param(
         12.0,
         "months",
-        "assumption, after vocational rehabilitation case-closure rules (34 CFR 361.43: a "
-        "closed case is reviewed within 12 months, then annually)",
+        "setting: the default follows vocational rehabilitation case-closure rules (34 CFR "
+        "361.43: a closed case is reviewed within 12 months, then annually)",
         "Months after a discharge at the limit of time-limited support, or on dropping out, "
         "before the service takes a re-referral; until then the case stays closed and the "
         "client stays with the clinical team.",
@@ -356,70 +392,110 @@ class Policy(Section):
         "with them, and put no one forward for a role closed to their conviction.",
     )
     through_the_gate: bool = param(
-        False, "-", ASSUMPTION, "Support starts before release for prison leavers."
+        False,
+        "-",
+        "setting: the default represents a service that takes prison leavers on at release",
+        "Support starts before release for prison leavers.",
     )
     in_reach_weeks: int = param(
         8,
         "weeks",
-        ASSUMPTION + ": through-the-gate support starts eight weeks before release",
+        "setting: the default represents in-reach starting eight weeks before release",
         "Weeks before release that through-the-gate support takes a prison leaver on.",
         ge=0,
         le=52,
     )
     peer_workers: bool = param(
-        False, "-", ASSUMPTION, "Peer workers with lived experience support clients in the search."
+        False,
+        "-",
+        "setting: the default represents a team without peer workers",
+        "Peer workers with lived experience support clients in the search.",
     )
 
 
 class Clinicians(Section):
     care_coordinators: int = param(
-        12, "staff", ASSUMPTION, "Care coordinators who decide referrals.", ge=1, le=100_000
+        12,
+        "staff",
+        "setting: the default represents a community forensic team's care coordinators",
+        "Care coordinators who decide referrals.",
+        ge=1,
+        le=100_000,
     )
     belief_in_work_mean: float = param(
-        0.6, "0-1", ASSUMPTION, "Mean belief that work helps recovery.", ge=0, le=1
+        0.6,
+        "0-1",
+        "setting: the default represents a team that mostly believes work helps (a team's belief "
+        "can be surveyed, as in the Connecticut Provider Survey)",
+        "Mean belief that work helps recovery.",
+        ge=0,
+        le=1,
     )
     training: bool = param(
-        False, "-", ASSUMPTION, "Clinicians have had IPS training (raises knowledge and belief)."
+        False,
+        "-",
+        "setting: the default represents clinicians without IPS training",
+        "Clinicians have had IPS training (raises knowledge and belief).",
     )
     training_boost: float = param(
         0.25,
         "0-1 belief",
-        ASSUMPTION + ": IPS training raises clinicians' knowledge of what clients can do "
+        "calibrated: IPS training raises clinicians' knowledge of what clients can do "
         "(provider surveys call for it: Connecticut Provider Survey; clinicians report "
         "considering supported employment for every client after training, EQUIP)",
         "What IPS training adds to a clinician's belief in work when they encourage work and "
         "take up a client's wish (the sum capped at 1).",
+        prior=uniform(
+            0.05,
+            0.5,
+            "plausible range (no source for its size): IPS training adding from a "
+            "twentieth to a half to a clinician's belief in work",
+        ),
         ge=0,
         le=1,
     )
     encouragement_per_review: float = param(
         0.04,
         "probability per review",
-        ASSUMPTION + ": clients with no stated interest in work can come to want it (half of "
+        "calibrated: clients with no stated interest in work can come to want it (half of "
         "those with no initial interest found a job when offered services, Macias et al. "
         "2001); case managers of high-performing programmes keep talking about work until "
         "clients see they could (Gowdy, Carlson & Rapp 2003); the size is a guess",
         "Chance at a review that a clinician with full belief in work leads a client who does "
         "not want work to want it (scaled by the clinician's belief).",
+        prior=loguniform(
+            0.005,
+            0.2,
+            "plausible range (no source for its size): at each review, from one "
+            "client in two hundred to one in five led to want work by a clinician "
+            "with full belief; log-uniform",
+        ),
         ge=0,
         le=1,
     )
     overlook_without_belief: float = param(
         0.5,
         "probability per review",
-        ASSUMPTION + ": many clients had never been asked whether they wanted work until "
+        "calibrated: many clients had never been asked whether they wanted work until "
         "clinicians were prompted (EQUIP); clinicians who see work as unimportant refer fewer "
         "(Connecticut Provider Survey); the size is a guess",
         "Chance at a review that a clinician with no belief in work does not take up a "
         "client's wish to work, so the referral waits for a later review (scaled by 1 - "
         "belief).",
+        prior=uniform(
+            0.1,
+            0.9,
+            "plausible range (no source for its size): a clinician with no belief "
+            "in work passing over a client's wish from one review in ten to nine in"
+            " ten",
+        ),
         ge=0,
         le=1,
     )
     review_interval_weeks: int = param(
         8,
         "weeks",
-        ASSUMPTION + ": care coordinator contact cycle",
+        "setting: the default represents the care coordinators' review cycle of a community team",
         "Weeks between a clinician's reviews of a client.",
         ge=1,
         le=52,
@@ -427,15 +503,22 @@ class Clinicians(Section):
     attitude_spread: float = param(
         0.1,
         "per week",
-        ASSUMPTION,
+        "calibrated: no source measures how fast clinicians' beliefs converge",
         "How fast a clinician's belief moves toward the team's climate each week.",
+        prior=loguniform(
+            0.01,
+            0.5,
+            "plausible range (no source): a clinician's belief closing from 1% to "
+            "half the gap to the team's climate each week; log-uniform",
+        ),
         ge=0,
         le=1,
     )
     committed_leader: bool = param(
         False,
         "-",
-        ASSUMPTION + ": brief section 2, a committed team leader raises referrals",
+        "setting: the default represents a team without a leader who champions work (brief "
+        "section 2: a committed team leader raises referrals)",
         "The clinical team's leader "
         "champions work: each week the team's climate moves toward "
         "full belief in work.",
@@ -444,27 +527,46 @@ class Clinicians(Section):
     leader_pull: float = param(
         0.01,
         "share of the gap per week",
-        ASSUMPTION + ": a committed leader closes 1% of the gap to full belief each week",
+        "calibrated: a committed leader closes 1% of the gap to full belief each week",
         "Share of the gap between the team's climate and full belief in work that a committed "
         "leader closes each week.",
+        prior=loguniform(
+            0.002,
+            0.05,
+            "plausible range (no source): a committed leader closing from 0.2% to "
+            "5% of the gap to full belief each week (about a year to ten years to "
+            "close most of it); log-uniform",
+        ),
         ge=0,
         le=1,
     )
     story_weight: float = param(
         0.02,
         "share of the gap per story",
-        ASSUMPTION + ": how far one story moves the team's climate",
+        "calibrated: how far one story moves the team's climate",
         "Share of the gap to full belief (a placement, scaled up with integration) or to no "
         "belief (a reoffence by a client in the service) that one story closes.",
+        prior=loguniform(
+            0.005,
+            0.1,
+            "plausible range (no source): one story closing from 0.5% to 10% of the"
+            " gap in the team's climate; log-uniform",
+        ),
         ge=0,
         le=0.5,
     )
     severe_symptoms: float = param(
         0.7,
         "0-1 severity",
-        ASSUMPTION + ": the eligibility criterion of traditional services, 'symptoms not "
+        "calibrated: the eligibility criterion of traditional services, 'symptoms not "
         "stable', read as severity above 0.7",
         "Severity above which a client fails the symptoms criterion when zero exclusion is off.",
+        prior=uniform(
+            0.5,
+            0.9,
+            "plausible range (no source): the criterion failed by the upper half of"
+            " the severity scale down to its top tenth",
+        ),
         ge=0,
         le=1,
     )
