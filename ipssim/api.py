@@ -136,7 +136,9 @@ class Run:
             if name == table:
                 return plots.breakdown_bars(self._breakdown(trait), trait)
         if name in timecourse.CURVES:
-            return timecourse_figures.plot(name, {self.scenario.name: self.timecourses[name]})[0]
+            return timecourse_figures.plot(
+                name, {self.scenario.name: self.timecourses[name]}, self.scenario.run.warmup_weeks
+            )[0]
         raise ValueError(f"no figure {name!r}; figures: {', '.join(RUN_PLOTS)}")
 
     def save(self, folder: str | Path) -> Path:

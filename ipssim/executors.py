@@ -17,7 +17,6 @@ from typing import Any
 
 from ipssim.errors import UserError
 from ipssim.experiment import run_one
-from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.pool import local_pool, usable
 from ipssim.scenario import Scenario
 
@@ -70,9 +69,6 @@ def run_batch(runs: list[RunSpec]) -> list[Row]:
                 "seed": seed,
                 "scenario_hash": scenario.hash(),
                 **{k: float(v) for k, v in result.metrics.items()},
-                PLACEMENTS_PER_YEAR.name: float(result.metrics["placements"])
-                * 52
-                / scenario.run.horizon_weeks,
             }
         )
     return rows

@@ -76,22 +76,23 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
     ),
     Metric(
         "waiting_weeks_mean",
-        "mean weeks on a waiting list (open waits counted to the horizon)",
+        "mean weeks on a waiting list, waits begun in the measurement window (open waits "
+        "counted to the horizon)",
         "weeks per wait",
         "weeks",
         True,
     ),
     Metric(
         "employer_contacts_per_specialist_week",
-        "face-to-face employer contacts per specialist-week",
+        "face-to-face employer contacts per specialist-week, over the measurement window",
         "contacts per specialist-week",
         "count",
         True,
     ),
     Metric(
         "cost_per_placement",
-        "specialist staff cost (GBP) per job start in the service (across replications: total "
-        "cost over total job starts)",
+        "specialist staff cost (GBP) per job start in the service, over the measurement "
+        "window (across replications: total cost over total job starts)",
         "GBP per job start",
         "money",
         True,
@@ -129,7 +130,12 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "weeks per job",
         "weeks",
     ),
-    Metric("placements", "job starts while supported by the service", "job starts", "count"),
+    Metric(
+        "placements",
+        "job starts while supported by the service, in the measurement window",
+        "job starts",
+        "count",
+    ),
     Metric(
         "reoffences_per_client",
         "proven reoffences per client by the horizon",
@@ -144,15 +150,35 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
     ),
     _share(
         "caseload_use",
-        "share of caseload places (specialists x cap) filled, over the horizon",
+        "share of caseload places (specialists x cap) filled, over the measurement window",
         "caseload places",
     ),
-    Metric("staff_cost", "specialist staff cost (GBP) over the horizon", "GBP", "money"),
+    Metric("staff_cost", "specialist staff cost (GBP) over the measurement window", "GBP", "money"),
     Metric(
         "fidelity_total",
         "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",
         "points of 125",
         "score",
+    ),
+    Metric(
+        "placements_per_year",
+        "job starts per year in the service, over the measurement window (after the warm-up)",
+        "job starts per year",
+        "count",
+    ),
+    Metric(
+        "referrals_per_year",
+        "new referrals to the service per year (clients referred for the first time), over the "
+        "measurement window",
+        "referrals per year",
+        "count",
+    ),
+    Metric(
+        "waiting_weeks_p90",
+        "90th percentile of weeks on a waiting list, waits begun in the measurement window "
+        "(open waits counted to the horizon)",
+        "weeks per wait",
+        "weeks",
     ),
     _share(
         "service_dropout_rate",
@@ -182,10 +208,8 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "weeks",
     ),
 )
-PLACEMENTS_PER_YEAR = Metric(  # a sweep's planning figure, from placements and the horizon
-    "placements_per_year", "job starts per year in the service", "job starts per year", "count"
-)
-BY_NAME = {m.name: m for m in (*RUN_METRICS, PLACEMENTS_PER_YEAR)}
+BY_NAME = {m.name: m for m in RUN_METRICS}
+PLACEMENTS_PER_YEAR = BY_NAME["placements_per_year"]  # a planning figure
 
 
 def metric(name: str) -> Metric:

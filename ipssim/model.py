@@ -143,7 +143,7 @@ class IPSModel(mesa.Model):
         specialists' leavers and replacements and their plans, then SimPy events."""
         start = self.week * DAYS_PER_WEEK
         entry = self.scenario.entry
-        if entry.mode == "stream" and self.week < entry.intake_weeks:
+        if entry.arriving(self.week):
             n = int(self._arrivals.poisson(entry.arrivals_per_week))
             self._admit(np.sort(self._arrivals.integers(0, DAYS_PER_WEEK, n)) + start)
         if self.scenario.clinicians.committed_leader:

@@ -2,6 +2,10 @@
 
 Follow-up for reoffending and for 12-month employment starts at entry, or at release for
 clients who entered in prison; only clients whose 12 months end by the horizon count.
+
+The service's stream metrics (placements, referrals, waits, caseload use, employer contacts and
+costs) count the measurement window only: from the end of ``run.warmup_weeks`` to the horizon,
+so that a steady service is measured once it has filled. With no warm-up the window is the run.
 """
 
 from __future__ import annotations
@@ -93,10 +97,22 @@ def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
     return spells.rename(columns={"detail": "hours"})
 
 
-def waiting_spells(log: pd.DataFrame, horizon_day: int) -> pd.Series:
-    """Length in days of each stay on a waiting list (open stays end at the horizon)."""
+def waiting_spells(log: pd.DataFrame, horizon_day: int, since_day: int = 0) -> pd.Series:
+    """Length in days of each stay on a waiting list begun on or after ``since_day`` (open
+    stays end at the horizon)."""
     waits = spells_between(log, Event.WAITLISTED, (Event.ENGAGED, Event.LEFT_WAITLIST), horizon_day)
+    waits = waits[waits["start"] >= since_day]
     return waits["end"] - waits["start"]
+
+
+def window(scenario: Scenario) -> tuple[int, int]:
+    """The measurement window's first day and the horizon day (its end, exclusive)."""
+    return 7 * scenario.run.warmup_weeks, 7 * scenario.run.horizon_weeks
+
+
+def measured_weeks(scenario: Scenario) -> int:
+    """Weeks in the measurement window: the horizon after the warm-up."""
+    return scenario.run.horizon_weeks - scenario.run.warmup_weeks
 
 
 def _longest_job(spells: pd.DataFrame) -> pd.Series:
@@ -156,16 +172,18 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     )
     referred = set(_of(log, Event.REFERRED)["client"]) & wants
     service = scenario.service
-    placements = int((_of(log, Event.JOB_START)["specialist"] >= 0).sum())
-    staff_cost = (
-        service.specialists * service.annual_cost_per_specialist * scenario.run.horizon_weeks / 52
-    )
+    begin, _ = window(scenario)
+    weeks = measured_weeks(scenario)
+    starts = _of(log, Event.JOB_START)
+    placements = int(((starts["specialist"] >= 0) & (starts["day"] >= begin)).sum())
+    staff_cost = service.specialists * service.annual_cost_per_specialist * weeks / 52
     years_after_first = (horizon_day - first_job).sum() / YEAR
-    waits = waiting_spells(log, horizon_day)
-    contacts = len(_of(log, Event.EMPLOYER_CONTACT))
+    waits = waiting_spells(log, horizon_day, begin)
+    contacts = int((_of(log, Event.EMPLOYER_CONTACT)["day"] >= begin).sum())
     custody = spells_between(log, Event.CUSTODY, (Event.RELEASE,), horizon_day)
-    places = service.specialists * service.caseload_cap * horizon_day
+    places = service.specialists * service.caseload_cap * (horizon_day - begin)
     held = spells_between(log, Event.ENGAGED, (Event.DISCHARGED,), horizon_day)
+    held_in_window = (held["end"] - np.maximum(held["start"], begin)).clip(lower=0)
     return {
         "employment_rate": _rate(len(first_job), n),
         "days_to_first_job_median": float(
@@ -178,9 +196,7 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "reoffending_rate_12m": _rate(reoffended, len(followed)),
         "referral_rate": _rate(len(referred), len(wants)),
         "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
-        "employer_contacts_per_specialist_week": _rate(
-            contacts, service.specialists * scenario.run.horizon_weeks
-        ),
+        "employer_contacts_per_specialist_week": _rate(contacts, service.specialists * weeks),
         "cost_per_placement": staff_cost / placements if placements else float("nan"),
         "wants_work_rate": _rate(len(at_entry), n),
         "came_to_want_work_rate": _rate(len(wants - at_entry), n - len(at_entry)),
@@ -197,9 +213,12 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "placements": float(placements),
         "reoffences_per_client": _rate(len(reoffences), n),
         "custody_days_mean": _rate(int((custody["end"] - custody["start"]).sum()), n),
-        "caseload_use": _rate(int((held["end"] - held["start"]).sum()), places),
+        "caseload_use": _rate(int(held_in_window.sum()), places),
         "staff_cost": staff_cost,
         "fidelity_total": float(review(log, scenario).total),
+        "placements_per_year": placements * 52 / weeks,
+        "referrals_per_year": int((_first(log, Event.REFERRED) >= begin).sum()) * 52 / weeks,
+        "waiting_weeks_p90": float(np.percentile(waits, 90) / 7) if len(waits) else 0.0,
         **service_retention(log, held, horizon_day),
         **first_job_tenure(spells, horizon_day),
     }

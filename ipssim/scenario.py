@@ -39,7 +39,7 @@ from ipssim.schema import (
     Work,
 )
 from ipssim.schema.fields import FieldNotFound, describe, find, section_of, unknown_key
-from ipssim.schema.service import MAX_CLIENT_WEEKS
+from ipssim.schema.service import MAX_CLIENT_WEEKS, MIN_MEASURED_WEEKS, UNLIMITED
 from ipssim.version import release_series
 
 __all__ = [  # the sections and categories others read from the scenario layer
@@ -87,14 +87,17 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _finishes(self) -> Scenario:
-        """At most MAX_CLIENT_WEEKS: the clients (a cohort, or a stream's mean intake) times the
-        weeks they are followed, a size measured to finish in 10 minutes and 8 GiB."""
-        entry = self.entry
-        clients = (
-            entry.cohort_size
-            if entry.mode == "cohort"
-            else entry.arrivals_per_week * entry.intake_weeks
-        )
+        """At most MAX_CLIENT_WEEKS: the clients (a cohort, or a stream's mean intake, over the
+        whole horizon when unlimited) times the weeks they are followed, a size measured to
+        finish in 10 minutes and 8 GiB; and the warm-up leaves weeks to measure."""
+        entry, weeks = self.entry, self.run.horizon_weeks
+        if self.run.warmup_weeks > weeks - MIN_MEASURED_WEEKS:
+            raise ValueError(
+                f"run.warmup_weeks ({self.run.warmup_weeks}) must leave at least "
+                f"{MIN_MEASURED_WEEKS} weeks of run.horizon_weeks ({weeks}) to measure"
+            )
+        intake = weeks if entry.intake_weeks == UNLIMITED else entry.intake_weeks
+        clients = entry.cohort_size if entry.mode == "cohort" else entry.arrivals_per_week * intake
         if clients * self.run.horizon_weeks > MAX_CLIENT_WEEKS:
             raise ValueError(
                 f"clients x run.horizon_weeks must be at most {MAX_CLIENT_WEEKS:,} client-weeks "

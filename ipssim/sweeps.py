@@ -27,14 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ipssim import scenario as scenarios
 from ipssim.errors import UserError, shown
-from ipssim.metrics import PLACEMENTS_PER_YEAR
 from ipssim.outcomes import METRICS
 from ipssim.schema import levers
 from ipssim.schema.fields import FieldNotFound, describe
 from ipssim.schema.levers import Lever
 from ipssim.streams import MAX_SEED
 
-SWEEP_METRICS = (*METRICS, PLACEMENTS_PER_YEAR.name)
+SWEEP_METRICS = METRICS
 
 
 class SweepError(UserError):

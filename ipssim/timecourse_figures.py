@@ -68,11 +68,19 @@ LAYOUTS = {
 }
 
 
-def plot(curve: str, tables: Mapping[str, pd.DataFrame]) -> tuple[Figure, Axes]:
+CALENDAR = ("waiting_list",)  # curves by week of the run, where a warm-up can be shown
+
+
+def plot(
+    curve: str, tables: Mapping[str, pd.DataFrame], warmup_weeks: int = 0
+) -> tuple[Figure, Axes]:
     """A figure of one curve for several scenarios (``{label: pooled table}``): each mean with
-    its 95% band. Returns the figure and axes, so a caller can add to them before saving."""
+    its 95% band, and on a curve by week of the run the warm-up shaded (``warmup_weeks``).
+    Returns the figure and axes, so a caller can add to them before saving."""
     layout = LAYOUTS[curve]
     fig, ax = new_figure()
+    if warmup_weeks and curve in CALENDAR:
+        ax.axvspan(0, warmup_weeks, color="grey", alpha=BAND_ALPHA, label="warm-up (not measured)")
     scale = 100.0 if layout.share else 1.0
     series = [
         (label, measure, name) for label in tables for measure, name in layout.measures.items()
@@ -136,17 +144,26 @@ def fidelity_course(table: pd.DataFrame, label: str) -> Figure:
 
 
 def draw(
-    curve: str, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any], path: Path
+    curve: str,
+    tables: Mapping[str, pd.DataFrame],
+    manifest: dict[str, Any],
+    path: Path,
+    warmup_weeks: int = 0,
 ) -> Path:
     """Save one curve of several scenarios as a figure carrying the manifest."""
-    fig, _ = plot(curve, tables)
+    fig, _ = plot(curve, tables, warmup_weeks)
     return save_figure(fig, path, manifest)
 
 
 def write(
-    folder: Path, tables: Mapping[str, pd.DataFrame], manifest: dict[str, Any], label: str
+    folder: Path,
+    tables: Mapping[str, pd.DataFrame],
+    manifest: dict[str, Any],
+    label: str,
+    warmup_weeks: int = 0,
 ) -> None:
-    """Write ``timecourse_<curve>.csv`` and ``timecourse_<curve>.png`` for each curve."""
+    """Write ``timecourse_<curve>.csv`` and ``timecourse_<curve>.png`` for each curve, the
+    warm-up shaded on curves by week of the run."""
     for curve, table in tables.items():
         table.to_csv(folder / f"timecourse_{curve}.csv", index=False)
-        draw(curve, {label: table}, manifest, folder / f"timecourse_{curve}.png")
+        draw(curve, {label: table}, manifest, folder / f"timecourse_{curve}.png", warmup_weeks)

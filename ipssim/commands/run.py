@@ -65,7 +65,11 @@ def write_run(
     events.to_parquet(folder / "events.parquet", index=False)
     weekly.to_parquet(folder / "weekly.parquet", index=False)
     timecourse_figures.write(
-        folder, timecourse.tables(events, weekly, scenario), info, scenario.name
+        folder,
+        timecourse.tables(events, weekly, scenario),
+        info,
+        scenario.name,
+        scenario.run.warmup_weeks,
     )
     summary.to_csv(folder / "summary.csv")
     pooled(results, lambda r: pd.DataFrame([r.funnel])).to_csv(folder / "funnel.csv", index=False)

@@ -25,6 +25,17 @@ class Run(Section):
         ge=4,
         le=520,
     )
+    warmup_weeks: int = param(
+        0,
+        "weeks",
+        "setting: the default represents a trial, measured from day 0; a steady service is "
+        "measured once its caseloads and waiting list have filled (issue 20)",
+        "Weeks run before measurement starts: the service's stream metrics (placements, "
+        "referrals, waits, caseload use, employer contacts, costs) count only the weeks after "
+        "it, so that a steady service is measured once it has filled.",
+        ge=0,
+        le=516,
+    )
 
 
 # The most clients a run may admit, and the most client-weeks (clients x horizon_weeks): a
@@ -38,6 +49,8 @@ class Run(Section):
 # finish; a smaller service may be followed longer.
 MAX_CLIENTS = 200_000
 MAX_CLIENT_WEEKS = MAX_CLIENTS * 104
+UNLIMITED = 0  # entry.intake_weeks of a stream that never stops
+MIN_MEASURED_WEEKS = 4  # a run measures at least this many weeks after its warm-up
 
 
 class Entry(Section):
@@ -60,8 +73,9 @@ class Entry(Section):
         52,
         "weeks",
         "setting: the default represents one year of intake, each client followed at least a year",
-        "Weeks during which clients arrive (stream mode).",
-        ge=1,
+        "Weeks during which clients arrive (stream mode); 0 means unlimited: clients arrive "
+        "every week of the run, a steady stream.",
+        ge=0,
         le=520,
     )
     cohort_size: int = param(
@@ -81,13 +95,21 @@ class Entry(Section):
 
     @model_validator(mode="after")
     def _finishes(self) -> Entry:
-        """A stream admits at most MAX_CLIENTS clients on average, as a cohort does."""
+        """A stream admits at most MAX_CLIENTS clients on average, as a cohort does (an
+        unlimited stream is checked against the horizon by the whole scenario)."""
         if self.arrivals_per_week * self.intake_weeks > MAX_CLIENTS:
             raise ValueError(
                 f"arrivals_per_week x intake_weeks must be at most {MAX_CLIENTS:,} clients "
                 "(a run larger than that does not finish in 10 minutes and 8 GiB)"
             )
         return self
+
+    def arriving(self, week: int) -> bool:
+        """Whether clients arrive in ``week``: a stream within its intake (always when
+        unlimited)."""
+        return self.mode == "stream" and (
+            self.intake_weeks == UNLIMITED or week < self.intake_weeks
+        )
 
 
 class Service(Section):
