@@ -181,6 +181,35 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "weeks",
     ),
     _share(
+        "ipsgrow_employment_rate",
+        "IPS Grow employment rate (England, from April 2024; benchmark 40%): of the clients on "
+        "a caseload in the measurement window who were out of work when that time began, the "
+        "share who started a competitive job while on a caseload in the window (IPS Grow "
+        "policy note: calculating employment rates)",
+        "out-of-work clients on a caseload",
+    ),
+    _share(
+        "quarterly_employment_rate",
+        "IPS Employment Center quarterly employment rate (31% minimal, 41% average, 50% "
+        "excellent): of the clients served (on a caseload) in a 13-week quarter, the share who "
+        "worked in a competitive job at any time in it; mean over the window's whole quarters "
+        "(IPS Employment Center, clients served and working)",
+        "clients served in a quarter",
+    ),
+    _share(
+        "employed_6wk_after_release_rate",
+        "Ministry of Justice employment 6 weeks after release: of prison leavers whose first "
+        "release falls in the window and who are followed 6 weeks, the share in a job on day 42 "
+        "after release (MoJ Community Performance statistics)",
+        "prison leavers followed 6 weeks",
+    ),
+    _share(
+        "employed_6m_after_release_rate",
+        "Ministry of Justice employment 6 months after release: as the 6-week rate, in a job on "
+        "day 182 after release (MoJ Community Performance statistics)",
+        "prison leavers followed 6 months",
+    ),
+    _share(
         "service_dropout_rate",
         "share of engaged clients who left the service by disengaging, by the horizon",
         "engaged clients",

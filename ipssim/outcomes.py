@@ -17,6 +17,11 @@ from ipssim.events import Discharge, Event
 from ipssim.fidelity import review
 from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
+from ipssim.service_rates import (
+    employed_after_release,
+    ipsgrow_employment_rate,
+    quarterly_employment_rate,
+)
 
 YEAR = 364  # 52 weeks, so a one-year trial horizon follows everyone for a year
 SUSTAINED_DAYS = (91, 182)  # a job sustained 13 weeks, 26 weeks
@@ -219,8 +224,26 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "placements_per_year": placements * 52 / weeks,
         "referrals_per_year": int((_first(log, Event.REFERRED) >= begin).sum()) * 52 / weeks,
         "waiting_weeks_p90": float(np.percentile(waits, 90) / 7) if len(waits) else 0.0,
+        **service_rates(
+            log, held, spells.assign(specialist=starts["specialist"].to_numpy()), scenario
+        ),
         **service_retention(log, held, horizon_day),
         **first_job_tenure(spells, horizon_day),
+    }
+
+
+def service_rates(
+    log: pd.DataFrame, held: pd.DataFrame, jobs: pd.DataFrame, scenario: Scenario
+) -> dict[str, float]:
+    """The rates services are judged by (``ipssim.service_rates``), over the measurement window;
+    ``held`` are caseload spells, ``jobs`` job spells with the specialist of each start."""
+    measured = window(scenario)
+    prison = _of(log, Event.IN_PRISON)["client"]
+    releases = _first(log[log["client"].isin(prison)], Event.RELEASE)
+    return {
+        "ipsgrow_employment_rate": ipsgrow_employment_rate(held, jobs, measured),
+        "quarterly_employment_rate": quarterly_employment_rate(held, jobs, measured),
+        **employed_after_release(releases, jobs, measured),
     }
 
 

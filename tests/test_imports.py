@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "ipssim.outcomes",
             "ipssim.retention",
+            "ipssim.service_rates",
             "ipssim.fidelity",
             "ipssim.fidelity_log",
             "ipssim.timecourse",
