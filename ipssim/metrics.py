@@ -91,8 +91,9 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
     ),
     Metric(
         "cost_per_placement",
-        "specialist staff cost (GBP) per job start in the service, over the measurement "
-        "window (across replications: total cost over total job starts)",
+        "specialists' staff cost (staff_cost, GBP) per job start in the service, over the "
+        "measurement window (across replications: total cost over total job starts); kept for "
+        "compatibility: cost_per_job_start counts the whole team as commissioners do",
         "GBP per job start",
         "money",
         True,
@@ -153,7 +154,48 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "share of caseload places (specialists x cap) filled, over the measurement window",
         "caseload places",
     ),
-    Metric("staff_cost", "specialist staff cost (GBP) over the measurement window", "GBP", "money"),
+    Metric(
+        "staff_cost",
+        "specialists' staff cost (GBP) over the measurement window: salary, employer National "
+        "Insurance and pension (costs section) for the weeks each post was filled",
+        "GBP",
+        "money",
+    ),
+    Metric(
+        "annual_cost",
+        "the team's cost a year as commissioners in England count it (IPS Grow workforce "
+        "calculator): specialists in post, team leaders and manager by ratio, each at salary "
+        "plus employer National Insurance and pension, plus the non-staff share; over the "
+        "measurement window",
+        "GBP per year",
+        "money",
+    ),
+    Metric(
+        "team_cost", "the team's cost (annual_cost) over the measurement window", "GBP", "money"
+    ),
+    Metric(
+        "sustained_placements_13wk",
+        "job starts in the service, in the measurement window, that lasted 13 weeks or more",
+        "job starts",
+        "count",
+    ),
+    Metric(
+        "cost_per_job_start",
+        "the team's whole cost (team_cost) per job start in the service, over the measurement "
+        "window (across replications: total cost over total job starts); cost_per_placement "
+        "counts specialists' staff cost only",
+        "GBP per job start",
+        "money",
+        ratio=("team_cost", "placements"),
+    ),
+    Metric(
+        "cost_per_sustained_job_13wk",
+        "the team's whole cost (team_cost) per job start in the service that lasted 13 weeks, "
+        "over the measurement window (across replications: ratio of totals)",
+        "GBP per sustained job",
+        "money",
+        ratio=("team_cost", "sustained_placements_13wk"),
+    ),
     Metric(
         "fidelity_total",
         "simulated IPS fidelity review, 25 items scored 1-5 (of 125)",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ipssim.costing import service_costs
 from ipssim.events import Discharge, Event
 from ipssim.fidelity import review
 from ipssim.metrics import RUN_METRICS
@@ -181,7 +182,19 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     weeks = measured_weeks(scenario)
     starts = _of(log, Event.JOB_START)
     placements = int(((starts["specialist"] >= 0) & (starts["day"] >= begin)).sum())
-    staff_cost = service.specialists * service.annual_cost_per_specialist * weeks / 52
+    service_jobs = (starts["specialist"] >= 0).to_numpy() & (starts["day"] >= begin).to_numpy()
+    starts_spells = spells_between(log, Event.JOB_START, (Event.JOB_END,), horizon_day)
+    lasted = (starts_spells["end"] - starts_spells["start"]).to_numpy() >= SUSTAINED_DAYS[0]
+    money = service_costs(
+        log,
+        scenario.costs,
+        service.specialists,
+        window(scenario),
+        placements,
+        int((service_jobs & lasted).sum()),
+    )
+    staff_cost = money["staff_cost"]
+    sustained_placements = int((service_jobs & lasted).sum())
     years_after_first = (horizon_day - first_job).sum() / YEAR
     waits = waiting_spells(log, horizon_day, begin)
     contacts = int((_of(log, Event.EMPLOYER_CONTACT)["day"] >= begin).sum())
@@ -219,7 +232,8 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "reoffences_per_client": _rate(len(reoffences), n),
         "custody_days_mean": _rate(int((custody["end"] - custody["start"]).sum()), n),
         "caseload_use": _rate(int(held_in_window.sum()), places),
-        "staff_cost": staff_cost,
+        **money,
+        "sustained_placements_13wk": float(sustained_placements),
         "fidelity_total": float(review(log, scenario).total),
         "placements_per_year": placements * 52 / weeks,
         "referrals_per_year": int((_first(log, Event.REFERRED) >= begin).sum()) * 52 / weeks,

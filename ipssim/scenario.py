@@ -27,6 +27,7 @@ from ipssim.schema import (
     SECTORS,
     Clients,
     Clinicians,
+    Costs,
     Employers,
     Entry,
     LabourMarket,
@@ -84,6 +85,7 @@ class Scenario(Section):
     work: Work = Work()
     clients: Clients = Clients()
     offending: Offending = Offending()
+    costs: Costs = Costs()
 
     @model_validator(mode="after")
     def _finishes(self) -> Scenario:

@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "outcomes",
         (
+            "ipssim.costing",
             "ipssim.outcomes",
             "ipssim.retention",
             "ipssim.service_rates",

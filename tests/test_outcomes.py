@@ -34,7 +34,9 @@ SCENARIO = Scenario().with_changes(
     {
         "run.horizon_weeks": 104,
         "service.specialists": 2,
-        "service.annual_cost_per_specialist": 52000.0,
+        "costs.specialist_salary": 52000.0,  # no on-costs: 52,000 a year a post
+        "costs.employer_ni_rate": 0.0,
+        "costs.pension_rate": 0.0,
     }
 )
 E = Event

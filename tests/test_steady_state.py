@@ -70,7 +70,9 @@ def test_stream_metrics_count_the_measurement_window_only() -> None:
             "run.warmup_weeks": 5,
             "service.specialists": 1,
             "service.caseload_cap": 2,
-            "service.annual_cost_per_specialist": 52_000.0,
+            "costs.specialist_salary": 52000.0,  # no on-costs: 52,000 a year a post
+            "costs.employer_ni_rate": 0.0,
+            "costs.pension_rate": 0.0,
         }
     )
     df = log_of(

@@ -17,6 +17,7 @@ from ipssim.schema.base import (
     control,
     param,
 )
+from ipssim.schema.costs import Costs
 from ipssim.schema.market import AversionShares, Employers, LabourMarket, Work
 from ipssim.schema.people import (
     Clients,
@@ -37,6 +38,7 @@ __all__ = [
     "AversionShares",
     "Clients",
     "Clinicians",
+    "Costs",
     "DiagnosisShares",
     "Employers",
     "Entry",

@@ -302,14 +302,6 @@ class Service(Section):
         ge=0.5,
         le=104,
     )
-    annual_cost_per_specialist: float = param(
-        45000.0,
-        "GBP per year",
-        "assumption: salary with on-costs, NHS band 5",
-        "Staff cost of one specialist.",
-        ge=0,
-        le=500_000,
-    )
 
     def practised(self, lever: str, day: float) -> float:
         """A lever as the team practises it on ``day``: its configured value, or with
