@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "run a sweep of scenarios (grid, zipped values or a sample), resumable",
     "sensitivity": "global sensitivity analysis of a sampled sweep (SALib: Morris or Sobol)",
     "calibrate": "estimate the calibrated parameters from the published figures (ABC-SMC, pyabc)",
+    "plan": "the smallest team that meets every target at a referral stream, and its cost",
     "discover": "scenario discovery (PRIM): lever combinations that push a metric past a threshold",
     "plot": "draw the figures of a result folder",
     "report": "write one self-contained HTML report of a result folder",

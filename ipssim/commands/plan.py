@@ -1,0 +1,186 @@
+"""ipssim plan SCENARIO --referrals-per-year R: the smallest team that meets every target.
+
+The number of specialists (for each --caseload-cap given) is searched on the steady-state
+scenario at R referrals a year (entry.arrivals_per_week = R / 52); a team meets the targets
+when every target is met together in at least --confidence of the replications. Printed: the
+smallest such team, its annual cost and cost per job start, and what one fewer specialist
+misses, or, when no team up to --max-specialists meets them, the target out of reach and the
+best value reached. --out keeps the sweep folder (ipssim report reads it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from ipssim.analysis.plan import (
+    Plan,
+    Team,
+    best_reached,
+    default_largest,
+    missed,
+    plan_sweep,
+    search,
+)
+from ipssim.analysis.targets import Target, parse
+from ipssim.commands.execution import interrupted, terminate_as_interrupt
+from ipssim.commands.options import add_overrides, positive, seed, warn_if_few
+from ipssim.executors import Execution
+from ipssim.formatting import fmt
+from ipssim.sweeps import SWEEP_METRICS
+
+DEFAULT_REPS = 10
+DEFAULT_CONFIDENCE = 0.8
+
+
+def _number(low: float, high: float | None, what: str):
+    """An argparse type: a number above ``low`` (and below ``high``, both open)."""
+
+    def parse_number(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r:.80}") from None
+        if not (value > low and (high is None or value < high)) or value != value:
+            raise argparse.ArgumentTypeError(f"{what}, got {text:.80}")
+        return value
+
+    return parse_number
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path, help="steady-state scenario TOML (a referral stream)")
+    p.add_argument(
+        "--referrals-per-year",
+        required=True,
+        type=_number(0, None, "must be more than 0"),
+        metavar="R",
+        help="referrals a year the team takes",
+    )
+    p.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="METRIC<VALUE",
+        help='a goal, e.g. "waiting_weeks_mean<4" or "ipsgrow_employment_rate>=0.4" '
+        "(repeatable; <, <=, >, >=)",
+    )
+    p.add_argument(
+        "--budget",
+        type=_number(-1e-300, None, "must be 0 or more"),
+        metavar="GBP",
+        help="the most the whole team may cost a year (annual_cost)",
+    )
+    p.add_argument(
+        "--caseload-cap",
+        dest="caps",
+        type=positive,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="C",
+        help="caseload caps to plan for (default: the scenario's)",
+    )
+    p.add_argument(
+        "--confidence",
+        type=_number(0, 1, "must be between 0 and 1 (both excluded)"),
+        default=DEFAULT_CONFIDENCE,
+        metavar="P",
+        help="share of replications that must meet every target (default 0.8)",
+    )
+    p.add_argument(
+        "--max-specialists",
+        type=positive,
+        metavar="N",
+        help="the largest team searched (default one per 10 referrals a year)",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="keep the sweep in this new folder")
+    p.add_argument(
+        "--reps", type=positive, default=DEFAULT_REPS, help=f"replications (default {DEFAULT_REPS})"
+    )
+    p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
+    p.add_argument("--workers", type=positive, default=2, help="worker processes (default 2)")
+    add_overrides(p, "change one parameter of the scenario (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
+    targets = [parse(text, list(SWEEP_METRICS)) for text in args.targets]
+    sweep = plan_sweep(
+        args.scenario, args.overrides, args.referrals_per_year, args.caps, args.reps, args.seed
+    )
+    largest = args.max_specialists or default_largest(args.referrals_per_year)
+    warn_if_few(args.reps)
+    execution = Execution(workers=args.workers)
+    with tempfile.TemporaryDirectory(prefix="ipssim-plan-") as scratch:
+        folder = args.out or Path(scratch) / "plan"
+        try:
+            with terminate_as_interrupt():
+                plans, _ = search(sweep, targets, args.confidence, largest, folder, execution)
+        except KeyboardInterrupt:
+            return interrupted(folder) if args.out else 130
+    print(
+        f"{sweep.base.name or args.scenario.stem}: {args.referrals_per_year:g} referrals a year, "
+        f"{args.reps} replications a team, seed {args.seed}; a team meets the targets when "
+        f"every one is met in at least {args.confidence:.0%} of replications"
+    )
+    print("targets: " + ("; ".join(str(t) for t in targets) or "none (the smallest team)"))
+    for plan in plans:
+        print()
+        print(answer(plan, targets, args.confidence, args.budget, len(plans) > 1))
+    if args.out:
+        print(f"\nsweep in {args.out}; next: ipssim report {args.out}")
+    return 0
+
+
+def answer(
+    plan: Plan, targets: list[Target], confidence: float, budget: float | None, name_cap: bool
+) -> str:
+    """The plan for one caseload cap, in a few lines."""
+    cap = f" (caseload cap {plan.cap})" if name_cap else ""
+    if plan.best is None:
+        team = plan.largest
+        lines = [f"No team of up to {team.specialists} specialists{cap} meets every target."]
+        for target in targets:
+            if team.target_share(target) < confidence:
+                value, size = best_reached(plan, target)
+                lines.append(
+                    f"  out of reach: {target}; best reached {fmt(target.metric, value)} "
+                    f"(mean, {size} specialists)"
+                )
+        return "\n".join(lines)
+    best = plan.best
+    lines = [
+        f"Smallest team{cap}: {best.specialists} specialists, meeting every target in "
+        f"{best.share(targets):.0%} of replications",
+        "  " + figures(best, targets),
+    ]
+    if budget is not None:
+        cost = best.mean("annual_cost")
+        lines.append(
+            f"  within the budget of {fmt('annual_cost', budget)}"
+            if cost <= budget
+            else f"  over the budget of {fmt('annual_cost', budget)} by "
+            f"{fmt('annual_cost', cost - budget)} a year"
+        )
+    if plan.smaller is None:
+        lines.append("  one fewer: no smaller team (one specialist is the smallest)")
+    else:
+        small = plan.smaller
+        lines.append(
+            f"  one fewer ({small.specialists} specialists) meets every target in "
+            f"{small.share(targets):.0%} of replications; it misses "
+            + "; ".join(missed(small, targets, confidence) or ["every target together"])
+        )
+    return "\n".join(lines)
+
+
+def figures(team: Team, targets: list[Target]) -> str:
+    """A team's cost and its targets' means."""
+    parts = [
+        f"annual cost {fmt('annual_cost', team.mean('annual_cost'))}",
+        f"cost per job start {fmt('cost_per_job_start', team.mean('cost_per_job_start'))}",
+    ]
+    parts += [f"{t.metric} {fmt(t.metric, team.mean(t.metric))}" for t in targets]
+    return ", ".join(parts)
