@@ -50,6 +50,7 @@ class Event(IntEnum):
     DIAGNOSIS = 25  # logged at entry; detail: diagnosis index in scenario.DIAGNOSES
     SPECIALIST_LEFT = 26  # a specialist left the post (client -1); detail: weeks vacant
     SPECIALIST_STARTED = 27  # a replacement took up a vacant post (client -1)
+    LEFT_CARE = 28  # left the clinical team (discharge to primary care, moving away, death)
 
 
 class Outcome(IntEnum):
@@ -77,6 +78,7 @@ class Waitlist(IntEnum):
     GAVE_UP = 0
     CUSTODY = 1
     FOUND_WORK = 2  # hired on an application made alone while waiting
+    LEFT_CARE = 3  # left the clinical team
 
 
 class Discharge(IntEnum):
@@ -86,6 +88,7 @@ class Discharge(IntEnum):
     TIME_LIMIT = 1
     CUSTODY = 2
     SETTLED = 3  # settled in work and no longer wanting support
+    LEFT_CARE = 4  # left the clinical team, and with it the employment service
 
 
 class Screen(IntEnum):

@@ -8,6 +8,7 @@ week. The DataCollector then records that week.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -116,6 +117,7 @@ class IPSModel(mesa.Model):
         self.client_streams = Streams(root, Stream.CLIENT)
         self._population = generator(root, Stream.POPULATION)
         self._arrivals = generator(root, Stream.ARRIVALS)
+        self._care = generator(root, Stream.CARE)
         if scenario.entry.mode == "cohort":
             self._admit([0] * scenario.entry.cohort_size)
         day = ServiceDay(
@@ -193,10 +195,16 @@ class IPSModel(mesa.Model):
         )
         self.client_streams.extend(len(profiles))
         streams = self.client_streams
-        for profile, day in zip(profiles, days, strict=True):
+        rate = self.scenario.clinicians.discharge_per_year
+        # days with the clinical team (from entry, or from release for a prison leaver)
+        in_care = self._care.exponential(365.0 / rate, len(profiles)) if rate > 0 else None
+        for k, (profile, day) in enumerate(zip(profiles, days, strict=True)):
             clinician = self.clinicians[min(int(profile.clinician_draw * n_clin), n_clin - 1)]
+            care_days = float(in_care[k]) if in_care is not None else math.inf
             self.clients.append(
-                Client(self, profile, int(day), Draws(streams, profile.number), clinician)
+                Client(
+                    self, profile, int(day), Draws(streams, profile.number), clinician, care_days
+                )
             )
 
     def _tally(self) -> list[int]:

@@ -28,6 +28,7 @@ class Stream(IntEnum):
     EMPLOYER = 4
     ARRIVALS = 5
     TURNOVER = 6
+    CARE = 7  # when each client leaves the clinical team
 
 
 def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipssim.events import Event, EventLog
+from ipssim.events import Discharge, Event, EventLog
 from ipssim.experiment import run_one
 from ipssim.outcomes import metrics
 from ipssim.scenario import Scenario, ScenarioError, load, validate
@@ -108,23 +108,31 @@ def test_stream_metrics_count_the_measurement_window_only() -> None:
     assert m["staff_cost"] == pytest.approx(52_000.0 * 5 / 52)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no steady state yet: clients never leave the clinical team, so the people who want "
-    "work and wait for a place grow with the stream (issue 20; a discharge from the clinical "
-    "team is needed)",
-)
-def test_after_the_warm_up_the_waiting_list_has_no_trend() -> None:
-    weeks = 260
-    scenario = Scenario().with_changes({**SMALL, "run.horizon_weeks": weeks})
+def _trend(scenario: Scenario, reps: int) -> tuple[float, float]:
+    """The waiting list's mean slope (clients a week) after the warm-up, and its mean."""
     slopes, levels = [], []
-    for rep in range(2):
-        waiting = run_one(scenario, seed=11, rep=rep).weekly["waiting"].to_numpy()[52:]
+    for rep in range(reps):
+        weekly = run_one(scenario, seed=11, rep=rep).weekly["waiting"].to_numpy()
+        waiting = weekly[scenario.run.warmup_weeks :]
         slopes.append(np.polyfit(np.arange(len(waiting)), waiting, 1)[0])
         levels.append(waiting.mean())
-    assert np.mean(levels) > 2  # the team is full, so a list forms
-    # the list moves by less than a client over the four measured years, against its mean
-    assert abs(np.mean(slopes)) * (weeks - 52) < max(1.0, 0.15 * np.mean(levels))
+    return float(np.mean(slopes)), float(np.mean(levels))
+
+
+def test_after_the_warm_up_the_waiting_list_has_no_trend() -> None:
+    """Clients leave the clinical team, so the people it reviews and refers stop growing and
+    an adequately staffed team's list stays level; without leaving, the same team's list
+    grows week after week (re-referrals from an ever larger caseload)."""
+    weeks = 260
+    scenario = Scenario().with_changes(
+        {**SMALL, "run.horizon_weeks": weeks, "service.specialists": 12}
+    )
+    measured = weeks - scenario.run.warmup_weeks
+    slope, _ = _trend(scenario, reps=2)
+    assert abs(slope) * measured < 1.0  # less than a client over the four measured years
+    kept = scenario.with_changes({"clinicians.discharge_per_year": 0.0})
+    slope, _ = _trend(kept, reps=1)
+    assert slope * measured > 3  # 4.4 clients more over the four years (seed 11)
 
 
 def test_more_specialists_never_raise_the_mean_wait() -> None:
@@ -142,3 +150,25 @@ def test_steady_team_measures_two_years_after_a_year_of_warm_up() -> None:
     steady = load(SCENARIOS / "steady_team.toml")
     assert (steady.run.warmup_weeks, steady.run.horizon_weeks) == (52, 156)
     assert steady.entry.intake_weeks == 0
+
+
+def test_a_client_who_leaves_the_clinical_team_is_not_referred_again_and_leaves_the_caseload() -> (
+    None
+):
+    scenario = Scenario().with_changes(
+        {"run.horizon_weeks": 104, "clinicians.discharge_per_year": 2.0}
+    )
+    result = run_one(scenario, seed=4)
+    log = result.events
+    left = log[log["event"] == "left_care"].set_index("client")["day"]
+    assert len(left) > 50 and left.index.is_unique
+    after = log.merge(left.rename("left"), left_on="client", right_index=True)
+    after = after[after["day"] > after["left"]]
+    for event in ("referred", "waitlisted", "engaged", "meeting"):
+        assert not (after["event"] == event).any(), event
+    discharged = log[(log["event"] == "discharged") & (log["detail"] == Discharge.LEFT_CARE)]
+    assert len(discharged) > 0
+    assert (discharged.set_index("client")["day"] == left[discharged["client"]]).all()
+    # fewer people in the service at the horizon than when no one leaves the team
+    kept = run_one(scenario.with_changes({"clinicians.discharge_per_year": 0.0}), seed=4)
+    assert kept.weekly["on_caseload"].iloc[-1] > result.weekly["on_caseload"].iloc[-1]

@@ -73,6 +73,7 @@ class Client(ServiceAgent):
         "_seeker_of",
         "_work_multiplier",
         "accepted_from",
+        "care_until",
         "clinician",
         "draws",
         "entry_day",
@@ -80,6 +81,7 @@ class Client(ServiceAgent):
         "index",
         "job",
         "last_incident_day",
+        "left_care",
         "next_review",
         "pause_until",
         "profile",
@@ -103,6 +105,7 @@ class Client(ServiceAgent):
         entry_day: int,
         draws: Draws,
         clinician: Clinician,
+        care_days: float = NEVER,
     ) -> None:
         super().__init__(model)
         self.env = model.env
@@ -126,6 +129,10 @@ class Client(ServiceAgent):
         self.job: Job | None = None
         self.last_incident_day = entry_day if profile.prison_leaver else -(10**6)
         self.next_review = NEVER
+        # the day the client leaves the clinical team: counted from release for a prison leaver
+        start = entry_day + (7 * profile.release_week if profile.prison_leaver else 0)
+        self.care_until = math.ceil(start + care_days) if care_days != NEVER else NEVER
+        self.left_care = False
         # the first day the service takes this client on: after the enrolment delay (from
         # entry, or from release) and after a case closed at the limit of support reopens
         self.accepted_from = entry_day + 7.0 * model.scenario.policy.enrolment_delay_weeks
@@ -195,7 +202,9 @@ class Client(ServiceAgent):
         after."""
         now = self.env.now
         cycle = self.clinician.review_days
-        if not self.wants_work:  # reviews come round whether or not there is a service
+        if self.left_care:  # out of the clinical team's care: no more reviews
+            review = NEVER
+        elif not self.wants_work:  # reviews come round whether or not there is a service
             review = self.next_review
             if review < now:
                 review += cycle * math.ceil((now - review) / cycle)
@@ -571,6 +580,18 @@ class Client(ServiceAgent):
         self.relapsed = False
         self._move(CUSTODY)
 
+    def _leave_care(self) -> None:
+        """Leave the clinical team: no more reviews or referrals, off the waiting list or the
+        caseload; a job held goes on without support."""
+        self.care_until, self.left_care = NEVER, True
+        self.model.log.add(self.env.now, self.index, Event.LEFT_CARE)
+        if self.slot is not None and self.specialist is None:
+            self._leave_waitlist(Waitlist.LEFT_CARE)
+            self._move(COMMUNITY)
+        elif self.specialist is not None:
+            self._discharge(Discharge.LEFT_CARE)
+        self.next_review = NEVER
+
     def _move(self, state: State) -> None:
         """Change state, keeping the roster (state and due days) and the seeker counts current."""
         old, roster, i = self.state, self.roster, self.index
@@ -660,8 +681,13 @@ class Client(ServiceAgent):
         env, clock, reoffending = self.env, self.model.clock, self.reoffending
         target = max(math.ceil(until), env.now) if until != NEVER else NEVER
         while True:
+            # leaving the clinical team waits for a release from prison or custody
+            care = NEVER if self.state is PRISON or self.state is CUSTODY else self.care_until
+            if env.now >= care:
+                self._leave_care()
+                return False
             due = reoffending.next_day()
-            day = min(target, due, self.setback_day)
+            day = min(target, due, self.setback_day, care)
             if self._may_be_woken():
                 self.wake = wake = Wake(env)
                 if day != NEVER:
@@ -676,6 +702,8 @@ class Client(ServiceAgent):
                 if self.state is CUSTODY:
                     return False
                 continue
+            if env.now >= care:
+                continue  # leaves at the top of the loop
             return True  # the day came, or an alarm added to this sleep (``setback_at``)
 
     def _accrue(self) -> None:

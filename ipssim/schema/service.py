@@ -584,6 +584,26 @@ class Clinicians(Section):
         ge=0,
         le=1,
     )
+    discharge_per_year: float = param(
+        0.1,
+        "per year",
+        "calibrated: people with severe mental illness stay about ten years with secondary "
+        "care (mean 9.8 years at discharge to primary care; Rohricht et al. 2017, BJPsych "
+        "Bulletin 41(6), 2,310 patients of an East London trust)",
+        "Hazard of leaving the clinical team (discharge to primary care, moving away, death): "
+        "a client who leaves is no longer reviewed or referred and leaves the employment "
+        "service's waiting list and caseload; a job held goes on, unsupported.",
+        prior=loguniform(
+            0.05,
+            0.5,
+            "from twenty years with the team to two, as early intervention teams' three years "
+            "or less (Department of Health, Mental Health Community Teams Activity) around the "
+            "long-stay caseload's ten (Rohricht et al. 2017); log-uniform since only the order "
+            "of magnitude is known",
+        ),
+        ge=0,
+        le=12,
+    )
     recent_incident_days: int = param(
         182,
         "days",
