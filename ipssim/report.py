@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import metrics
+from ipssim.analysis import plan as planning
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
 from ipssim.figures import save_figure
@@ -61,6 +62,8 @@ def build(folder: ResultFolder, targets: Sequence[Target] = (), minimise: str | 
     """The report as one HTML page."""
     title = f"ipssim {folder.kind} report: {_name(folder)}"
     parts = [f"<h1>{html.escape(title)}</h1>", _facts(folder)]
+    if folder.manifest.get("plan"):  # ipssim plan's sweep leads with the plan's answer
+        parts.append(_plan(folder))
     if folder.kind == "run":
         parts += _run_tables(folder)
     elif folder.kind == "compare":
@@ -107,6 +110,25 @@ def _name(folder: ResultFolder) -> str:
     if "sweep" in folder.manifest:
         return folder.manifest["sweep"]["name"]
     return ", ".join(s["name"] for s in folder.manifest.get("scenarios", [])) or folder.path.name
+
+
+def _plan(folder: ResultFolder) -> str:
+    """The answer ``ipssim plan`` printed, from the folder's runs and the plan's settings."""
+    about = folder.manifest["plan"]
+    targets = [target_tools.parse(t, folder.metrics) for t in about["target_texts"]]
+    plans = planning.plans(folder.table("runs.parquet"), targets, about["confidence"])
+    text = "\n\n".join(
+        planning.answer(p, targets, about["confidence"], about["budget"], len(plans) > 1)
+        for p in plans
+    )
+    wanted = "; ".join(str(t) for t in targets) or "none (the smallest team)"
+    return (
+        "<h2>Plan</h2>"
+        f"<p>{about['referrals_per_year']:g} referrals a year; targets: {html.escape(wanted)}; "
+        f"a team meets them when every one is met in at least {about['confidence']:.0%} of "
+        "replications.</p>"
+        f"<pre>{html.escape(text)}</pre>"
+    )
 
 
 def _facts(folder: ResultFolder) -> str:

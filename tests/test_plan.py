@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,12 @@ def test_plan_prints_the_team_its_cost_and_what_one_fewer_misses(tmp_path: Path,
     assert "one fewer (" in text and "misses waiting_weeks_mean < 2" in text
     assert "over the budget of £1" in text
     assert (out / "manifest.json").is_file() and (out / "runs.parquet").is_file()
+    # the report of the plan's folder leads with the same answer
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    answer = text[text.index("Smallest team: ") :].split("\n")[0]
+    assert "<h2>Plan</h2>" in page and html.escape(answer) in page
+    assert page.index("<h2>Plan</h2>") < page.index("<h2>Figures</h2>")
 
 
 def test_plan_says_which_target_is_out_of_reach(tmp_path: Path, capsys) -> None:

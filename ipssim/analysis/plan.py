@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -110,15 +111,22 @@ def search(
     folder: Path,
     execution: Execution,
     progress: bool = True,
+    about: dict[str, Any] | None = None,
 ) -> tuple[list[Plan], SweepOutcome]:
-    """Bisect the team size for each caseload cap; the last sweep holds every team evaluated."""
+    """Bisect the team size for each caseload cap; the last sweep holds every team evaluated,
+    and its manifest's ``plan`` holds ``about`` (referrals, targets, confidence), from which
+    ``ipssim report`` gives the same answer (``plans``)."""
     caps = sorted(set(sweep.points[CAP].tolist()))
     evaluated: dict[tuple[int, int], Team] = {}
 
     def evaluate(teams: list[tuple[int, int]]) -> SweepOutcome:
         wanted = [t for t in teams if t not in evaluated]
         outcome = run_sweep(
-            with_teams(sweep, [*evaluated, *wanted]), folder, execution, progress=progress
+            with_teams(sweep, [*evaluated, *wanted]),
+            folder,
+            execution,
+            progress=progress,
+            plan=about or {},
         )
         runs = outcome.runs
         for specialists, cap in {*zip(runs[SPECIALISTS], runs[CAP], strict=True)}:
@@ -143,13 +151,24 @@ def search(
                 high[team[1]] = team[0]
             else:
                 low[team[1]] = team[0]
-    plans = []
-    for cap in caps:
-        teams = {s: t for (s, c), t in evaluated.items() if c == cap}
-        best = teams[high[cap]] if cap in high else None
-        smaller = teams.get(low[cap]) if best is not None else None
-        plans.append(Plan(cap, best, smaller, teams[largest], teams))
-    return plans, outcome
+    return plans(outcome.runs, targets, confidence), outcome
+
+
+def plans(runs: pd.DataFrame, targets: list[Target], confidence: float) -> list[Plan]:
+    """The answer for each caseload cap from a plan's runs: the smallest team evaluated that
+    meets the targets and the team one smaller (bisection evaluates it), else the largest."""
+    out = []
+    for cap in sorted(set(runs[CAP].tolist())):
+        rows = runs[runs[CAP] == cap]
+        teams = {
+            int(s): Team(int(s), int(cap), rows[rows[SPECIALISTS] == s])
+            for s in sorted(set(rows[SPECIALISTS].tolist()))
+        }
+        meeting = [s for s in teams if teams[s].share(targets) >= confidence]
+        best = teams[meeting[0]] if meeting else None
+        smaller = teams.get(meeting[0] - 1) if meeting else None
+        out.append(Plan(int(cap), best, smaller, teams[max(teams)], teams))
+    return out
 
 
 def default_largest(referrals_per_year: float) -> int:
@@ -190,3 +209,55 @@ def best_reached(plan: Plan, target: Target) -> tuple[float, int]:
     pick = min if target.op in ("<", "<=") else max
     specialists = pick(means, key=lambda s: (means[s], s))
     return means[specialists], specialists
+
+
+def answer(
+    plan: Plan, targets: list[Target], confidence: float, budget: float | None, name_cap: bool
+) -> str:
+    """The plan for one caseload cap, in a few lines."""
+    cap = f" (caseload cap {plan.cap})" if name_cap else ""
+    if plan.best is None:
+        team = plan.largest
+        lines = [f"No team of up to {team.specialists} specialists{cap} meets every target."]
+        for target in targets:
+            if team.target_share(target) < confidence:
+                value, size = best_reached(plan, target)
+                lines.append(
+                    f"  out of reach: {target}; best reached {fmt(target.metric, value)} "
+                    f"(mean, {size} specialists)"
+                )
+        return "\n".join(lines)
+    best = plan.best
+    lines = [
+        f"Smallest team{cap}: {best.specialists} specialists, meeting every target in "
+        f"{best.share(targets):.0%} of replications",
+        "  " + figures(best, targets),
+    ]
+    if budget is not None:
+        cost = best.mean("annual_cost")
+        lines.append(
+            f"  within the budget of {fmt('annual_cost', budget)}"
+            if cost <= budget
+            else f"  over the budget of {fmt('annual_cost', budget)} by "
+            f"{fmt('annual_cost', cost - budget)} a year"
+        )
+    if plan.smaller is None:
+        lines.append("  one fewer: no smaller team (one specialist is the smallest)")
+    else:
+        small = plan.smaller
+        lines.append(
+            f"  one fewer ({small.specialists} specialists) meets every target in "
+            f"{small.share(targets):.0%} of replications; it misses "
+            + "; ".join(missed(small, targets, confidence) or ["every target together"])
+        )
+    return "\n".join(lines)
+
+
+def figures(team: Team, targets: list[Target]) -> str:
+    """A team's cost and its targets' means."""
+    parts = [
+        f"annual cost {fmt('annual_cost', team.mean('annual_cost'))}",
+        f"cost per job start {fmt('cost_per_job_start', team.mean('cost_per_job_start'))}",
+    ]
+    parts += [f"{t.metric} {fmt(t.metric, team.mean(t.metric))}" for t in targets]
+    return ", ".join(parts)

@@ -14,20 +14,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from ipssim.analysis.plan import (
-    Plan,
-    Team,
-    best_reached,
-    default_largest,
-    missed,
-    plan_sweep,
-    search,
-)
-from ipssim.analysis.targets import Target, parse
+from ipssim.analysis.plan import answer, default_largest, plan_sweep, search
+from ipssim.analysis.targets import parse
 from ipssim.commands.execution import interrupted, terminate_as_interrupt
 from ipssim.commands.options import add_overrides, positive, seed, warn_if_few
 from ipssim.executors import Execution
-from ipssim.formatting import fmt
 from ipssim.sweeps import SWEEP_METRICS
 
 DEFAULT_REPS = 10
@@ -117,7 +108,17 @@ def run(args: argparse.Namespace) -> int:
         folder = args.out or Path(scratch) / "plan"
         try:
             with terminate_as_interrupt():
-                plans, _ = search(sweep, targets, args.confidence, largest, folder, execution)
+                about = {
+                    "referrals_per_year": args.referrals_per_year,
+                    "targets": [str(t) for t in targets],
+                    "target_texts": args.targets,
+                    "confidence": args.confidence,
+                    "budget": args.budget,
+                    "largest": largest,
+                }
+                plans, _ = search(
+                    sweep, targets, args.confidence, largest, folder, execution, about=about
+                )
         except KeyboardInterrupt:
             return interrupted(folder) if args.out else 130
     print(
@@ -132,55 +133,3 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         print(f"\nsweep in {args.out}; next: ipssim report {args.out}")
     return 0
-
-
-def answer(
-    plan: Plan, targets: list[Target], confidence: float, budget: float | None, name_cap: bool
-) -> str:
-    """The plan for one caseload cap, in a few lines."""
-    cap = f" (caseload cap {plan.cap})" if name_cap else ""
-    if plan.best is None:
-        team = plan.largest
-        lines = [f"No team of up to {team.specialists} specialists{cap} meets every target."]
-        for target in targets:
-            if team.target_share(target) < confidence:
-                value, size = best_reached(plan, target)
-                lines.append(
-                    f"  out of reach: {target}; best reached {fmt(target.metric, value)} "
-                    f"(mean, {size} specialists)"
-                )
-        return "\n".join(lines)
-    best = plan.best
-    lines = [
-        f"Smallest team{cap}: {best.specialists} specialists, meeting every target in "
-        f"{best.share(targets):.0%} of replications",
-        "  " + figures(best, targets),
-    ]
-    if budget is not None:
-        cost = best.mean("annual_cost")
-        lines.append(
-            f"  within the budget of {fmt('annual_cost', budget)}"
-            if cost <= budget
-            else f"  over the budget of {fmt('annual_cost', budget)} by "
-            f"{fmt('annual_cost', cost - budget)} a year"
-        )
-    if plan.smaller is None:
-        lines.append("  one fewer: no smaller team (one specialist is the smallest)")
-    else:
-        small = plan.smaller
-        lines.append(
-            f"  one fewer ({small.specialists} specialists) meets every target in "
-            f"{small.share(targets):.0%} of replications; it misses "
-            + "; ".join(missed(small, targets, confidence) or ["every target together"])
-        )
-    return "\n".join(lines)
-
-
-def figures(team: Team, targets: list[Target]) -> str:
-    """A team's cost and its targets' means."""
-    parts = [
-        f"annual cost {fmt('annual_cost', team.mean('annual_cost'))}",
-        f"cost per job start {fmt('cost_per_job_start', team.mean('cost_per_job_start'))}",
-    ]
-    parts += [f"{t.metric} {fmt(t.metric, team.mean(t.metric))}" for t in targets]
-    return ", ".join(parts)
