@@ -122,6 +122,13 @@ RUN_METRICS: tuple[Metric, ...] = (  # every metric of one run, in the order tab
         "weeks",
     ),
     _share("full_time_job_share", "share of job starts at 20 or more hours a week", "job starts"),
+    Metric(
+        "earnings_per_worker",
+        "gross pay (GBP) from competitive work by the horizon, per client who worked: hours a "
+        "week x weeks in each job x labour_market.hourly_wage",
+        "GBP per worker",
+        "money",
+    ),
     _share(
         "sustained_26wk_rate", "share of clients with a job lasting 26 weeks or more", "clients"
     ),

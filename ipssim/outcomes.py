@@ -146,7 +146,7 @@ def funnel(log: pd.DataFrame, horizon_day: int) -> dict[str, int]:
     }
 
 
-def _rate(numerator: int, denominator: int) -> float:
+def _rate(numerator: float, denominator: int) -> float:
     return numerator / denominator if denominator else float("nan")
 
 
@@ -226,6 +226,12 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
         "full_time_job_share": float((spells["hours"] >= FULL_TIME_SHARE_HOURS).mean())
         if len(spells)
         else float("nan"),
+        "earnings_per_worker": _rate(
+            float(
+                (spells["hours"] * spells["days"]).sum() / 7 * scenario.labour_market.hourly_wage
+            ),
+            len(first_job),
+        ),
         "sustained_26wk_rate": _rate(int((longest >= SUSTAINED_DAYS[1]).sum()), n),
         "job_tenure_weeks_mean": float(spells["days"].mean() / 7) if len(spells) else float("nan"),
         "placements": float(placements),

@@ -52,6 +52,7 @@ class Profile(NamedTuple):
     preferred_sector: int  # index into SECTORS
     clinician_draw: float
     impression: float  # how 'ready' the client comes across to a clinician, 0-1
+    wished_hours: float  # hours a week the client wishes to work; inf: full time, any hours
     thresholds: tuple[float, ...]  # unit-exponential thresholds of the reoffending clock
 
     @property
@@ -112,6 +113,12 @@ def _draw(
     offence_risk = np.array([OFFENCE_RISK[k] for k in OFFENCES])[offence]
     risk = np.minimum(0.95, risk_12m * offence_risk * (0.4 + 1.2 * u[:, 13]))
     thresholds = -np.log1p(-u[:, 18:])
+    part_time = 1.0 - pop.full_time_wish_share
+    wished = np.where(
+        u[:, 16] < part_time,
+        pop.part_time_wish_hours * (0.5 + u[:, 16] / max(part_time, 1e-12)),
+        np.inf,
+    )
     rows = zip(
         range(first, first + n),
         wants.tolist(),
@@ -131,6 +138,7 @@ def _draw(
         integers(u[:, 14], len(SECTORS)).tolist(),
         u[:, 15].tolist(),
         u[:, 17].tolist(),
+        wished.tolist(),
         map(tuple, thresholds.tolist()),
         strict=True,
     )

@@ -53,7 +53,7 @@ def test_a_particle_replaces_defaults_but_not_what_a_file_sets():
         leavers,
         {"labour_market.own_applications_per_month": 0.5, "labour_market.hire_probability": 0.1},
     )
-    assert run.labour_market.own_applications_per_month == 6.3  # the file's own value
+    assert run.labour_market.own_applications_per_month == 6.7  # the file's own value
     assert run.labour_market.hire_probability == 0.1
 
 
@@ -65,9 +65,9 @@ def test_particle_seed_depends_on_the_values_and_the_root_only():
 
 
 def test_clipped_keeps_values_within_their_priors():
-    prior = PRIORS["work.full_time_share"]
-    assert clipped({"work.full_time_share": prior.high + 1e-15}, PRIORS) == {
-        "work.full_time_share": prior.high
+    prior = PRIORS["work.decline_hours_ratio"]
+    assert clipped({"work.decline_hours_ratio": prior.high + 1e-15}, PRIORS) == {
+        "work.decline_hours_ratio": prior.high
     }
 
 

@@ -76,6 +76,9 @@ def test_employment_tenure_and_reoffending_from_a_small_log() -> None:
     assert m["placements"] == 1
     assert m["cost_per_placement"] == pytest.approx(2 * 52000.0 * 2 / 1)
     assert m["full_time_job_share"] == pytest.approx(0.5)
+    wage = SCENARIO.labour_market.hourly_wage  # 30 hours for 100 days, 12 to the horizon
+    pay = (30 * 100 + 12 * (horizon - 300)) / 7 * wage
+    assert m["earnings_per_worker"] == pytest.approx(pay / 2)
 
 
 def test_prison_leavers_are_followed_from_release() -> None:

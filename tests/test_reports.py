@@ -146,7 +146,8 @@ def test_report_of_a_folder_that_is_not_a_result(capsys, tmp_path: Path) -> None
 def test_sensitivity_indices_and_bar_charts(
     capsys, tmp_path: Path, method: str, points: int, index: str
 ) -> None:
-    path = write_sweep(tmp_path, SAMPLE, reps=1)
+    # seed 4: at the default seed 3 no client of these tiny runs starts a job at any Sobol point
+    path = write_sweep(tmp_path, SAMPLE, reps=1, seed=4)
     folder = tmp_path / method
     assert cli.main(["sensitivity", str(path), "--method", method, "--out", str(folder)]) == 0
     assert f"{method}, {points} points x 1 replications" in capsys.readouterr().out

@@ -32,7 +32,7 @@ class Recorder:
     def setback_at(self, day: int, relapse_share: float) -> None:
         self.setbacks.append((day, relapse_share))
 
-    def hired(self, employer: Employer, known: bool) -> None:
+    def hired(self, employer: Employer, known: bool, hours: int) -> None:
         self.offers.append((employer, known))
 
 

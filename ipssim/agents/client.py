@@ -47,8 +47,6 @@ if TYPE_CHECKING:
 NEVER = math.inf
 # applying alone, as anyone who wants work and is not in work does, in the service or out of it
 SEARCHING_ALONE = (COMMUNITY, WAITING, PREPARING, SEARCHING)
-FULL_TIME_JOB_HOURS = 30  # assumption: hours a week of a job taken full time
-PART_TIME_JOB_HOURS = 12  # assumption: hours a week of a job taken part time
 
 
 class Job:
@@ -384,11 +382,12 @@ class Client(ServiceAgent):
         if wake is not None and not wake.triggered:  # else the next sleep sees setback_day
             self.model.clock.at(day).callbacks.append(wake.ring)
 
-    def hired(self, employer: Employer, known: bool) -> None:
-        """A job offer taken; one found alone while waiting for a place ends the wait."""
+    def hired(self, employer: Employer, known: bool, hours: int) -> None:
+        """A job offer taken at ``hours`` a week; one found alone while waiting for a place ends
+        the wait."""
         if self.state is WAITING:
             self._leave_waitlist(Waitlist.FOUND_WORK)
-        self._start_job(employer, known)
+        self._start_job(employer, known, hours)
         self._poke()
 
     # --- decisions and transitions -----------------------------------------------------------
@@ -461,10 +460,8 @@ class Client(ServiceAgent):
             NEVER if policy.time_unlimited_support else (now + 30.44 * policy.support_limit_months)
         )
 
-    def _start_job(self, employer: Employer, known: bool) -> None:
+    def _start_job(self, employer: Employer, known: bool, hours: int) -> None:
         model = self.model
-        full_time = self.draws.chance(model.scenario.work.full_time_share * (1.0 - self.worry))
-        hours = FULL_TIME_JOB_HOURS if full_time else PART_TIME_JOB_HOURS
         spec = self.specialist
         model.log.add(
             self.env.now,

@@ -66,6 +66,7 @@ class Roster:
         self.preferred_sector: np.ndarray = _ints()  # index into SECTORS
         self.merit: np.ndarray = np.zeros(0)
         self.worry: np.ndarray = np.zeros(0)  # benefit worries before counselling
+        self.wished_hours: np.ndarray = np.zeros(0)  # hours a week wished (inf: full time)
         self.confidence: np.ndarray = np.zeros(0)
         self.relapse_rate: np.ndarray = np.zeros(0)  # per day
         self.sexual: np.ndarray = np.zeros(0, dtype=bool)  # a sexual offence
@@ -110,6 +111,7 @@ class Roster:
                 col["work_history"], col["qualifications"], col["confidence"], col["severity"]
             ),
             "worry": col["benefits_worry"],
+            "wished_hours": np.array([p.wished_hours for p in profiles]),
             "confidence": col["confidence"],
             "relapse_rate": relapse,
             "search_from": np.full(n, np.inf),

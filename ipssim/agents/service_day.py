@@ -20,6 +20,7 @@ from simpy.events import ProcessGenerator
 from ipssim.agents.disclosure import disclose
 from ipssim.agents.employer import Applications, Employer, EmployerPool
 from ipssim.agents.engagement import disengage_hazard
+from ipssim.agents.hours import allowance_hours, declines, hours_taken, offered_hours
 from ipssim.agents.roster import NEVER_DAY, Roster, own_application_day
 from ipssim.agents.specialist import Closed, Team
 from ipssim.agents.states import IN_SERVICE, State
@@ -53,7 +54,7 @@ class Pathway(Protocol):
 
     def setback_at(self, day: int, relapse_share: float) -> None: ...
 
-    def hired(self, employer: Employer, known: bool) -> None: ...
+    def hired(self, employer: Employer, known: bool, hours: int) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -156,7 +157,7 @@ class ServiceDay:
         employer = np.concatenate((lead[has], own))
         introduced = np.zeros(len(clients), dtype=bool)
         introduced[:n_lead] = True
-        outcome, known = self._decide(
+        outcome, known, hours = self._decide(
             day,
             clients,
             employer,
@@ -170,7 +171,13 @@ class ServiceDay:
             got[late] = False
             outcome[late] = _NOT_SELECTED
         self._record(
-            day, clients[:n_lead], employer[:n_lead], outcome[:n_lead], known[:n_lead], got
+            day,
+            clients[:n_lead],
+            employer[:n_lead],
+            outcome[:n_lead],
+            known[:n_lead],
+            hours[:n_lead],
+            got,
         )
         stay = np.ones(len(alone), dtype=bool)
         if len(applying):  # applying alone only if not hired on a lead today
@@ -184,6 +191,7 @@ class ServiceDay:
                 employer[rest][keep],
                 outcome[rest][keep],
                 known[rest][keep],
+                hours[rest][keep],
                 hired[rest][keep],
             )
             stay = keep & ~hired[rest]
@@ -248,10 +256,11 @@ class ServiceDay:
         employer: np.ndarray,
         introduced: np.ndarray,
         u: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each application's ``Outcome`` and whether the employer knows of the conviction,
-        from three uniforms per application (``u``): the client's disclosure decision
-        (``ipssim.agents.disclosure``), the employer's selection and the client's acceptance."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each application's ``Outcome``, whether the employer knows of the conviction and the
+        hours a week the client would work, from three uniforms per application (``u``): the
+        client's disclosure decision (``ipssim.agents.disclosure``), the employer's selection
+        and the post's hours (``ipssim.agents.hours``), which decide the client's acceptance."""
         roster, scenario, pool = self.roster, self.scenario, self.pool
         engaged = roster.specialist[clients] >= 0
         supported = engaged & scenario.policy.disclosure_support
@@ -281,8 +290,11 @@ class ServiceDay:
             sexual=roster.sexual[clients],
         )
         outcome, known = pool.consider(apps, day, u[1], scenario.labour_market, scenario.employers)
-        outcome[(outcome == _HIRED) & (u[2] < 0.5 * worry)] = _DECLINED
-        return outcome, known | ~offender
+        offered = offered_hours(u[2], scenario.labour_market)
+        allowance = allowance_hours(scenario.labour_market, scenario.work)
+        hours = hours_taken(roster.wished_hours[clients], offered, worry, allowance)
+        outcome[(outcome == _HIRED) & declines(offered, hours, scenario.work)] = _DECLINED
+        return outcome, known | ~offender, np.maximum(1, np.rint(hours)).astype(np.int64)
 
     def _record(
         self,
@@ -291,21 +303,24 @@ class ServiceDay:
         employer: np.ndarray,
         outcome: np.ndarray,
         known: np.ndarray,
+        hours: np.ndarray,
         hired: np.ndarray,
     ) -> None:
-        """Log applications (no client twice), remember them, and start the jobs taken."""
+        """Log applications (no client twice), remember them, and start the jobs taken at the
+        hours agreed."""
         if clients.size == 0:
             return
         self.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         self.roster.applied(clients, employer)
         if np.count_nonzero(hired):
-            for i, e, k in zip(
+            for i, e, k, h in zip(
                 clients[hired].tolist(),
                 employer[hired].tolist(),
                 known[hired].tolist(),
+                hours[hired].tolist(),
                 strict=True,
             ):
-                self.pathways[i].hired(self.employers[e], k)
+                self.pathways[i].hired(self.employers[e], k, h)
 
     # --- follow-along --------------------------------------------------------------------------
 

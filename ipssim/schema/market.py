@@ -242,10 +242,11 @@ class LabourMarket(Section):
         le=3,
     )
     own_applications_per_month: float = param(
-        2.6,
+        3.0,
         "applications",
         "calibrated by hand: competitive work without IPS (Bond et al. 2008), with "
-        "labour_market.hire_probability (1.3 at a hire chance of 0.05)",
+        "labour_market.hire_probability (1.3 at a hire chance of 0.05; 2.6 until offers came "
+        "with hours, then 22.1% in competitive work in smi_trial_control at seed 1)",
         "Applications for advertised openings a job seeker makes alone each month.",
         prior=loguniform(
             0.3,
@@ -255,6 +256,43 @@ class LabourMarket(Section):
         ),
         ge=0,
         le=30,
+    )
+
+    part_time_share: float = param(
+        0.24,
+        "share",
+        "Annual Population Survey 2022 (Ethnicity facts and figures, GOV.UK: 24% of employed "
+        "16 to 64 year olds worked part time); one share for every sector",
+        "Share of posts offered that are part time.",
+        ge=0,
+        le=1,
+    )
+    full_time_hours: float = param(
+        36.5,
+        "hours a week",
+        "ONS Labour Force Survey: average actual weekly hours of full-time workers, 36.5 in "
+        "January to March 2025",
+        "Hours a week of a full-time post.",
+        ge=1,
+        le=60,
+    )
+    part_time_hours: float = param(
+        20.0,
+        "hours a week",
+        "ONS: part-time employees work an average of 20 hours a week; spread evenly between "
+        "half and one and a half times it (assumption)",
+        "Mean hours a week of a part-time post.",
+        ge=1,
+        le=40,
+    )
+    hourly_wage: float = param(
+        12.71,
+        "GBP an hour",
+        "National Living Wage from April 2026 for workers aged 21 and over (Low Pay "
+        "Commission's recommendation accepted by the government); entry-level jobs pay about it",
+        "Hourly pay of the jobs clients take.",
+        ge=0,
+        le=100,
     )
 
 
@@ -331,20 +369,6 @@ class Work(Section):
         ge=1,
         le=5,
     )
-    full_time_share: float = param(
-        0.83,
-        "share",
-        "calibrated: two thirds work 20+ hours (Bond et al. 2008)",
-        "Share of jobs taken at 20+ hours by someone without benefit worries.",
-        prior=uniform(
-            0.5,
-            1.0,
-            "two thirds work 20+ hours overall (Bond et al. 2008), fewer among those with benefit "
-            "worries, so the share without worries lies between one half and all",
-        ),
-        ge=0,
-        le=1,
-    )
     support_wanted_months: float = param(
         9.0,
         "months",
@@ -358,6 +382,36 @@ class Work(Section):
         ),
         ge=0.5,
         le=120,
+    )
+    work_allowance_month: float = param(
+        411.0,
+        "GBP a month",
+        "Universal Credit work allowance 2025/26 for a claimant with limited capability for "
+        "work: 411 GBP a month with a housing costs element, 684 without (DWP rates, as listed by "
+        "CPAG's means-tested benefit rates 2025/26); above it Universal Credit falls by 55p per "
+        "GBP earned; assumption: most clients rent, so the lower allowance",
+        "Earnings a month before Universal Credit begins to fall: a client with benefit worries "
+        "gives up a share (their worry) of the hours that would earn more.",
+        ge=0,
+        le=5000,
+    )
+    decline_hours_ratio: float = param(
+        2.5,
+        "x hours",
+        "calibrated by hand: about two thirds of IPS workers work 20+ hours a week (Bond et "
+        "al. 2008), with population.part_time_wish_hours, and about as many offers declined as "
+        "before offers came with hours; employers and specialists agree shorter hours within "
+        "limits",
+        "A client declines a post offering more than this many times the hours they would "
+        "work in it (ipssim.agents.hours).",
+        prior=uniform(
+            1.5,
+            4.0,
+            "plausible range (no source): from declining any post of more than one and a half "
+            "times the hours the client would work in it to taking one of four times them",
+        ),
+        ge=1,
+        le=20,
     )
     disclosure_without_support: float = param(
         0.4,

@@ -203,6 +203,34 @@ class Population(Section):
         ge=0,
         le=1,
     )
+    full_time_wish_share: float = param(
+        0.31,
+        "share",
+        "Rice et al. 2009, J Ment Health 18(5):424: 31% (55/178) of people with severe mental "
+        "illness on incapacity benefits or income support wanted full-time work (35+ hours); "
+        "symptom severity and functioning did not largely explain wanting part- or full-time "
+        "work, so neither shapes the wish here",
+        "Share who wish to work full time (they take a full-time post's hours); the rest wish "
+        "to work part time (population.part_time_wish_hours).",
+        ge=0,
+        le=1,
+    )
+    part_time_wish_hours: float = param(
+        26.0,
+        "hours a week",
+        "calibrated by hand: about two thirds of IPS workers work 20+ hours a week (Bond et "
+        "al. 2008), with work.decline_hours_ratio",
+        "Mean hours a week wished by those who wish to work part time, spread evenly between "
+        "half and one and a half times it.",
+        prior=uniform(
+            16.0,
+            30.0,
+            "Rice et al. 2009 report part-time wishes in two bands, up to 16 and 17 to 34 hours "
+            "a week, without their shares, so the mean lies between the bands' middles",
+        ),
+        ge=2,
+        le=34,
+    )
 
 
 class RelapseByDiagnosis(Section):
