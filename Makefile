@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/ipssim run scenarios/base.toml --reps 20 --seed 1
+	$(BIN)/ipssim run scenarios/steady_team.toml --reps 20 --seed 1
 
 # The suite runs in a new random order each time (pytest-randomly), so a test that passes only
 # after another fails somewhere; the same seed drives hypothesis's examples, so the printed
