@@ -102,18 +102,7 @@ def sweep_lines(
         )
     for target in targets:
         if target.metric == metric:
-            shown = f"{100 * target.value:g}%" if _is_share(metric) else f"{target.value:g}"
-            ax.axhline(target.value, color="#555555", linestyle=(0, (6, 3)), linewidth=1.6)
-            ax.annotate(
-                f"target {target.op} {shown}",
-                (0.99, target.value),
-                xycoords=("axes fraction", "data"),
-                ha="right",
-                va="bottom",
-                fontsize=11,
-                color="#333333",
-                backgroundcolor="white",
-            )
+            _threshold(ax, target)
     if all(float(v).is_integer() for v in xs):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(lever_label(x))
@@ -125,6 +114,74 @@ def sweep_lines(
     _format_axis(ax, metric)
     if others:
         ax.legend(loc="best", frameon=True, fontsize=10)
+    return fig
+
+
+def _threshold(ax, target: Target) -> None:
+    """The target drawn as a dashed line, labelled."""
+    shown = f"{100 * target.value:g}%" if _is_share(target.metric) else f"{target.value:g}"
+    ax.axhline(target.value, color="#555555", linestyle=(0, (6, 3)), linewidth=1.6)
+    ax.annotate(
+        f"target {target.op} {shown}",
+        (0.99, target.value),
+        xycoords=("axes fraction", "data"),
+        ha="right",
+        va="bottom",
+        fontsize=11,
+        color="#333333",
+        backgroundcolor="white",
+    )
+
+
+@styled
+def plan_targets(
+    summary: pd.DataFrame,
+    team: str,
+    cap: str,
+    targets: Sequence[Target],
+    chosen: dict[int, int | None],
+    reps: int,
+) -> Figure:
+    """One panel per target: its metric against the team size ``team`` (mean and 95% interval,
+    one line per caseload ``cap``), the threshold as a dashed line, and the team the plan chose
+    for each cap (``chosen``, None where none meets the targets) ringed."""
+    fig, axes = plt.subplots(
+        len(targets), 1, figsize=(8.0, 3.6 * len(targets)), squeeze=False, sharex=True
+    )
+    for ax, target in zip(axes[:, 0], targets, strict=True):
+        data = summary[summary["metric"] == target.metric]
+        for i, value in enumerate(sorted(int(c) for c in data[cap].unique())):
+            group = data[data[cap] == value].sort_values(team)
+            err = np.vstack([group["mean"] - group["ci_low"], group["ci_high"] - group["mean"]])
+            style = series_style(i)
+            ax.errorbar(
+                group[team].astype(float),
+                group["mean"],
+                yerr=np.nan_to_num(err),
+                capsize=3,
+                label=f"{lever_label(cap)} {value}",
+                **style,
+            )
+            best = group[group[team] == chosen.get(value)]
+            ax.plot(
+                best[team].astype(float),
+                best["mean"],
+                linestyle="none",
+                marker="o",
+                markersize=16,
+                markerfacecolor="none",
+                markeredgecolor=style["color"],
+                markeredgewidth=2.5,
+                label=f"chosen team, {lever_label(cap)} {value}" if len(best) else None,
+            )
+        _threshold(ax, target)
+        ax.set_ylabel(metrics.metric(target.metric).label)
+        ax.set_title(f"Target {target}", fontsize=12)
+        _format_axis(ax, target.metric)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="best", frameon=True, fontsize=9)
+    axes[-1, 0].set_xlabel(f"{lever_label(team)} ({INTERVAL_NOTE}, {reps} replications each)")
+    fig.tight_layout()
     return fig
 
 

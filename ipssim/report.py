@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ipssim import metrics
 from ipssim.analysis import plan as planning
@@ -27,7 +28,7 @@ from ipssim.analysis.targets import Target
 from ipssim.figures import save_figure
 from ipssim.formatting import fmt, fmt_diff, fmt_interval
 from ipssim.outcomes import BREAKDOWNS, HEADLINE
-from ipssim.plots import figures, lever_label, metric_label
+from ipssim.plots import figures, lever_label, metric_label, plan_targets
 from ipssim.result_folder import ResultFolder
 from ipssim.store import atomic_write
 from ipssim.version import __version__
@@ -77,6 +78,8 @@ def build(folder: ResultFolder, targets: Sequence[Target] = (), minimise: str | 
     )
     for stem, fig in figures(folder, targets):
         parts.append(_figure(save_png(fig, folder.manifest), stem.replace("_", " ")))
+    if folder.manifest.get("plan"):
+        parts.append(_figure(save_png(plan_figure(folder), folder.manifest), "plan targets"))
     for path in folder.extra_files((".png",)):
         parts.append(_figure(path.read_bytes(), path.stem.replace("_", " ")))
     for path in folder.extra_files((".csv",)):
@@ -128,6 +131,18 @@ def _plan(folder: ResultFolder) -> str:
         f"a team meets them when every one is met in at least {about['confidence']:.0%} of "
         "replications.</p>"
         f"<pre>{html.escape(text)}</pre>"
+    )
+
+
+def plan_figure(folder: ResultFolder) -> Figure:
+    """Each of the plan's targets against team size, its threshold, and the chosen team."""
+    about = folder.manifest["plan"]
+    targets = [target_tools.parse(t, folder.metrics) for t in about["target_texts"]]
+    plans = planning.plans(folder.table("runs.parquet"), targets, about["confidence"])
+    chosen = {p.cap: p.best.specialists if p.best else None for p in plans}
+    summary = folder.table("summary.parquet")
+    return plan_targets(
+        summary, planning.SPECIALISTS, planning.CAP, targets, chosen, folder.manifest["reps"]
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -13,6 +14,8 @@ from ipssim.analysis.targets import parse
 from ipssim.cli import main
 from ipssim.executors import Execution
 from ipssim.experiment import run_one
+from ipssim.report import plan_figure
+from ipssim.result_folder import open_folder
 from ipssim.sweeps import SWEEP_METRICS
 from tests.conftest import SCENARIOS
 
@@ -59,6 +62,12 @@ def test_plan_prints_the_team_its_cost_and_what_one_fewer_misses(tmp_path: Path,
     answer = text[text.index("Smallest team: ") :].split("\n")[0]
     assert "<h2>Plan</h2>" in page and html.escape(answer) in page
     assert page.index("<h2>Plan</h2>") < page.index("<h2>Figures</h2>")
+    # and draws each target against team size, threshold and chosen team marked
+    fig = plan_figure(open_folder(out))
+    assert len(fig.axes) == 1 and fig.axes[0].get_title() == "Target waiting_weeks_mean < 2"
+    assert any("chosen team" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert 'alt="plan targets"' in page
+    plt.close(fig)
 
 
 def test_plan_says_which_target_is_out_of_reach(tmp_path: Path, capsys) -> None:
