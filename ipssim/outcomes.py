@@ -73,28 +73,27 @@ def spells_between(
     """Each ``begin`` event as client, start, its detail and end: the day of the client's next
     ``end`` event in the log (which is in the order things happened, within a day too), or the
     horizon."""
-    row, event = np.arange(len(log)), log["event"]
-
-    def rows(events: tuple[Event, ...], columns: dict[str, str]) -> pd.DataFrame:
-        mask = event.isin([e.name.lower() for e in events]).to_numpy()
-        return pd.DataFrame(
-            {
-                "row": row[mask],
-                "client": log["client"].to_numpy()[mask],
-                **{new: log[old].to_numpy()[mask] for old, new in columns.items()},
-            }
-        )
-
-    spells = pd.merge_asof(
-        rows((begin,), {"day": "start", "detail": "detail"}),
-        rows(end, {"day": "end"}),
-        on="row",
-        by="client",
-        direction="forward",
-        allow_exact_matches=False,
+    client, event = log["client"].to_numpy(), log["event"]
+    starts = np.flatnonzero(event.eq(begin.name.lower()).to_numpy())
+    ends = np.flatnonzero(event.isin([e.name.lower() for e in end]).to_numpy())
+    # a client's events in log order as one sorted key: the next end is a binary search away
+    key = client.astype(np.int64) * (len(log) + 1)
+    end_keys = key[ends] + ends
+    order = np.argsort(end_keys, kind="stable")
+    end_keys, ends = end_keys[order], ends[order]
+    at = np.searchsorted(end_keys, key[starts] + starts, side="right")
+    found = at < len(ends)
+    found[found] = client[ends[at[found]]] == client[starts[found]]
+    end_day = np.full(len(starts), horizon_day, dtype=np.int64)
+    end_day[found] = log["day"].to_numpy()[ends[at[found]]]
+    return pd.DataFrame(
+        {
+            "client": client[starts],
+            "start": log["day"].to_numpy()[starts],
+            "detail": log["detail"].to_numpy()[starts],
+            "end": end_day,
+        }
     )
-    spells["end"] = spells["end"].fillna(horizon_day).astype(int)
-    return spells.drop(columns="row")
 
 
 def job_spells(log: pd.DataFrame, horizon_day: int) -> pd.DataFrame:
