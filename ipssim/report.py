@@ -276,15 +276,15 @@ def _target_tables(
     shown = tuple(m for m in PLANNING if m in set(summary["metric"]))
     assessed = target_tools.assess(summary, levers, list(targets), shown)
     best = target_tools.smallest(assessed, minimise, levers)
-    wanted = ", ".join(str(t) for t in targets)
     label = lever_label(minimise)
     mean_col = f"smallest {minimise} (on the mean)"
     sure_col = f"smallest {minimise} (with confidence)"
     out = [
         f"<h2>Smallest {html.escape(label)} meeting the targets</h2>",
         (
-            f"<p>Targets: <b>{html.escape(wanted)}</b>. "
-            f"{html.escape(target_tools.headline(best, minimise, levers))}</p>"
+            "<p><b>"
+            f"{html.escape(target_tools.headline(best, minimise, levers, list(targets), assessed))}"
+            "</b></p>"
         ),
         (
             '<p class="note">"On the mean": the mean over replications meets every target. '

@@ -70,7 +70,8 @@ def test_sweep_plot_and_report_with_targets(capsys, sweep_folder: Path) -> None:
     assert cli.main(["report", str(sweep_folder), *targets]) == 0
     page = (sweep_folder / "report.html").read_text()
     assert "Smallest specialists meeting the targets" in page
-    assert "waiting_weeks_mean &lt; 4, employment_rate &gt;= 0.05" in page
+    assert "Targets: waiting_weeks_mean &lt; 4; employment_rate &gt;= 0.05." in page
+    assert "(on the mean)</th>" in page and "(with confidence)</th>" in page
     assert manifest["scenarios"][0]["hash"] in page and "common random numbers" in page
     pngs = embedded_pngs(page)
     assert len(pngs) == 3 and all(p.startswith(b"\x89PNG") for p in pngs)
@@ -93,6 +94,40 @@ def test_smallest_staffing_meets_targets_on_the_mean(sweep_folder: Path) -> None
         meeting = cap[cap["mean"] >= 0.05]["service.specialists"]
         chosen = row["smallest service.specialists (on the mean)"]
         assert (chosen == meeting.min()) if len(meeting) else pd.isna(chosen)
+
+
+def test_report_headline_never_names_a_point_failing_a_target(sweep_folder: Path) -> None:
+    from ipssim.analysis import targets
+    from ipssim.result_folder import open_folder
+
+    folder = open_folder(sweep_folder)
+    summary = folder.table("summary.parquet")
+    levers, team = folder.levers, "service.specialists"
+    means = summary.pivot_table(index=levers, columns="metric", values="mean").reset_index()
+    wait = float(means["waiting_weeks_mean"].max())
+    wanted = [
+        targets.parse(f"waiting_weeks_mean<{wait}", folder.metrics),
+        targets.parse("employment_rate>=0.05", folder.metrics),
+    ]
+    assessed = targets.assess(summary, levers, wanted)
+    best = targets.smallest(assessed, team, levers)
+    text = targets.headline(best, team, levers, wanted, assessed)
+    assert text.startswith(f"Targets: {wanted[0]}; {wanted[1]}.")
+    found = re.search(r"on the mean: (\S+) \(at caseload cap ([0-9, or]+)\)", text)
+    assert found, text
+    for cap in re.findall(r"[0-9]+", found[2]):  # the headlined team meets every target
+        row = means[(means[team] == float(found[1])) & (means["service.caseload_cap"] == int(cap))]
+        assert all(t.met(float(row[t.metric].iloc[0])) for t in wanted), (text, row)
+    # a target no point meets: said to be out of reach, with the best value reached
+    far = [*wanted, targets.parse("employment_rate>=0.99", folder.metrics)]
+    assessed = targets.assess(summary, levers, far)
+    text = targets.headline(targets.smallest(assessed, team, levers), team, levers, far, assessed)
+    top = means["employment_rate"].max()
+    assert (
+        "No point meets every target on the mean: employment_rate >= 0.99 is out of reach" in text
+    )
+    assert f"best {100 * top:.1f}%" in text or f"best {100 * top:.0f}%" in text, (text, top)
+    assert "Smallest" not in text
 
 
 @pytest.mark.parametrize(

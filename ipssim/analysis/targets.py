@@ -12,9 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ipssim.errors import UserError
+from ipssim.formatting import fmt
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -115,15 +117,25 @@ def smallest(assessed: pd.DataFrame, minimise: str, levers: list[str]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def headline(best: pd.DataFrame, minimise: str, levers: list[str]) -> str:
-    """The smallest value over every group, in a sentence."""
+def headline(
+    best: pd.DataFrame,
+    minimise: str,
+    levers: list[str],
+    targets: list[Target],
+    assessed: pd.DataFrame,
+) -> str:
+    """Every target, then the smallest value over every group meeting them all on the mean and
+    with confidence; where no point does, the target out of reach and the best value reached."""
     others = [lv for lv in levers if lv != minimise]
     name = _name(minimise)
-    parts = []
+    parts = ["Targets: " + "; ".join(str(t) for t in targets) + "."]
     for label in ("on the mean", "with confidence"):
         column = best[f"smallest {minimise} ({label})"]
         if column.isna().all():
-            parts.append(f"No point meets every target {label}.")
+            parts.append(
+                f"No point meets every target {label}"
+                + _out_of_reach(assessed, targets, levers, label)
+            )
             continue
         low = column.min()
         where = best[column == low]
@@ -140,6 +152,38 @@ def headline(best: pd.DataFrame, minimise: str, levers: list[str]) -> str:
             + (f" (at {settings})." if settings else ".")
         )
     return " ".join(parts)
+
+
+def _out_of_reach(
+    assessed: pd.DataFrame, targets: list[Target], levers: list[str], label: str
+) -> str:
+    """Which targets no point meets (on the mean, or with confidence) and the best value any
+    point reached; or that each is met somewhere but never all together."""
+    missed = []
+    for target in targets:
+        low, high = assessed[f"{target.metric} ci_low"], assessed[f"{target.metric} ci_high"]
+        if label == "on the mean":
+            ok = assessed[target.metric].map(target.met)
+        else:
+            ok = pd.Series(
+                [target.met_with_confidence(lo, hi) for lo, hi in zip(low, high, strict=True)],
+                index=assessed.index,
+            )
+        if ok.any():
+            continue
+        down = target.op in ("<", "<=")
+        reached = assessed[target.metric] if label == "on the mean" else (high if down else low)
+        values = reached.to_numpy(dtype=float)
+        at = int(np.nanargmin(values) if down else np.nanargmax(values))
+        point = assessed.iloc[at]
+        where = ", ".join(f"{_name(lv)} {point[lv]:g}" for lv in levers)
+        bound = "" if label == "on the mean" else (" (upper end)" if down else " (lower end)")
+        missed.append(
+            f"{target} is out of reach, best{bound} {fmt(target.metric, values[at])} at {where}"
+        )
+    if not missed:
+        return ": each target is met at some point, but never all at once."
+    return ": " + "; ".join(missed) + "."
 
 
 def _name(lever: str) -> str:
