@@ -270,6 +270,14 @@ def _sweep_tables(
     return out
 
 
+def target_headline(folder: ResultFolder, targets: Sequence[Target], minimise: str | None) -> str:
+    """The targets' headline of a sweep's report, for the terminal."""
+    levers = folder.levers
+    assessed = target_tools.assess(folder.table("summary.parquet"), levers, list(targets))
+    best = target_tools.smallest(assessed, minimise or levers[0], levers)
+    return target_tools.headline(best, minimise or levers[0], levers, list(targets), assessed)
+
+
 def _target_tables(
     summary: pd.DataFrame, levers: list[str], targets: Sequence[Target], minimise: str
 ) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import json
 import re
 import sys
@@ -67,8 +68,12 @@ def test_sweep_plot_and_report_with_targets(capsys, sweep_folder: Path) -> None:
     ]
     manifest = json.loads((sweep_folder / "manifest.json").read_text())
     assert read_manifest(figures[0])["scenarios"][0]["hash"] == manifest["scenarios"][0]["hash"]
+    capsys.readouterr()
     assert cli.main(["report", str(sweep_folder), *targets]) == 0
+    said = capsys.readouterr().out  # the headline, in the terminal too
+    assert said.startswith("Targets: waiting_weeks_mean < 4; employment_rate >= 0.05.")
     page = (sweep_folder / "report.html").read_text()
+    assert html.escape(said.splitlines()[0]) in page
     assert "Smallest specialists meeting the targets" in page
     assert "Targets: waiting_weeks_mean &lt; 4; employment_rate &gt;= 0.05." in page
     assert "(on the mean)</th>" in page and "(with confidence)</th>" in page

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ipssim.analysis.targets import TargetError
 from ipssim.commands.targets import add_target_options, read_targets
-from ipssim.report import write
+from ipssim.report import target_headline, write
 from ipssim.result_folder import open_folder
 
 
@@ -42,5 +42,7 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(folder.levers)
         )
     out = write(folder, args.out or folder.path / "report.html", targets, args.minimise)
+    if targets and folder.kind == "sweep":
+        print(target_headline(folder, targets, args.minimise))
     print(out)
     return 0
