@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from ipssim.events import Discharge, Waitlist
 from ipssim.experiment import replicate, run_one, runs_frame
 from ipssim.outcomes import breakdowns
-from ipssim.scenario import OFFENCES
+from ipssim.scenario import OFFENCES, Scenario
 from tests.conftest import small
 
 
@@ -59,13 +61,10 @@ def job_starts_per_client(result) -> tuple[pd.Series, pd.Series]:
     return starts.reindex(offence.value_counts().index, fill_value=0), offence.value_counts()
 
 
-def test_offence_aversion_lowers_placements_most_for_arson_and_sexual_offences() -> None:
-    mix = {
-        f"population.offences.{k}": (0.2 if k in ("arson", "sexual") else 0.15)
-        for k in OFFENCES
-        if k != "none"
-    } | {"population.offences.none": 0.0}
-    surveyed = small(
+def _job_seekers(mix: dict[str, float], **changes: Any) -> Scenario:
+    """A cohort of 2,000 who all want work, of the given offence mix, with ample specialists
+    and employers, so offences alone set who is hired."""
+    return small(
         "base",
         **mix,
         **{
@@ -74,9 +73,18 @@ def test_offence_aversion_lowers_placements_most_for_arson_and_sexual_offences()
             "entry.wants_work_only": True,
             "service.specialists": 80,
             "employers.count": 2000,
-            "run.horizon_weeks": 40,
         },
+        **changes,
     )
+
+
+def test_offence_aversion_lowers_placements_most_for_arson_and_sexual_offences() -> None:
+    mix = {
+        f"population.offences.{k}": (0.2 if k in ("arson", "sexual") else 0.15)
+        for k in OFFENCES
+        if k != "none"
+    } | {"population.offences.none": 0.0}
+    surveyed = _job_seekers(mix, **{"run.horizon_weeks": 40})
     averse = surveyed.with_changes({"employers.offence_aversion": 1.4})
     totals = {}
     for label, s in (("surveyed", surveyed), ("averse", averse)):
@@ -274,21 +282,10 @@ def test_employment_by_offence_falls_in_the_order_of_employers_aversion() -> Non
         "population.offences.other": 0.1,
         "population.offences.none": 0.0,
     }
-    surveyed = small(
-        "base",
-        **mix,
-        **{
-            "entry.mode": "cohort",
-            "entry.cohort_size": 2000,
-            "entry.wants_work_only": True,
-            "service.specialists": 80,
-            "employers.count": 2000,
-            # everyone stays with the clinical team, so each searches as long as the others and
-            # the differences come from employers alone (measured with leaving at 0.1 a year:
-            # the same order, arson and sexual losing 1.28 times what drugs and other lose)
-            "clinicians.discharge_per_year": 0.0,
-        },
-    )
+    # everyone stays with the clinical team, so each searches as long as the others and the
+    # differences come from employers alone (measured with leaving at 0.1 a year: the same
+    # order, arson and sexual losing 1.28 times what drugs and other lose)
+    surveyed = _job_seekers(mix, **{"clinicians.discharge_per_year": 0.0})
     indifferent = surveyed.with_changes({"employers.offence_aversion": 0.0})
     employed = {}
     for label, s in (("surveyed", surveyed), ("indifferent", indifferent)):

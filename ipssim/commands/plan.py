@@ -18,6 +18,7 @@ from ipssim.analysis.plan import answer, default_largest, plan_sweep, search
 from ipssim.analysis.targets import parse
 from ipssim.commands.execution import interrupted, terminate_as_interrupt
 from ipssim.commands.options import add_overrides, positive, seed, warn_if_few
+from ipssim.commands.targets import add_target_options
 from ipssim.executors import Execution
 from ipssim.sweeps import SWEEP_METRICS
 
@@ -49,15 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="R",
         help="referrals a year the team takes",
     )
-    p.add_argument(
-        "--target",
-        dest="targets",
-        action="append",
-        default=[],
-        metavar="METRIC<VALUE",
-        help='a goal, e.g. "waiting_weeks_mean<4" or "ipsgrow_employment_rate>=0.4" '
-        "(repeatable; <, <=, >, >=)",
-    )
+    add_target_options(p, 'a goal, e.g. "waiting_weeks_mean<4" or "ipsgrow_employment_rate>=0.4"')
     p.add_argument(
         "--budget",
         type=_number(-1e-300, None, "must be 0 or more"),

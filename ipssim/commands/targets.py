@@ -1,4 +1,4 @@
-"""The --target option of plot and report: goals a planner sets, such as "waiting_weeks_mean<4"."""
+"""The --target option of plot, report and plan: goals such as "waiting_weeks_mean<4"."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import argparse
 from ipssim.analysis.targets import Target, TargetError, parse
 from ipssim.result_folder import ResultFolder
 
+SWEEP_GOAL = 'a goal for a sweep, e.g. "waiting_weeks_mean<4" or "employment_rate>=0.4"'
 
-def add_target_options(p: argparse.ArgumentParser) -> None:
+
+def add_target_options(p: argparse.ArgumentParser, goal: str = SWEEP_GOAL) -> None:
     p.add_argument(
         "--target",
         dest="targets",
         action="append",
         default=[],
         metavar="METRIC<VALUE",
-        help='a goal for a sweep, e.g. "waiting_weeks_mean<4" '
-        'or "employment_rate>=0.4" (repeatable; <, <=, >, >=)',
+        help=f"{goal} (repeatable; <, <=, >, >=)",
     )
 
 
