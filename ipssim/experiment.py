@@ -34,18 +34,25 @@ class RunResult:
     weekly: pd.DataFrame
 
 
-def run_one(
+def simulated(
     scenario: Scenario, seed: int, rep: int = 0, on_week: Callable[[int], object] | None = None
-) -> RunResult:
-    """Run one replication to the horizon; ``on_week(week)`` after each simulated week."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replication run to the horizon: its event log and weekly series."""
     # imported here, not at the top, so that a command reports a mistake before Mesa loads
     from ipssim.model import IPSModel, paused_gc
 
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=rep)
         model.run(on_week)
-    events = model.log.frame()
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return model.log.frame(), weekly
+
+
+def run_one(
+    scenario: Scenario, seed: int, rep: int = 0, on_week: Callable[[int], object] | None = None
+) -> RunResult:
+    """Run one replication to the horizon; ``on_week(week)`` after each simulated week."""
+    events, weekly = simulated(scenario, seed, rep, on_week)
     horizon_day = 7 * scenario.run.horizon_weeks
     return RunResult(
         rep,

@@ -10,6 +10,9 @@ so that a steady service is measured once it has filled. With no warm-up the win
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
@@ -19,6 +22,7 @@ from ipssim.fidelity import review
 from ipssim.metrics import RUN_METRICS
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 from ipssim.service_rates import (
+    AFTER_RELEASE_DAYS,
     employed_after_release,
     ipsgrow_employment_rate,
     quarterly_employment_rate,
@@ -149,18 +153,77 @@ def _rate(numerator: float, denominator: int) -> float:
     return numerator / denominator if denominator else float("nan")
 
 
-def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
-    """Every metric of ``METRICS`` for one run."""
-    horizon_day = 7 * scenario.run.horizon_weeks
-    people = clients(log)
-    n = len(people)
-    spells = job_spells(log, horizon_day)
-    first_job = spells.groupby("client")["start"].min()
-    spells["days"] = spells["end"] - spells["start"]
+class _Run:
+    """One run's log and scenario, with the tables several metrics share, each made once, when
+    a metric first needs it."""
+
+    def __init__(self, log: pd.DataFrame, scenario: Scenario) -> None:
+        self.log, self.scenario = log, scenario
+        self.horizon_day = 7 * scenario.run.horizon_weeks
+        self.begin, _ = window(scenario)
+
+    @cached_property
+    def people(self) -> pd.DataFrame:
+        return clients(self.log)
+
+    @cached_property
+    def spells(self) -> pd.DataFrame:
+        """Job spells, with each one's length in ``days``."""
+        spells = job_spells(self.log, self.horizon_day)
+        spells["days"] = spells["end"] - spells["start"]
+        return spells
+
+    @cached_property
+    def first_job(self) -> pd.Series:
+        return self.spells.groupby("client")["start"].min()
+
+    @cached_property
+    def followed(self) -> pd.DataFrame:
+        """The clients whose first year from entry or release ends by the horizon."""
+        return self.people[self.people["start"] + YEAR <= self.horizon_day]
+
+    @cached_property
+    def starts(self) -> pd.DataFrame:
+        return _of(self.log, Event.JOB_START)
+
+    @cached_property
+    def held(self) -> pd.DataFrame:
+        """Caseload spells: engagement to the next discharge, or the horizon."""
+        return spells_between(self.log, Event.ENGAGED, (Event.DISCHARGED,), self.horizon_day)
+
+
+def _jobs(r: _Run) -> dict[str, float]:
+    n, spells, first_job = len(r.people), r.spells, r.first_job
     worked_days = spells.groupby("client")["days"].sum()
     longest = _longest_job(spells)
-    followed = people[people["start"] + YEAR <= horizon_day]
-    reoffences = _of(log, Event.REOFFENCE)
+    years_after_first = (r.horizon_day - first_job).sum() / YEAR
+    wage = r.scenario.labour_market.hourly_wage
+    return {
+        "employment_rate": _rate(len(first_job), n),
+        "days_to_first_job_median": float(
+            (first_job - r.people["entry"].reindex(first_job.index)).median()
+        )
+        if len(first_job)
+        else float("nan"),
+        "weeks_worked_mean": worked_days.sum() / 7 / n if n else float("nan"),
+        "sustained_13wk_rate": _rate(int((longest >= SUSTAINED_DAYS[0]).sum()), n),
+        "weeks_worked_per_year_after_first_job": (
+            worked_days.sum() / 7 / years_after_first if years_after_first > 0 else float("nan")
+        ),
+        "full_time_job_share": float((spells["hours"] >= FULL_TIME_SHARE_HOURS).mean())
+        if len(spells)
+        else float("nan"),
+        "earnings_per_worker": _rate(
+            float((spells["hours"] * spells["days"]).sum() / 7 * wage), len(first_job)
+        ),
+        "sustained_26wk_rate": _rate(int((longest >= SUSTAINED_DAYS[1]).sum()), n),
+        "job_tenure_weeks_mean": float(spells["days"].mean() / 7) if len(spells) else float("nan"),
+    }
+
+
+def _followed_a_year(r: _Run) -> dict[str, float]:
+    followed, spells = r.followed, r.spells
+    reoffences = _of(r.log, Event.REOFFENCE)
     reoffended = _within_year(reoffences[["client", "day"]], followed)
     employed_12m = _within_year(
         spells[["client", "start"]].rename(columns={"start": "day"}), followed
@@ -170,85 +233,198 @@ def metrics(log: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
     working_then = jobs_then[
         (jobs_then["start"] <= jobs_then["t"]) & (jobs_then["end"] > jobs_then["t"])
     ]["client"].nunique()
-    wishes = _of(log, Event.WANTS_WORK)
+    return {
+        "reoffending_rate_12m": _rate(reoffended, len(followed)),
+        "employment_rate_12m": _rate(employed_12m, len(followed)),
+        "employed_at_12m_rate": _rate(working_then, len(followed)),
+        "reoffences_per_client": _rate(len(reoffences), len(r.people)),
+    }
+
+
+def _wishes(r: _Run) -> dict[str, float]:
+    people, n = r.people, len(r.people)
+    wishes = _of(r.log, Event.WANTS_WORK)
     wants = set(wishes["client"])
     at_entry = set(
         wishes["client"][wishes["day"].values == people["entry"].reindex(wishes["client"]).values]
     )
-    referred = set(_of(log, Event.REFERRED)["client"]) & wants
-    service = scenario.service
-    begin, _ = window(scenario)
-    weeks = measured_weeks(scenario)
-    starts = _of(log, Event.JOB_START)
-    placements = int(((starts["specialist"] >= 0) & (starts["day"] >= begin)).sum())
-    service_jobs = (starts["specialist"] >= 0).to_numpy() & (starts["day"] >= begin).to_numpy()
-    starts_spells = spells_between(log, Event.JOB_START, (Event.JOB_END,), horizon_day)
-    lasted = (starts_spells["end"] - starts_spells["start"]).to_numpy() >= SUSTAINED_DAYS[0]
-    money = service_costs(
-        log,
-        scenario.costs,
-        service.specialists,
-        window(scenario),
-        placements,
-        int((service_jobs & lasted).sum()),
-    )
-    staff_cost = money["staff_cost"]
-    sustained_placements = int((service_jobs & lasted).sum())
-    years_after_first = (horizon_day - first_job).sum() / YEAR
-    waits = waiting_spells(log, horizon_day, begin)
-    contacts = int((_of(log, Event.EMPLOYER_CONTACT)["day"] >= begin).sum())
-    custody = spells_between(log, Event.CUSTODY, (Event.RELEASE,), horizon_day)
-    places = service.specialists * service.caseload_cap * (horizon_day - begin)
-    held = spells_between(log, Event.ENGAGED, (Event.DISCHARGED,), horizon_day)
-    held_in_window = (held["end"] - np.maximum(held["start"], begin)).clip(lower=0)
+    referred = set(_of(r.log, Event.REFERRED)["client"]) & wants
     return {
-        "employment_rate": _rate(len(first_job), n),
-        "days_to_first_job_median": float(
-            (first_job - people["entry"].reindex(first_job.index)).median()
-        )
-        if len(first_job)
-        else float("nan"),
-        "weeks_worked_mean": worked_days.sum() / 7 / n if n else float("nan"),
-        "sustained_13wk_rate": _rate(int((longest >= SUSTAINED_DAYS[0]).sum()), n),
-        "reoffending_rate_12m": _rate(reoffended, len(followed)),
         "referral_rate": _rate(len(referred), len(wants)),
-        "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
-        "employer_contacts_per_specialist_week": _rate(contacts, service.specialists * weeks),
-        "cost_per_placement": staff_cost / placements if placements else float("nan"),
         "wants_work_rate": _rate(len(at_entry), n),
         "came_to_want_work_rate": _rate(len(wants - at_entry), n - len(at_entry)),
-        "employment_rate_12m": _rate(employed_12m, len(followed)),
-        "employed_at_12m_rate": _rate(working_then, len(followed)),
-        "weeks_worked_per_year_after_first_job": (
-            worked_days.sum() / 7 / years_after_first if years_after_first > 0 else float("nan")
-        ),
-        "full_time_job_share": float((spells["hours"] >= FULL_TIME_SHARE_HOURS).mean())
-        if len(spells)
-        else float("nan"),
-        "earnings_per_worker": _rate(
-            float(
-                (spells["hours"] * spells["days"]).sum() / 7 * scenario.labour_market.hourly_wage
-            ),
-            len(first_job),
-        ),
-        "sustained_26wk_rate": _rate(int((longest >= SUSTAINED_DAYS[1]).sum()), n),
-        "job_tenure_weeks_mean": float(spells["days"].mean() / 7) if len(spells) else float("nan"),
+    }
+
+
+def _custody(r: _Run) -> dict[str, float]:
+    custody = spells_between(r.log, Event.CUSTODY, (Event.RELEASE,), r.horizon_day)
+    return {
+        "custody_days_mean": _rate(int((custody["end"] - custody["start"]).sum()), len(r.people))
+    }
+
+
+def _service(r: _Run) -> dict[str, float]:
+    log, scenario, begin, horizon_day = r.log, r.scenario, r.begin, r.horizon_day
+    service, weeks, starts = scenario.service, measured_weeks(scenario), r.starts
+    placements = int(((starts["specialist"] >= 0) & (starts["day"] >= begin)).sum())
+    service_jobs = (starts["specialist"] >= 0).to_numpy() & (starts["day"] >= begin).to_numpy()
+    lasted = r.spells["days"].to_numpy() >= SUSTAINED_DAYS[0]
+    sustained_placements = int((service_jobs & lasted).sum())
+    money = service_costs(
+        log, scenario.costs, service.specialists, window(scenario), placements, sustained_placements
+    )
+    waits = waiting_spells(log, horizon_day, begin)
+    contacts = int((_of(log, Event.EMPLOYER_CONTACT)["day"] >= begin).sum())
+    places = service.specialists * service.caseload_cap * (horizon_day - begin)
+    held = r.held
+    held_in_window = (held["end"] - np.maximum(held["start"], begin)).clip(lower=0)
+    return {
+        "waiting_weeks_mean": float(waits.mean() / 7) if len(waits) else 0.0,
+        "employer_contacts_per_specialist_week": _rate(contacts, service.specialists * weeks),
+        "cost_per_placement": money["staff_cost"] / placements if placements else float("nan"),
         "placements": float(placements),
-        "reoffences_per_client": _rate(len(reoffences), n),
-        "custody_days_mean": _rate(int((custody["end"] - custody["start"]).sum()), n),
         "caseload_use": _rate(int(held_in_window.sum()), places),
         **money,
         "sustained_placements_13wk": float(sustained_placements),
-        "fidelity_total": float(review(log, scenario).total),
         "placements_per_year": placements * 52 / weeks,
         "referrals_per_year": int((_first(log, Event.REFERRED) >= begin).sum()) * 52 / weeks,
         "waiting_weeks_p90": float(np.percentile(waits, 90) / 7) if len(waits) else 0.0,
-        **service_rates(
-            log, held, spells.assign(specialist=starts["specialist"].to_numpy()), scenario
-        ),
-        **service_retention(log, held, horizon_day),
-        **first_job_tenure(spells, horizon_day),
     }
+
+
+def _fidelity(r: _Run) -> dict[str, float]:
+    return {"fidelity_total": float(review(r.log, r.scenario).total)}
+
+
+def _service_rates(r: _Run) -> dict[str, float]:
+    jobs = r.spells.assign(specialist=r.starts["specialist"].to_numpy())
+    return service_rates(r.log, r.held, jobs, r.scenario)
+
+
+def _retention(r: _Run) -> dict[str, float]:
+    return service_retention(r.log, r.held, r.horizon_day)
+
+
+def _first_job_tenure(r: _Run) -> dict[str, float]:
+    return first_job_tenure(r.spells, r.horizon_day)
+
+
+# the metrics ``metrics`` computes, a group of them at a time: each group's names, its function
+_GROUPS: tuple[tuple[tuple[str, ...], Callable[[_Run], dict[str, float]]], ...] = (
+    (
+        (
+            "employment_rate",
+            "days_to_first_job_median",
+            "weeks_worked_mean",
+            "sustained_13wk_rate",
+            "weeks_worked_per_year_after_first_job",
+            "full_time_job_share",
+            "earnings_per_worker",
+            "sustained_26wk_rate",
+            "job_tenure_weeks_mean",
+        ),
+        _jobs,
+    ),
+    (
+        (
+            "reoffending_rate_12m",
+            "employment_rate_12m",
+            "employed_at_12m_rate",
+            "reoffences_per_client",
+        ),
+        _followed_a_year,
+    ),
+    (("referral_rate", "wants_work_rate", "came_to_want_work_rate"), _wishes),
+    (("custody_days_mean",), _custody),
+    (
+        (
+            "waiting_weeks_mean",
+            "employer_contacts_per_specialist_week",
+            "cost_per_placement",
+            "placements",
+            "caseload_use",
+            "staff_cost",
+            "annual_cost",
+            "team_cost",
+            "cost_per_job_start",
+            "cost_per_sustained_job_13wk",
+            "sustained_placements_13wk",
+            "placements_per_year",
+            "referrals_per_year",
+            "waiting_weeks_p90",
+        ),
+        _service,
+    ),
+    (("fidelity_total",), _fidelity),
+    (
+        (
+            "ipsgrow_employment_rate",
+            "quarterly_employment_rate",
+            *AFTER_RELEASE_DAYS,
+        ),
+        _service_rates,
+    ),
+    (("service_dropout_rate", "discharged_rate", "retained_12m_rate"), _retention),
+    (("first_job_weeks_mean", "weeks_worked_after_first_job_24m"), _first_job_tenure),
+)
+# every metric in the order a run's metrics come (the columns of a folder's runs table)
+ORDER = (
+    "employment_rate",
+    "days_to_first_job_median",
+    "weeks_worked_mean",
+    "sustained_13wk_rate",
+    "reoffending_rate_12m",
+    "referral_rate",
+    "waiting_weeks_mean",
+    "employer_contacts_per_specialist_week",
+    "cost_per_placement",
+    "wants_work_rate",
+    "came_to_want_work_rate",
+    "employment_rate_12m",
+    "employed_at_12m_rate",
+    "weeks_worked_per_year_after_first_job",
+    "full_time_job_share",
+    "earnings_per_worker",
+    "sustained_26wk_rate",
+    "job_tenure_weeks_mean",
+    "placements",
+    "reoffences_per_client",
+    "custody_days_mean",
+    "caseload_use",
+    "staff_cost",
+    "annual_cost",
+    "team_cost",
+    "cost_per_job_start",
+    "cost_per_sustained_job_13wk",
+    "sustained_placements_13wk",
+    "fidelity_total",
+    "placements_per_year",
+    "referrals_per_year",
+    "waiting_weeks_p90",
+    "ipsgrow_employment_rate",
+    "quarterly_employment_rate",
+    *AFTER_RELEASE_DAYS,
+    "service_dropout_rate",
+    "discharged_rate",
+    "retained_12m_rate",
+    "first_job_weeks_mean",
+    "weeks_worked_after_first_job_24m",
+)
+
+
+def metrics(
+    log: pd.DataFrame, scenario: Scenario, names: Collection[str] | None = None
+) -> dict[str, float]:
+    """Every metric of ``METRICS`` for one run, or only those of ``names`` (a calibration
+    needs a few: the groups of metrics none of them is in are not computed)."""
+    wanted = set(METRICS if names is None else names)
+    if unknown := wanted - set(METRICS):
+        raise KeyError(f"not metrics: {', '.join(sorted(unknown))}")
+    run, found = _Run(log, scenario), dict[str, float]()
+    for group, compute in _GROUPS:
+        if wanted.intersection(group):
+            found |= compute(run)
+    return {name: found[name] for name in ORDER if name in wanted}
 
 
 def service_rates(

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from ipssim.events import Discharge, Event, EventLog
+from ipssim.experiment import run_one
 from ipssim.outcomes import (
     METRICS,
+    ORDER,
     breakdowns,
     first_job_tenure,
     funnel,
@@ -236,3 +238,18 @@ def test_first_job_tenure_and_the_two_years_after_it() -> None:
     assert math.isnan(
         first_job_tenure(job_spells(df.iloc[:0], horizon), horizon)["first_job_weeks_mean"]
     )
+
+
+def test_metrics_asked_for_by_name_are_those_of_the_whole_set() -> None:
+    scenario = Scenario().with_changes({"run.horizon_weeks": 104, "run.warmup_weeks": 26})
+    events = run_one(scenario, seed=1).events
+    every = metrics(events, scenario)
+    assert tuple(every) == ORDER and sorted(ORDER) == sorted(METRICS)
+    for name in METRICS:
+        assert list(metrics(events, scenario, [name])) == [name]
+        value = metrics(events, scenario, [name])[name]
+        assert value == every[name] or (math.isnan(value) and math.isnan(every[name])), name
+    some = ["retained_12m_rate", "employment_rate", "fidelity_total"]
+    assert list(metrics(events, scenario, some)) == [n for n in ORDER if n in some]
+    with pytest.raises(KeyError, match="no_such_metric"):
+        metrics(events, scenario, ["employment_rate", "no_such_metric"])

@@ -19,8 +19,9 @@ import numpy as np
 from ipssim import evidence
 from ipssim import scenario as scenarios
 from ipssim.evidence import Target
-from ipssim.experiment import run_one
+from ipssim.experiment import simulated
 from ipssim.fidelity import review
+from ipssim.outcomes import metrics
 from ipssim.scenario import Scenario
 from ipssim.schema.priors import Prior
 
@@ -80,13 +81,15 @@ def clipped(values: Mapping[str, float], priors: Mapping[str, Prior]) -> dict[st
     return {k: min(max(float(v), priors[k].low), priors[k].high) for k, v in values.items()}
 
 
-def figures(scenario: Scenario, seed: int, rep: int, reviewed: bool) -> dict[str, float]:
-    """The metrics of one run and, if ``reviewed``, its fidelity review's zero exclusion
-    score (a target that is no run metric)."""
-    result = run_one(scenario, seed, rep)
-    out = {k: float(v) for k, v in result.metrics.items()}
-    if reviewed:
-        done = review(result.events, scenario, result.weekly)
+def figures(scenario: Scenario, seed: int, rep: int, names: set[str]) -> dict[str, float]:
+    """The metrics ``names`` of one run; the fidelity review's zero exclusion score among them
+    is a target that is no run metric."""
+    events, weekly = simulated(scenario, seed, rep)
+    out = {
+        k: float(v) for k, v in metrics(events, scenario, names - {evidence.ZERO_EXCLUSION}).items()
+    }
+    if evidence.ZERO_EXCLUSION in names:
+        done = review(events, scenario, weekly)
         out[evidence.ZERO_EXCLUSION] = float(done.items[ZERO_EXCLUSION_ITEM - 1].score)
     return out
 
@@ -102,8 +105,8 @@ def simulate(setup: Setup, values: Mapping[str, float]) -> dict[str, float]:
         if not wanted:
             continue
         run = with_particle(scenario, values)
-        reviewed = any(t.metric == evidence.ZERO_EXCLUSION for t in wanted)
-        reps = [figures(run, seed, rep, reviewed) for rep in range(setup.reps)]
+        names = {t.metric for t in wanted}
+        reps = [figures(run, seed, rep, names) for rep in range(setup.reps)]
         for t in wanted:
             out[t.key] = float(np.mean([r[t.metric] for r in reps]))
     return out
