@@ -166,27 +166,32 @@ class EventLog:
     def _merge(self) -> None:
         """Move single rows and batches into the merged columns, in the order they were logged."""
         singles = np.array(self._singles, dtype=np.int32).reshape(-1, len(COLUMNS)).T
-        blocks, done = [], 0  # (length, values): runs of single rows between the batches
-        for before, n, values in self._batches:
-            if before > done:
-                blocks.append((before - done, [c[done:before] for c in singles]))
-            blocks.append((n, values))
-            done = before
-        if singles.shape[1] > done:
-            blocks.append((singles.shape[1] - done, [c[done:] for c in singles]))
-        if not blocks:
+        if not self._batches and not singles.shape[1]:
             return
-        sizes = [n for n, _ in blocks]
-        for k in range(len(COLUMNS)):  # scalars repeated over their blocks, then arrays laid in
-            parts = [values[k] for _, values in blocks]
-            arrays = [v for v in parts if type(v) is np.ndarray]
-            column = np.repeat(
-                np.array([0 if type(v) is np.ndarray else v for v in parts], dtype=np.int32), sizes
+        sizes = [n for _, n, _ in self._batches]
+        # single row j comes after every batch logged after fewer than j + 1 single rows
+        before = np.array([b for b, _, _ in self._batches], dtype=np.int64)
+        shift = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        rows = np.arange(singles.shape[1])
+        at = rows + shift[np.searchsorted(before, rows, side="right")]
+        single = np.zeros(singles.shape[1] + self._rows, dtype=bool)
+        single[at] = True
+        for k in range(len(COLUMNS)):  # batches' scalars repeated, their arrays laid in
+            parts = [values[k] for _, _, values in self._batches]
+            given = [type(v) is np.ndarray for v in parts]
+            batched = np.repeat(
+                np.array(
+                    [0 if a else v for a, v in zip(given, parts, strict=True)], dtype=np.int32
+                ),
+                sizes,
             )
-            if arrays:
-                column[np.repeat([type(v) is np.ndarray for v in parts], sizes)] = np.concatenate(
-                    arrays
+            if any(given):
+                batched[np.repeat(given, sizes)] = np.concatenate(
+                    [v for a, v in zip(given, parts, strict=True) if a]
                 )
+            column = np.empty(len(single), dtype=np.int32)
+            column[at] = singles[k]
+            column[~single] = batched
             self._merged[k] = np.concatenate((self._merged[k], column))
         self._singles = array("i")
         self._batches, self._rows = [], 0
