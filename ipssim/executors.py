@@ -1,7 +1,8 @@
 """Where a sweep's runs execute: this process, local worker processes, or a Dask cluster.
 
-Work is sent in batches of runs; each run is ``run_one(scenario, seed, rep)``, so its numbers
-depend only on its scenario, seed and replication, never on the executor or the batching.
+Work is sent in batches of runs; each run is ``run_one(scenario, seed, rep, parameters=...)``,
+so its numbers depend only on its scenario, seed, replication and parameters, never on the
+executor or the batching.
 Results come back as each batch finishes, in whatever order they finish.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from ipssim.errors import UserError
 from ipssim.experiment import run_one
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.pool import local_pool, usable
 from ipssim.scenario import Scenario
 
@@ -57,17 +59,18 @@ class Execution:
         return self.dask_local or self.workers
 
 
-def run_batch(runs: list[RunSpec]) -> list[Row]:
-    """Run each (point, scenario, seed, rep) and return one row of metrics per run."""
+def run_batch(runs: list[RunSpec], parameters: Parameters = DEFAULTS) -> list[Row]:
+    """Run each (point, scenario, seed, rep) with ``parameters`` and return one row of metrics
+    per run, keyed by ``parameters.key`` of the scenario's hash."""
     rows = []
     for point, scenario, seed, rep in runs:
-        result = run_one(scenario, seed, rep)
+        result = run_one(scenario, seed, rep, parameters=parameters)
         rows.append(
             {
                 "point": point,
                 "rep": rep,
                 "seed": seed,
-                "scenario_hash": scenario.hash(),
+                "scenario_hash": parameters.key(scenario.hash()),
                 **{k: float(v) for k, v in result.metrics.items()},
             }
         )
@@ -86,24 +89,30 @@ def batches(runs: list[RunSpec], execution: Execution) -> list[list[RunSpec]]:
     return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
-def execute(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
-    """Run the tasks; yield each task's rows as it finishes. Closing the generator (or an
-    interrupt while it waits) stops the workers."""
+def execute(
+    tasks: list[list[RunSpec]], execution: Execution, parameters: Parameters = DEFAULTS
+) -> Iterator[list[Row]]:
+    """Run the tasks with ``parameters``; yield each task's rows as it finishes. Closing the
+    generator (or an interrupt while it waits) stops the workers."""
     if execution.uses_dask:
-        yield from _dask(tasks, execution)
+        yield from _dask(tasks, execution, parameters)
     elif execution.workers <= 1 or len(tasks) <= 1:
-        yield from map(run_batch, tasks)
+        yield from (run_batch(task, parameters) for task in tasks)
     else:
-        yield from _in_local_workers(tasks, execution.workers)
+        yield from _in_local_workers(tasks, execution.workers, parameters)
 
 
-def _in_local_workers(tasks: list[list[RunSpec]], workers: int) -> Iterator[list[Row]]:
+def _in_local_workers(
+    tasks: list[list[RunSpec]], workers: int, parameters: Parameters
+) -> Iterator[list[Row]]:
     pending = dict(enumerate(tasks))
     restarts = 0
     while pending:
         try:
             with local_pool(usable(workers, len(pending)), start="spawn") as pool:
-                futures = {pool.submit(run_batch, task): i for i, task in pending.items()}
+                futures = {
+                    pool.submit(run_batch, task, parameters): i for i, task in pending.items()
+                }
                 while futures:
                     done, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -170,13 +179,17 @@ def dask_client(execution: Execution) -> Iterator[Any]:
             cluster.close()
 
 
-def _dask(tasks: list[list[RunSpec]], execution: Execution) -> Iterator[list[Row]]:
+def _dask(
+    tasks: list[list[RunSpec]], execution: Execution, parameters: Parameters
+) -> Iterator[list[Row]]:
     try:
         from distributed import as_completed
     except ImportError:
         raise ExecutionError("Dask is not installed: pip install 'dask[distributed]'") from None
     with dask_client(execution) as client:
-        futures = [client.submit(run_batch, task, pure=False, retries=2) for task in tasks]
+        futures = [
+            client.submit(run_batch, task, parameters, pure=False, retries=2) for task in tasks
+        ]
         try:
             for future in as_completed(futures):
                 yield future.result()

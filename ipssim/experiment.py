@@ -2,7 +2,9 @@
 
 Replication ``r`` of a run with seed ``s`` always uses the seed tree ``SeedSequence(s, (r,))``,
 so results are identical whatever the number of worker processes, and two scenarios run with
-the same seed share their clients' random numbers (common random numbers).
+the same seed share their clients' random numbers (common random numbers). ``run_one`` is where
+a replication's scenario is made: its calibrated parameters come from ``Parameters`` (the
+scenario's defaults, a posterior draw of the seed tree, or the posterior's mean).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tqdm import tqdm
 
 from ipssim.metrics import bounds, metric
 from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.pool import ordered_map, usable
 from ipssim.scenario import Scenario
 
@@ -24,7 +27,7 @@ from ipssim.scenario import Scenario
 @dataclass
 class RunResult:
     """One replication: its metrics, funnel, breakdowns by client trait (``BREAKDOWNS``), event
-    log and weekly series."""
+    log, weekly series and the scenario it ran (with its calibrated parameters)."""
 
     rep: int
     metrics: dict[str, float]
@@ -32,6 +35,7 @@ class RunResult:
     breakdowns: dict[str, pd.DataFrame]
     events: pd.DataFrame
     weekly: pd.DataFrame
+    scenario: Scenario
 
 
 def simulated(
@@ -49,9 +53,15 @@ def simulated(
 
 
 def run_one(
-    scenario: Scenario, seed: int, rep: int = 0, on_week: Callable[[int], object] | None = None
+    scenario: Scenario,
+    seed: int,
+    rep: int = 0,
+    on_week: Callable[[int], object] | None = None,
+    parameters: Parameters = DEFAULTS,
 ) -> RunResult:
-    """Run one replication to the horizon; ``on_week(week)`` after each simulated week."""
+    """Run one replication to the horizon, its calibrated parameters from ``parameters``;
+    ``on_week(week)`` after each simulated week."""
+    scenario = parameters.scenario(scenario, seed, rep)
     events, weekly = simulated(scenario, seed, rep, on_week)
     horizon_day = 7 * scenario.run.horizon_weeks
     return RunResult(
@@ -61,11 +71,13 @@ def run_one(
         breakdowns(events, scenario),
         events,
         weekly,
+        scenario,
     )
 
 
-def _run_task(args: tuple[Scenario, int, int]) -> RunResult:
-    return run_one(*args)
+def _run_task(args: tuple[Scenario, int, int, Parameters]) -> RunResult:
+    scenario, seed, rep, parameters = args
+    return run_one(scenario, seed, rep, parameters=parameters)
 
 
 def replicate(
@@ -75,8 +87,10 @@ def replicate(
     workers: int = 1,
     progress: bool = True,
     label: str = "",
+    parameters: Parameters = DEFAULTS,
 ) -> list[RunResult]:
-    """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep.
+    """Run ``reps`` replications, in worker processes when ``workers`` > 1, in order of rep,
+    their calibrated parameters from ``parameters``.
 
     The progress bar (stderr, when ``progress``) counts simulated weeks: in this process it
     moves week by week, so a long replication shows progress within itself; from worker
@@ -92,9 +106,9 @@ def replicate(
     ) as bar:
         if usable(workers, reps) == 1:
             on_week = (lambda _: bar.update()) if progress else None
-            return [run_one(scenario, seed, rep, on_week) for rep in range(reps)]
+            return [run_one(scenario, seed, rep, on_week, parameters) for rep in range(reps)]
         results = []
-        tasks = [(scenario, seed, rep) for rep in range(reps)]
+        tasks = [(scenario, seed, rep, parameters) for rep in range(reps)]
         for result in ordered_map(_run_task, tasks, workers):
             bar.update(weeks)
             results.append(result)
@@ -180,7 +194,10 @@ def summarise(runs: pd.DataFrame, names: tuple[str, ...] = METRICS) -> pd.DataFr
 
 
 def compare(runs: dict[str, pd.DataFrame], names: tuple[str, ...] = METRICS) -> pd.DataFrame:
-    """Each scenario's mean, and paired differences from the first with 95% intervals.
+    """Each scenario's mean, and paired differences from the first with 95% intervals and the
+    share of paired replications in which the scenario's value exceeds the first's
+    (``... p_greater``; the registry gives no direction, so whether higher is better is the
+    reader's: more employment, less reoffending).
 
     Replications are paired by rep: with common random numbers the pairing removes most of the
     noise that the clients themselves bring.
@@ -199,8 +216,22 @@ def compare(runs: dict[str, pd.DataFrame], names: tuple[str, ...] = METRICS) -> 
             row[f"{label} - {labels[0]}"] = mean
             row[f"{label} - {labels[0]} ci_low"] = low
             row[f"{label} - {labels[0]} ci_high"] = high
+            row[f"{label} - {labels[0]} p_greater"] = share_greater(diff.to_numpy())
         rows.append(row)
     return pd.DataFrame(rows).set_index("metric")
+
+
+def differences(table: pd.DataFrame) -> list[str]:
+    """The columns of a ``compare`` table that hold a paired difference's mean."""
+    extras = ("ci_low", "ci_high", "p_greater")
+    return [c for c in table.columns if " - " in c and not c.endswith(extras)]
+
+
+def share_greater(differences: np.ndarray) -> float:
+    """The share of paired differences above zero (NaN pairs left out; NaN if none is left)."""
+    values = np.asarray(differences, dtype=float)
+    values = values[~np.isnan(values)]
+    return float((values > 0).mean()) if len(values) else math.nan
 
 
 def pooled(results: list[RunResult], part: Callable[[RunResult], pd.DataFrame]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ipssim import metrics
 from ipssim.analysis.targets import Target
+from ipssim.experiment import differences
 from ipssim.figures import STYLE, new_figure, save_figure, series_style
 from ipssim.outcomes import BREAKDOWNS, HEADLINE
 from ipssim.result_folder import ResultFolder
@@ -310,7 +311,7 @@ def breakdown_bars(table: pd.DataFrame, trait: str) -> Figure:
 @styled
 def compare_forest(table: pd.DataFrame) -> Figure:
     """Paired differences from the first scenario in the rates, percentage points with 95%."""
-    diffs = [c for c in table.columns if " - " in c and not c.endswith(("ci_low", "ci_high"))]
+    diffs = differences(table)
     rates = [m for m in HEADLINE if _is_share(m) and m in table.index]
     fig, ax = new_figure(9, 1.2 + 0.55 * len(rates) * max(1, len(diffs)))
     for j, diff in enumerate(diffs):

@@ -25,6 +25,7 @@ from ipssim import metrics
 from ipssim.analysis import plan as planning
 from ipssim.analysis import targets as target_tools
 from ipssim.analysis.targets import Target
+from ipssim.experiment import differences
 from ipssim.figures import save_figure
 from ipssim.formatting import fmt, fmt_diff, fmt_interval
 from ipssim.outcomes import BREAKDOWNS, HEADLINE
@@ -215,7 +216,7 @@ def _run_tables(folder: ResultFolder) -> list[str]:
 
 def _compare_tables(folder: ResultFolder) -> list[str]:
     table = folder.table("compare.csv").set_index("metric")
-    diffs = [c for c in table.columns if " - " in c and not c.endswith(("ci_low", "ci_high"))]
+    diffs = differences(table)
     labels = [c for c in table.columns if " - " not in c]
     by_metric = table.to_dict("index")
     rows = []

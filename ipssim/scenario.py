@@ -124,8 +124,10 @@ class Scenario(Section):
         return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
 
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
-        """A copy with dotted ``section.key`` values changed, validated like a file."""
-        data = self.model_dump(mode="json")
+        """A copy with dotted ``section.key`` values changed, validated like a file. The copy
+        keeps what was set (by a file, an override or a change) apart from what is the schema's
+        default, as the original did, so that a posterior draw replaces defaults only."""
+        data = self.model_dump(mode="json", exclude_unset=True)
         for dotted, value in changes.items():
             _set_dotted(data, dotted, value)
         return validate(data, source="changes")

@@ -23,6 +23,7 @@ import pandas as pd
 from ipssim.experiment import run_one
 from ipssim.fidelity import review
 from ipssim.outcomes import engaged_employment_rate
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.scenario import Scenario
 from ipssim.schema.levers import Lever, lever
 from ipssim.streams import generator, replication_seed
@@ -112,11 +113,11 @@ def draw_site(base: Scenario, seed: int, site: int) -> tuple[Scenario, float]:
     return base.with_changes(changes), commitment
 
 
-def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
+def _site(task: tuple[Scenario, int, int, float, Parameters]) -> dict[str, object]:
     """Simulate one site and review it: its levers, fidelity items and outcomes."""
-    scenario, seed, site, commitment = task
-    result = run_one(scenario, seed, site)
-    fidelity = review(result.events, scenario, result.weekly)
+    scenario, seed, site, commitment, calibrated = task
+    result = run_one(scenario, seed, site, parameters=calibrated)
+    fidelity = review(result.events, result.scenario, result.weekly)
     row: dict[str, object] = {"site": site, "commitment": commitment}
     for drawn in (*LEVERS, *CONTEXT):
         row[drawn.lever.key] = drawn.lever.value(scenario)
@@ -128,12 +129,19 @@ def _site(task: tuple[Scenario, int, int, float]) -> dict[str, object]:
 
 
 def simulate(
-    base: Scenario, n: int, seed: int, workers: int = 1, progress: bool = True
+    base: Scenario,
+    n: int,
+    seed: int,
+    workers: int = 1,
+    progress: bool = True,
+    parameters: Parameters = DEFAULTS,
 ) -> pd.DataFrame:
-    """One row per site: levers, context, fidelity total, band, items and outcomes."""
+    """One row per site: levers, context, fidelity total, band, items and outcomes; site s
+    runs as replication s, its calibrated parameters from ``parameters``."""
     drawn = [draw_site(base, seed, site) for site in range(n)]
     tasks = [
-        (scenario, seed, site, commitment) for site, (scenario, commitment) in enumerate(drawn)
+        (scenario, seed, site, commitment, parameters)
+        for site, (scenario, commitment) in enumerate(drawn)
     ]
     return pd.DataFrame(list(run_tasks(_site, tasks, workers, "sites", "site", progress=progress)))
 

@@ -29,6 +29,7 @@ class Stream(IntEnum):
     ARRIVALS = 5
     TURNOVER = 6
     CARE = 7  # when each client leaves the clinical team
+    PARAMETERS = 8  # which posterior particle a replication draws (ipssim.parameters)
 
 
 def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:

@@ -2,7 +2,8 @@
 finish, then gathered into tidy tables.
 
 Replication ``r`` of every point runs with the seed tree ``(seed, r)`` (common random numbers),
-so differences between points are paired by replication.
+and under a posterior with the same parameter draw, so differences between points are paired
+by replication.
 
 The folder holds ``store/`` (the finished runs, see ``ipssim.store``) and, once every run is
 in, ``points.parquet`` (the design), ``runs.parquet`` (one row per run: point, lever values,
@@ -25,6 +26,7 @@ from tqdm import tqdm
 from ipssim.executors import Execution, batches, execute
 from ipssim.experiment import interval, linearised
 from ipssim.metrics import bounds
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.results import manifest
 from ipssim.store import RunStore, atomic_write
 from ipssim.sweeps import SWEEP_METRICS, Sweep
@@ -46,14 +48,16 @@ def run_sweep(
     execution: Execution,
     progress: bool = True,
     kind: str = "sweep",
+    parameters: Parameters = DEFAULTS,
     **extra: Any,
 ) -> SweepOutcome:
-    """Compute the sweep's missing runs into ``folder`` and write its tables there.
+    """Compute the sweep's missing runs, their calibrated parameters from ``parameters``, into
+    ``folder`` and write its tables there.
 
     ``kind`` and ``extra`` go into the manifest (a sensitivity analysis records its method).
     """
     scenarios = sweep.scenarios()  # every point validated before anything is written
-    hashes = [s.hash() for s in scenarios]
+    hashes = [parameters.key(s.hash()) for s in scenarios]
     seed, reps = sweep.spec.seed, sweep.spec.reps
     start = time.perf_counter()
     with RunStore(folder) as store:
@@ -73,7 +77,7 @@ def run_sweep(
             disable=not progress,
             dynamic_ncols=True,
         ) as bar:
-            for rows in execute(batches(todo, execution), execution):
+            for rows in execute(batches(todo, execution), execution, parameters):
                 store.save(rows)
                 bar.update(len(rows))
         runs = tidy(sweep, hashes, store.frame())
@@ -86,6 +90,7 @@ def run_sweep(
             kind=kind,
             sweep=describe(sweep),
             execution=execution.describe(),
+            parameters=parameters.mode,
             runs_computed=len(todo),
             runs_reused=total - len(todo),
             **extra,

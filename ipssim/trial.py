@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ipssim.events import Event
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.workers import run_tasks
 
@@ -78,16 +79,30 @@ def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
     return [len(model.clients), *counts]
 
 
-def _trials(task: tuple[Design, int, list[int]]) -> list[list[int]]:
-    """Run some trials of a design: per trial, each arm's clients and outcome counts."""
-    plan, seed, trials = task
-    return [[t, *_arm(plan.arm_a, seed, 2 * t), *_arm(plan.arm_b, seed, 2 * t + 1)] for t in trials]
+def _trials(task: tuple[Design, int, list[int], Parameters]) -> list[list[int]]:
+    """Run some trials of a design: per trial, each arm's clients and outcome counts. Both
+    arms of trial t take trial t's calibrated parameters (one world, two arms)."""
+    plan, seed, trials, drawn = task
+    return [
+        [
+            t,
+            *_arm(drawn.scenario(plan.arm_a, seed, t), seed, 2 * t),
+            *_arm(drawn.scenario(plan.arm_b, seed, t), seed, 2 * t + 1),
+        ]
+        for t in trials
+    ]
 
 
 def simulate(
-    plan: Design, trials: int, seed: int, workers: int = 1, progress: bool = True
+    plan: Design,
+    trials: int,
+    seed: int,
+    workers: int = 1,
+    progress: bool = True,
+    parameters: Parameters = DEFAULTS,
 ) -> pd.DataFrame:
-    """One row per trial: each arm's allocated clients and clients with each outcome."""
+    """One row per trial: each arm's allocated clients and clients with each outcome, the
+    calibrated parameters of trial t drawn from ``parameters`` with the seed tree (seed, t)."""
     chunks = [
         list(range(i, min(i + TRIALS_PER_TASK, trials))) for i in range(0, trials, TRIALS_PER_TASK)
     ]
@@ -95,7 +110,7 @@ def simulate(
         row
         for chunk in run_tasks(
             _trials,
-            [(plan, seed, c) for c in chunks],
+            [(plan, seed, c, parameters) for c in chunks],
             workers,
             "trials",
             "trial",

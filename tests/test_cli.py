@@ -30,7 +30,16 @@ def test_run_json_has_the_promised_shape(capsys, scenario_dir: Path) -> None:
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"scenario", "scenario_hash", "seed", "reps", "version", "metrics"}
+    assert set(data) == {
+        "scenario",
+        "scenario_hash",
+        "seed",
+        "reps",
+        "parameters",
+        "version",
+        "metrics",
+    }
+    assert data["parameters"] == "defaults"
     assert data["seed"] == 3 and data["reps"] == 2 and data["scenario"] == "base"
     assert set(HEADLINE) <= set(data["metrics"])
     for value in data["metrics"].values():

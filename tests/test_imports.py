@@ -47,6 +47,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "experiment",
         (
+            "ipssim.parameters",
             "ipssim.experiment",
             "ipssim.pool",
             "ipssim.executors",

@@ -22,6 +22,7 @@ from ipssim.evidence import Target
 from ipssim.experiment import simulated
 from ipssim.fidelity import review
 from ipssim.outcomes import metrics
+from ipssim.parameters import set_by_file
 from ipssim.scenario import Scenario
 from ipssim.schema.priors import Prior
 
@@ -49,17 +50,6 @@ def load_scenarios(
 ) -> dict[str, Scenario]:
     """The named scenarios of ``folder``, each with the overrides applied."""
     return {name: scenarios.load(folder / f"{name}.toml", overrides) for name in names}
-
-
-def set_by_file(scenario: Scenario, dotted: str) -> bool:
-    """Whether ``scenario``'s file (or an override) gave ``dotted`` a value of its own."""
-    *path, leaf = dotted.split(".")
-    section = scenario
-    for part in path:
-        if part not in section.model_fields_set:
-            return False
-        section = getattr(section, part)
-    return leaf in section.model_fields_set
 
 
 def with_particle(scenario: Scenario, values: Mapping[str, float]) -> Scenario:

@@ -4,6 +4,10 @@
 Loading checks the particles against the schema: a posterior whose parameters are not the
 schema's calibrated parameters (a parameter missing, unknown, or outside its prior) is refused,
 never silently ignored.
+
+``projection`` turns the command line's ``--parameters`` and ``--posterior`` into the
+``Parameters`` every replication draws from: by default the posterior shipped in the package
+(``SHIPPED``) when there is one, else the scenarios' defaults.
 """
 
 from __future__ import annotations
@@ -11,15 +15,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ipssim.errors import UserError
+from ipssim.parameters import MODES, Mode, Parameters
 from ipssim.scenario import Scenario
 from ipssim.schema.fields import priors
 
+SHIPPED = Path(__file__).resolve().parent.parent / "data"  # the package's posterior, if any
 PARTICLES = "posterior.parquet"
 MANIFEST = "posterior.json"
 WEIGHT = "weight"
@@ -43,6 +49,12 @@ class Posterior:
             str(k): float(np.average(self.particles[k], weights=self.weights))
             for k in self.particles
         }
+
+    def parameters(self, mode: Mode, source: str) -> Parameters:
+        """The particles as the ``Parameters`` of ``mode`` ("posterior" or "point")."""
+        keys = tuple(str(k) for k in self.particles.columns)
+        values = self.particles.to_numpy(dtype=float)
+        return Parameters(mode, source, keys, values, np.asarray(self.weights, dtype=float))
 
     def interval(self, key: str, level: float = 0.95) -> tuple[float, float]:
         """The weighted central interval of one parameter."""
@@ -104,3 +116,33 @@ def check(particles: pd.DataFrame, fixed: list[str], source: str) -> None:
             raise PosteriorError(
                 f"{source}: {key} has values outside its prior ({prior.describe()})"
             )
+
+
+def shipped() -> Path | None:
+    """The posterior shipped in the package, or None when this version ships none."""
+    return SHIPPED if (SHIPPED / PARTICLES).is_file() else None
+
+
+def projection(mode: str | None, path: Path | None) -> Parameters:
+    """The parameters a projection draws from: ``mode`` ("posterior", "point", "defaults", or
+    None for the default) of the posterior at ``path`` or, without one, the shipped posterior.
+    The default is "posterior" when there is a posterior, else "defaults"."""
+    if mode is not None and mode not in MODES:
+        raise PosteriorError(f"--parameters {mode}: expected one of {', '.join(MODES)}")
+    if mode == "defaults":
+        if path is not None:
+            raise PosteriorError(
+                "--posterior with --parameters defaults: the defaults use no posterior; "
+                "leave out one of them"
+            )
+        return Parameters()
+    found = path if path is not None else shipped()
+    if found is None:
+        if mode is None:
+            return Parameters()
+        raise PosteriorError(
+            f"--parameters {mode}: this version of ipssim ships no calibrated posterior; "
+            "give one with --posterior DIR (a folder written by ipssim calibrate --out DIR)"
+        )
+    source = "the shipped posterior" if path is None else str(path)
+    return load(found).parameters(cast(Mode, mode or "posterior"), source)

@@ -8,18 +8,28 @@ an interrupted calibration continues with --resume. The last generation is writt
 DIR/posterior.parquet (weighted particles) with DIR/posterior.json (its manifest).
 A --set on a parameter with a prior fixes it: it is not calibrated; --parameter calibrates only
 the parameters named, the others keeping their defaults.
+
+``--check`` calibrates nothing: it runs each target's scenario (--reps, default 20) with every
+replication's calibrated parameters drawn from the posterior (--posterior, default the shipped
+one; without any, the scenarios' defaults) and prints each target's published figure, standard
+error, posterior predictive mean and 95% interval and z = (mean - published) / se. A target
+passes when the published figure lies inside that interval and |z| <= 2; the command exits 1
+when any target fails, so a script can rely on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 import time
 from pathlib import Path
 
 from ipssim import evidence
-from ipssim.calibration import smc, study
+from ipssim.calibration import check, smc, study
 from ipssim.calibration.particle import Setup, load_scenarios, set_by_file
+from ipssim.calibration.posterior import projection
 from ipssim.commands.execution import terminate_as_interrupt
 from ipssim.commands.options import add_overrides, bounded, positive, seed
 from ipssim.errors import UserError
@@ -28,6 +38,8 @@ from ipssim.scenario import Scenario, parse_override
 from ipssim.schema.fields import priors
 
 EXIT_INTERRUPTED = 130
+EXIT_FAILED = 1  # --check: a target fails
+CHECK_REPS = 20
 SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
@@ -58,7 +70,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue the calibration in --out")
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
     p.add_argument(
-        "--reps", type=positive, default=1, help="replications of each scenario per particle"
+        "--reps",
+        type=positive,
+        help=f"replications of each scenario per particle (default 1; with --check {CHECK_REPS})",
     )
     p.add_argument(
         "--target",
@@ -85,6 +99,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="folder of the calibration scenarios (default the repository's scenarios)",
     )
     add_overrides(p, "change a parameter in every calibration scenario (fixes a calibrated one)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="calibrate nothing: check every target against the posterior's predictions",
+    )
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="PATH",
+        help="with --check: the posterior to check, a folder written by ipssim calibrate --out "
+        "DIR (default the shipped one; without any, the scenarios' defaults)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table", help="with --check")
 
 
 def chosen_targets(keys: list[str]) -> tuple[evidence.Target, ...]:
@@ -130,6 +157,11 @@ def setup(args: argparse.Namespace) -> Setup:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.check:
+        return run_check(args)
+    if args.posterior is not None:
+        raise UserError("--posterior goes with --check (a calibration writes its own, to --out)")
+    args.reps = args.reps or 1
     chosen = setup(args)
     execution = Execution(
         workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local
@@ -160,3 +192,54 @@ def run(args: argparse.Namespace) -> int:
         low, high = result.interval(key)
         print(f"  {key}: mean {result.mean()[key]:.4g} (95% {low:.4g} to {high:.4g})")
     return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``--check``: every target against its posterior predictive distribution."""
+    if args.resume or args.parameters:
+        raise UserError("--check calibrates nothing: leave out --resume and --parameter")
+    targets = chosen_targets(args.targets)
+    names = evidence.scenarios(targets)
+    missing = [n for n in names if not (args.scenarios / f"{n}.toml").exists()]
+    if missing:
+        raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
+    scenarios = load_scenarios(args.scenarios, names, args.overrides)
+    drawn = projection(None, args.posterior)
+    reps = args.reps or CHECK_REPS
+    found = check.check(targets, scenarios, drawn, reps, args.seed, args.workers)
+    if args.format == "json":
+        print(json.dumps([p.row() for p in found], indent=1))
+    else:
+        print_check(found, reps, args.seed, drawn.describe())
+    return 0 if all(p.inside for p in found) else EXIT_FAILED
+
+
+def _number(value: float, form: str) -> str:
+    return "-" if math.isnan(value) else format(value, form)
+
+
+def print_check(found: list[check.Predicted], reps: int, seed: int, parameters: str) -> None:
+    print(f"calibration check: {reps} replications of each scenario, seed {seed}; {parameters}")
+    print(
+        "a target passes when its published figure lies inside the posterior predictive 95% "
+        f"interval and |z| <= {check.Z_LIMIT:g}, z = (mean - published) / se"
+    )
+    rows = [
+        (
+            p.target.scenario,
+            p.target.metric,
+            f"{p.target.published:.3g}",
+            f"{p.target.se:.2g}",
+            _number(p.mean, ".3g"),
+            f"{_number(p.interval[0], '.3g')} to {_number(p.interval[1], '.3g')}",
+            _number(p.z, "+.2f"),
+            "pass" if p.inside else "FAIL",
+        )
+        for p in found
+    ]
+    head = ("scenario", "metric", "published", "se", "mean", "95% predictive", "z", "result")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    for line in (head, *rows):
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    passed = sum(p.inside for p in found)
+    print(f"\n{passed} of {len(found)} targets pass.")

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options, warn_if_few
+from ipssim.commands.options import add_replication_options, parameters, warn_if_few
 from ipssim.experiment import RunResult, compare, pooled, replicate, runs_frame
 from ipssim.formatting import clean, fmt, fmt_diff
 from ipssim.outcomes import HEADLINE
+from ipssim.parameters import Parameters
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
 
@@ -59,17 +60,18 @@ def run(args: argparse.Namespace) -> int:
         for path, changes in zip(args.scenarios, own, strict=True)
     ]
     labels = unique_labels([s.name for s in loaded])
+    drawn = parameters(args)
     warn_if_few(args.reps)
     start = time.perf_counter()
-    results = {
-        label: replicate(s, args.reps, args.seed, args.workers, label=label)
+    results = {  # one seed, so replication r of every arm draws the same parameters
+        label: replicate(s, args.reps, args.seed, args.workers, label=label, parameters=drawn)
         for label, s in zip(labels, loaded, strict=True)
     }
     runs = {label: runs_frame(r) for label, r in results.items()}
     wall = time.perf_counter() - start
     table = compare(runs)
     if args.out is not None:
-        info = manifest(loaded, args.seed, args.reps, wall)
+        info = manifest(loaded, args.seed, args.reps, wall, **drawn.record())
         both = pd.concat(
             [
                 r.assign(scenario=label, scenario_hash=s.hash(), seed=args.seed)
@@ -95,12 +97,13 @@ def run(args: argparse.Namespace) -> int:
             ],
             "seed": args.seed,
             "reps": args.reps,
+            "parameters": drawn.mode,
             "version": __version__,
             "comparison": clean(table.to_dict(orient="index")),
         }
         print(json.dumps(out, indent=2))
     else:
-        print_compare(labels, table, args.reps, args.seed)
+        print_compare(labels, table, args.reps, args.seed, drawn)
     return 0
 
 
@@ -125,14 +128,18 @@ def unique_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def print_compare(labels: list[str], table: pd.DataFrame, reps: int, seed: int) -> None:
+def print_compare(
+    labels: list[str], table: pd.DataFrame, reps: int, seed: int, drawn: Parameters
+) -> None:
     print(
         f"{reps} replications each, seed {seed}; differences from {labels[0]} are paired by "
-        "replication (common random numbers), with 95% intervals"
+        "replication (common random numbers), with 95% intervals; P(>) is the share of paired "
+        f"replications in which the arm's value is higher than {labels[0]}'s"
     )
+    print(drawn.describe())
     base = labels[0]
     head = f"{'metric':<40}" + "".join(f"{label:>16}" for label in labels)
-    head += "".join(f"{label + ' - ' + base:>38}" for label in labels[1:])
+    head += "".join(f"{label + ' - ' + base:>38}{'P(>)':>7}" for label in labels[1:])
     print(head)
     by_metric = table.to_dict("index")
     for name in HEADLINE:
@@ -141,5 +148,9 @@ def print_compare(labels: list[str], table: pd.DataFrame, reps: int, seed: int) 
         for label in labels[1:]:
             key = f"{label} - {base}"
             diff = fmt_diff(name, row[key], row[key + " ci_low"], row[key + " ci_high"])
-            line += f"{diff:>38}"
+            line += f"{diff:>38}{_share(row[key + ' p_greater']):>7}"
         print(line)
+
+
+def _share(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.0f}%"

@@ -13,8 +13,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from ipssim.commands.options import bounded
-from ipssim.dashboard import SCENARIO_ENV
+from ipssim.commands.options import add_parameter_options, bounded, parameters
+from ipssim.dashboard import PARAMETERS_ENV, POSTERIOR_ENV, SCENARIO_ENV
 from ipssim.dashboard.levers import presets
 from ipssim.scenario import load
 
@@ -42,11 +42,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help=f"address to listen on (default {HOST}: this machine only; "
         "0.0.0.0 for every network the machine is on)",
     )
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     load(args.scenario)  # a bad scenario or preset fails here with the usual message
     presets(args.scenario.parent)
+    drawn = parameters(args)  # a bad posterior fails here, before the server starts
     if importlib.util.find_spec("solara") is None:
         print(
             "ipssim: error: the dashboard needs its extra: pip install -e '.[dashboard]'",
@@ -54,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     os.environ[SCENARIO_ENV] = str(args.scenario.resolve())
+    os.environ[PARAMETERS_ENV] = args.parameter_mode or ""
+    os.environ[POSTERIOR_ENV] = str(args.posterior.resolve()) if args.posterior else ""
+    print(f"ipssim dashboard: {drawn.describe()}", file=sys.stderr)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home
     # Solara's "This website runs on Solara" banner sat over the bottom-right card
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")

@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options, positive, warn_if_few
+from ipssim.commands.options import add_replication_options, parameters, positive, warn_if_few
 from ipssim.errors import UserError
 from ipssim.experiment import interval, replicate
 from ipssim.fidelity import Review, band, course, review_at
 from ipssim.formatting import clean
+from ipssim.parameters import Parameters
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
 
@@ -57,17 +58,18 @@ def run(args: argparse.Namespace) -> int:
             f"--at-week {week} is after the horizon of {scenario.name} ({horizon} weeks): "
             f"give a week from 1 to {horizon}"
         )
+    drawn = parameters(args)
     start = time.perf_counter()
     warn_if_few(args.reps)
-    results = replicate(scenario, args.reps, args.seed, args.workers)
+    results = replicate(scenario, args.reps, args.seed, args.workers, parameters=drawn)
     wall = time.perf_counter() - start
-    reviews = [review_at(r.events, scenario, r.weekly, week) for r in results]
+    reviews = [review_at(r.events, r.scenario, r.weekly, week) for r in results]
     items = item_table(reviews)
     total = interval(np.array([r.total for r in reviews], dtype=float), bounds=SCORE_RANGE)
     weeks = list(range(args.every, week, args.every)) + [week] if args.every else []
-    over_time = course_table([course(r.events, scenario, r.weekly, weeks) for r in results])
+    over_time = course_table([course(r.events, r.scenario, r.weekly, weeks) for r in results])
     if args.out is not None:
-        info = manifest([scenario], args.seed, args.reps, wall)
+        info = manifest([scenario], args.seed, args.reps, wall, **drawn.record())
 
         def write(folder: Path) -> None:
             write_json(folder / "manifest.json", info)
@@ -83,11 +85,12 @@ def run(args: argparse.Namespace) -> int:
         write_folder(args.out, write)
     if args.format == "json":
         found = as_json(scenario, args.seed, reviews, items, total, week)
+        found["parameters"] = drawn.mode
         if weeks:
             found["course"] = clean(over_time.to_dict(orient="records"))
         print(json.dumps(found, indent=2))
     else:
-        print_review(scenario, args.seed, reviews, items, total, week)
+        print_review(scenario, args.seed, reviews, items, total, week, drawn)
         if weeks:
             print_course(over_time)
     return 0
@@ -178,12 +181,14 @@ def print_review(
     items: pd.DataFrame,
     total: tuple[float, float, float],
     week: int,
+    drawn: Parameters,
 ) -> None:
     """The table: each item with its score, mean over replications and measure."""
     print(
         f"{scenario.name} ({scenario.hash()}): fidelity review of {len(reviews)} "
         f"replications, seed {seed}, {_weeks(week, scenario.run.horizon_weeks)}"
     )
+    print(drawn.describe())
     print(f"{'item':<50} {'score':>5} {'mean':>5}  {'basis':<13} measure (replication 0)")
     for row in items.itertuples():
         print(

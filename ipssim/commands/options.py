@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ipssim.calibration.posterior import projection
 from ipssim.errors import shown
 from ipssim.experiment import replication_warning
+from ipssim.parameters import MODES, Parameters
 from ipssim.streams import MAX_SEED
 
 
@@ -48,14 +50,39 @@ def add_overrides(p: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def add_parameter_options(p: argparse.ArgumentParser) -> None:
+    """--parameters and --posterior: where the calibrated parameters come from."""
+    p.add_argument(
+        "--parameters",
+        dest="parameter_mode",
+        choices=MODES,
+        help="calibrated parameters: posterior (each replication draws them from the "
+        "posterior), point (its weighted mean) or defaults (the scenario's values); default "
+        "posterior when ipssim ships one, else defaults",
+    )
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="PATH",
+        help="the posterior to use: a folder written by ipssim calibrate --out DIR, or its "
+        "posterior.parquet (default: the one shipped with ipssim)",
+    )
+
+
+def parameters(args: argparse.Namespace) -> Parameters:
+    """The parameters ``--parameters`` and ``--posterior`` ask for (a bad posterior is refused)."""
+    return projection(args.parameter_mode, args.posterior)
+
+
 def add_replication_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
-    """--reps, --seed, --set, --workers, --out and --format."""
+    """--reps, --seed, --set, --workers, --out, --format, --parameters and --posterior."""
     p.add_argument("--reps", type=positive, default=reps, help=f"replications (default {reps})")
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
     add_overrides(p, "change one parameter (repeatable)")
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--out", type=Path, help="write results to this new folder")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    add_parameter_options(p)
 
 
 def warn_if_few(reps: int) -> None:

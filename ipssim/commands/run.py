@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_replication_options, warn_if_few
+from ipssim.commands.options import add_replication_options, parameters, warn_if_few
 from ipssim.experiment import RunResult, pooled, replicate, runs_frame, summarise
 from ipssim.formatting import clean, fmt, fmt_interval
 from ipssim.metrics import metric
 from ipssim.outcomes import BREAKDOWNS, METRICS
+from ipssim.parameters import Parameters
 from ipssim.results import manifest, write_folder, write_json
 from ipssim.version import __version__
 
@@ -28,19 +29,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario = scenarios.load(args.scenario, args.overrides)
+    drawn = parameters(args)
     warn_if_few(args.reps)
     start = time.perf_counter()
-    results = replicate(scenario, args.reps, args.seed, args.workers)
+    results = replicate(scenario, args.reps, args.seed, args.workers, parameters=drawn)
     wall = time.perf_counter() - start
     summary = summarise(runs_frame(results))
     if args.out is not None:
-        info = manifest([scenario], args.seed, args.reps, wall)
+        info = manifest([scenario], args.seed, args.reps, wall, **drawn.record())
         write_folder(args.out, lambda d: write_run(d, info, scenario, args.seed, results, summary))
         print(f"results in {args.out}", file=sys.stderr)  # stderr: --format json stays JSON
     if args.format == "json":
-        print(json.dumps(as_json(scenario, args.seed, args.reps, summary), indent=2))
+        print(json.dumps(as_json(scenario, args.seed, args.reps, summary, drawn), indent=2))
     else:
-        print_run(scenario, args.seed, args.reps, summary, results)
+        print_run(scenario, args.seed, args.reps, summary, results, drawn)
     return 0
 
 
@@ -81,13 +83,20 @@ def _breakdown(trait: str, result: RunResult) -> pd.DataFrame:
     return result.breakdowns[trait].reset_index()
 
 
-def as_json(scenario: scenarios.Scenario, seed: int, reps: int, summary: pd.DataFrame) -> dict:
+def as_json(
+    scenario: scenarios.Scenario,
+    seed: int,
+    reps: int,
+    summary: pd.DataFrame,
+    drawn: Parameters,
+) -> dict:
     """The ``--format json`` object."""
     return {
         "scenario": scenario.name,
         "scenario_hash": scenario.hash(),
         "seed": seed,
         "reps": reps,
+        "parameters": drawn.mode,
         "version": __version__,
         "metrics": clean(
             {
@@ -108,12 +117,14 @@ def print_run(
     reps: int,
     summary: pd.DataFrame,
     results: list[RunResult],
+    drawn: Parameters,
 ) -> None:
     """The table: each metric's mean and interval, the referral funnel, the breakdowns."""
     print(
         f"{scenario.name} ({scenario.hash()}): {reps} replication{'s' * (reps != 1)}, seed {seed}, "
         f"{scenario.run.horizon_weeks} weeks"
     )
+    print(drawn.describe())
     print(f"{'metric':<40} {'mean':>10} {'95% interval':>22}  meaning")
     by_metric = summary.to_dict("index")
     for name in METRICS:

@@ -18,9 +18,16 @@ import pandas as pd
 
 from ipssim import scenario as scenarios
 from ipssim import sites
-from ipssim.commands.options import add_overrides, positive, seed
+from ipssim.commands.options import (
+    add_overrides,
+    add_parameter_options,
+    parameters,
+    positive,
+    seed,
+)
 from ipssim.fidelity import BANDS
 from ipssim.formatting import clean
+from ipssim.parameters import Parameters
 from ipssim.results import manifest, write_folder, write_json
 
 FIGURES = {
@@ -47,6 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, help="write sites.csv, the figures and a manifest to this new folder"
     )
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,14 +62,23 @@ def run(args: argparse.Namespace) -> int:
         base = scenarios.load(args.base, args.overrides)
     else:
         base = scenarios.overridden({"name": "sites"}, "defaults", args.overrides)
+    drawn = parameters(args)
     start = time.perf_counter()
-    table = sites.simulate(base, args.n, args.seed, args.workers)
+    table = sites.simulate(base, args.n, args.seed, args.workers, parameters=drawn)
     wall = time.perf_counter() - start
     correlations = {outcome: sites.correlation(table, outcome) for outcome in FIGURES}
     if args.out is not None:
-        info = manifest([base], args.seed, 1, wall, sites=args.n, correlations=clean(correlations))
+        info = manifest(
+            [base],
+            args.seed,
+            1,
+            wall,
+            sites=args.n,
+            correlations=clean(correlations),
+            **drawn.record(),
+        )
         write_folder(args.out, lambda d: write_sites(d, info, table, correlations))
-    print_sites(base, args.seed, table, correlations)
+    print_sites(base, args.seed, table, correlations, drawn)
     return 0
 
 
@@ -118,12 +135,14 @@ def print_sites(
     seed: int,
     table: pd.DataFrame,
     correlations: dict[str, dict[str, float]],
+    drawn: Parameters,
 ) -> None:
     """The table: sites by band with mean outcomes, and the correlations."""
     print(
         f"{len(table)} simulated sites from {base.name} ({base.hash()}), seed {seed}, "
         f"{base.run.horizon_weeks} weeks each"
     )
+    print(drawn.describe())
     print(
         f"fidelity total: mean {table['fidelity_total'].mean():.1f}, range "
         f"{table['fidelity_total'].min()} to {table['fidelity_total'].max()}"

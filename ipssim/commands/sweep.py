@@ -18,7 +18,7 @@ from ipssim.commands.execution import (
     interrupted,
     terminate_as_interrupt,
 )
-from ipssim.commands.options import warn_if_few
+from ipssim.commands.options import add_parameter_options, parameters, warn_if_few
 from ipssim.formatting import fmt, fmt_interval
 from ipssim.sweep_runner import run_sweep
 
@@ -29,15 +29,17 @@ MAX_PRINTED_POINTS = 100
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("sweep", type=Path, help="sweep TOML file")
     add_execution_options(p)
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     sweep = sweeps.load(args.sweep, args.overrides, reps=args.reps, seed=args.seed)
     folder = args.folder or Path("results") / sweep.name
+    drawn = parameters(args)
     warn_if_few(sweep.spec.reps)
     try:
         with terminate_as_interrupt():
-            outcome = run_sweep(sweep, folder, execution(args))
+            outcome = run_sweep(sweep, folder, execution(args), parameters=drawn)
     except KeyboardInterrupt:
         return interrupted(folder)
     print(
@@ -45,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         f"{sweep.spec.seed} ({outcome.computed} runs computed now, {outcome.reused} found in "
         f"{folder})"
     )
+    print(drawn.describe())
     print_summary(outcome.summary, [lv.key for lv in sweep.levers], sweep.spec.metrics)
     print(
         f"\nresults in {folder}: runs.parquet, summary.csv; next: ipssim plot {folder}, "

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ipssim import scenario as scenarios
-from ipssim.commands.options import add_overrides, bounded, positive, seed
+from ipssim.commands.options import (
+    add_overrides,
+    add_parameter_options,
+    bounded,
+    parameters,
+    positive,
+    seed,
+)
 from ipssim.formatting import clean
 from ipssim.trial import ALPHA, design, simulate, summary
 from ipssim.version import __version__
@@ -40,13 +47,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_overrides(p, "change one parameter in both arms")
     p.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     arm_a = scenarios.load(args.arm_a, args.overrides)
     arm_b = scenarios.load(args.arm_b, args.overrides)
     plan = design(arm_a, arm_b, args.n, args.follow_up_months)
-    runs = simulate(plan, args.trials, args.seed, args.workers)
+    drawn = parameters(args)
+    runs = simulate(plan, args.trials, args.seed, args.workers, parameters=drawn)
     results = summary(runs)
     head = {
         "arm_a": arm_a.name,
@@ -59,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         "trials": args.trials,
         "follow_up_weeks": plan.follow_up_weeks,
         "seed": args.seed,
+        "parameters": drawn.mode,
         "version": __version__,
     }
     if args.format == "json":
@@ -92,7 +102,10 @@ def print_trials(head: dict, results: dict[str, dict]) -> None:
         f"{head['arm_b']} (B, {head['arm_b_n']} clients), {head['follow_up_weeks']} weeks' "
         f"follow-up, seed {head['seed']}"
     )
-    print("each estimate: median across trials (2.5th to 97.5th percentile)")
+    print(
+        "each estimate: median across trials (2.5th to 97.5th percentile); parameters: "
+        + head["parameters"]
+    )
     print(
         f"{'outcome':<12} {'arm A rate':>22} {'arm B rate':>22} {'A - B (points)':>24} "
         f"{'A / B':>20} {'power':>7}"

@@ -20,7 +20,8 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from ipssim import scenario as scenarios
-from ipssim.dashboard import SCENARIO_ENV, charts
+from ipssim.calibration.posterior import projection
+from ipssim.dashboard import PARAMETERS_ENV, POSTERIOR_ENV, SCENARIO_ENV, charts
 from ipssim.dashboard.cards import fidelity_html, figures_html
 from ipssim.dashboard.controls import RunControls
 from ipssim.dashboard.levers import differences, presets
@@ -38,6 +39,10 @@ GRID = (
 START_PATH = Path(os.environ.get(SCENARIO_ENV, "scenarios/base.toml"))
 START = scenarios.load(START_PATH)
 PRESETS = {**presets(START_PATH.parent), START.name: START}
+_POSTERIOR = os.environ.get(POSTERIOR_ENV)
+PARAMETERS = projection(
+    os.environ.get(PARAMETERS_ENV) or None, Path(_POSTERIOR) if _POSTERIOR else None
+)
 
 
 def Figures(model: SideBySide) -> solara.Element:
@@ -139,6 +144,7 @@ def Page() -> None:
         "changed": changed.value,
         "seed": seed.value,
         "compare": compare.value,
+        "parameters": PARAMETERS,
     }
     key = f"{preset.value}|{changed.value.hash()}|{seed.value}|{compare.value}"
     solara.Title(TITLE)

@@ -1,8 +1,9 @@
 """The dashboard's Mesa model: the baseline and the changed service, stepped together.
 
-Both services are ``IPSModel`` runs from the same seed (common random numbers): the same clients
-arrive with the same histories and draws, so every difference on screen comes from the change of
-policy alone. Without comparison only the changed service runs.
+Both services are ``IPSModel`` runs from the same seed (common random numbers), with the same
+calibrated parameters (replication 0's of ``Parameters``): the same clients arrive with the same
+histories and draws, so every difference on screen comes from the change of policy alone.
+Without comparison only the changed service runs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import mesa
 
 from ipssim.dashboard.view import View, look
 from ipssim.model import IPSModel
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.scenario import Scenario
 
 BASELINE = "Baseline"
@@ -27,12 +29,15 @@ class SideBySide(mesa.Model):
         changed: Scenario | None = None,
         seed: int = 1,
         compare: bool = True,
+        parameters: Parameters = DEFAULTS,
     ) -> None:
         super().__init__(seed=seed)
         self.baseline = baseline = baseline or Scenario()
         self.changed = changed = changed or baseline
         runs = {BASELINE: baseline, CHANGED: changed} if compare else {ALONE: changed}
-        self.services = {label: IPSModel(s, seed=seed) for label, s in runs.items()}
+        self.services = {
+            label: IPSModel(parameters.scenario(s, seed, 0), seed=seed) for label, s in runs.items()
+        }
         self._view: View | None = None
 
     @property

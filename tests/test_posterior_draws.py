@@ -1,0 +1,300 @@
+"""Projections with parameter uncertainty: replications draw their calibrated parameters from a
+posterior (``ipssim.parameters``), deterministically for a seed and whatever the workers; a
+comparison stays paired; a posterior that does not match the schema is refused (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ipssim import cli
+from ipssim.calibration import check, posterior
+from ipssim.evidence import BY_KEY
+from ipssim.experiment import replicate, runs_frame, share_greater
+from ipssim.parameters import DEFAULTS, set_by_file
+from ipssim.scenario import Scenario
+from ipssim.schema.fields import priors
+from tests.conftest import SCENARIOS, small
+
+TINY = ["--set", "run.horizon_weeks=20", "--set", "entry.intake_weeks=10"]
+HIRE = "labour_market.hire_probability"
+
+
+def value(scenario: Scenario, dotted: str) -> float:
+    node: object = scenario
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return float(node)  # type: ignore[arg-type]
+
+
+def write_posterior(folder: Path, n: int = 6, spread: float = 0.1, seed: int = 0) -> Path:
+    """A test posterior of ``n`` particles near the schema's defaults, with unequal weights."""
+    rng = np.random.default_rng(seed)
+    base = Scenario()
+    columns = {
+        k: np.clip(
+            value(base, k) + spread * (p.high - p.low) * rng.uniform(-1, 1, n), p.low, p.high
+        )
+        for k, p in priors(Scenario).items()
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    weights = rng.uniform(0.5, 1.5, n)
+    posterior.write(folder, pd.DataFrame(columns), weights, {"kind": "test posterior"})
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_posterior(tmp_path_factory.mktemp("posterior"))
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_replication_draws_by_its_own_seed_and_the_weights(tiny: Path) -> None:
+    drawn = posterior.load(tiny).parameters("posterior", "test")
+    picks = [drawn.particle(7, rep) for rep in range(200)]
+    assert picks == [drawn.particle(7, rep) for rep in range(200)]
+    assert picks != [drawn.particle(8, rep) for rep in range(200)]
+    assert len(set(picks)) > 1
+    only = posterior.Posterior(
+        posterior.load(tiny).particles, np.array([0, 0, 1.0, 0, 0, 0]), {}
+    ).parameters("posterior", "test")
+    assert {only.particle(1, rep) for rep in range(50)} == {2}
+
+
+def test_posterior_runs_are_deterministic_and_the_same_on_two_workers(tiny: Path) -> None:
+    drawn = posterior.projection(None, tiny)
+    assert drawn.mode == "posterior"
+    scenario = small(**{"run.horizon_weeks": 20, "entry.intake_weeks": 10})
+    one = replicate(scenario, 3, 5, workers=1, progress=False, parameters=drawn)
+    two = replicate(scenario, 3, 5, workers=2, progress=False, parameters=drawn)
+    pd.testing.assert_frame_equal(runs_frame(one), runs_frame(two))
+    particles = posterior.load(tiny).particles
+    for r in one:  # each replication ran its own particle's values
+        assert value(r.scenario, HIRE) == particles[HIRE][drawn.particle(5, r.rep)]
+    assert not runs_frame(one).equals(runs_frame(replicate(scenario, 3, 5, progress=False)))
+
+
+def test_point_uses_the_weighted_mean_in_every_replication(tiny: Path) -> None:
+    point = posterior.projection("point", tiny)
+    scenario = small(**{"run.horizon_weeks": 20, "entry.intake_weeks": 10})
+    runs = replicate(scenario, 2, 5, progress=False, parameters=point)
+    again = replicate(scenario, 2, 5, progress=False, parameters=point)
+    pd.testing.assert_frame_equal(runs_frame(runs), runs_frame(again))
+    mean = posterior.load(tiny).mean()[HIRE]
+    assert [value(r.scenario, HIRE) for r in runs] == pytest.approx([mean, mean])
+
+
+def test_a_set_value_is_kept_in_every_replication(tiny: Path) -> None:
+    drawn = posterior.projection("posterior", tiny)
+    fixed = small(**{HIRE: 0.2, "run.horizon_weeks": 20})  # a change fixes it, as --set does
+    assert set_by_file(fixed, HIRE) and set_by_file(fixed, "run.horizon_weeks")
+    assert not set_by_file(fixed, "work.job_loss_per_year")
+    for rep in range(4):
+        run = drawn.scenario(fixed, 3, rep)
+        assert value(run, HIRE) == 0.2
+        assert value(run, "work.job_loss_per_year") == pytest.approx(
+            drawn.drawn(3, rep)["work.job_loss_per_year"]
+        )
+
+
+def test_the_default_is_the_shipped_posterior_else_the_defaults(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(posterior, "SHIPPED", tmp_path / "none")
+    assert posterior.projection(None, None).mode == "defaults"
+    with pytest.raises(posterior.PosteriorError, match="ships no calibrated posterior"):
+        posterior.projection("point", None)
+    monkeypatch.setattr(posterior, "SHIPPED", tiny)
+    assert posterior.projection(None, None).mode == "posterior"
+    assert posterior.projection("defaults", None).mode == "defaults"
+    with pytest.raises(posterior.PosteriorError, match="defaults use no posterior"):
+        posterior.projection("defaults", tiny)
+
+
+def test_stored_runs_of_other_parameters_are_never_reused(tiny: Path) -> None:
+    drawn = posterior.projection("posterior", tiny)
+    point = posterior.projection("point", tiny)
+    assert DEFAULTS.key("abc") == "abc"
+    assert len({drawn.key("abc"), point.key("abc"), drawn.key("abd"), "abc"}) == 4
+
+
+def test_compare_of_a_scenario_with_itself_is_zero_under_posterior_draws(
+    capsys, tiny: Path
+) -> None:
+    base = str(SCENARIOS / "base.toml")
+    args = ("compare", base, base, "--posterior", str(tiny), "--reps", "3", "--format", "json")
+    code, out, _ = run_cli(capsys, *args, *TINY)
+    assert code == 0
+    data = json.loads(out)
+    assert data["parameters"] == "posterior"
+    for name, row in data["comparison"].items():
+        if row["base' - base"] is not None:
+            assert row["base' - base"] == 0, name
+            assert row["base' - base p_greater"] == 0, name
+
+
+def test_compare_reports_the_share_of_pairs_where_b_is_higher(capsys) -> None:
+    assert share_greater(np.array([1.0, -1.0, 0.0, np.nan, 2.0])) == 0.5
+    assert np.isnan(share_greater(np.array([np.nan])))
+    base = str(SCENARIOS / "base.toml")
+    code, out, _ = run_cli(
+        capsys, "compare", base, base, "--set-arm", "2:service.specialists=8", "--reps", "2", *TINY
+    )
+    assert code == 0 and "P(>)" in out and "parameters: the scenario's defaults" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(SCENARIOS / "base.toml")],
+        ["compare", str(SCENARIOS / "base.toml"), str(SCENARIOS / "base.toml")],
+        ["fidelity", str(SCENARIOS / "base.toml")],
+        ["trial", str(SCENARIOS / "smi_trial.toml"), str(SCENARIOS / "smi_trial_control.toml")],
+        ["sites", "--n", "2"],
+        ["sweep", str(SCENARIOS.parent / "experiments" / "staffing.toml")],
+        ["calibrate", "--check"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_posterior_that_does_not_match_the_schema_is_refused(
+    capsys, tmp_path: Path, tiny: Path, command: list[str]
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    frame = pd.read_parquet(tiny / posterior.PARTICLES)
+    frame.rename(columns={HIRE: "labour_market.hire_chance"}).to_parquet(
+        bad / posterior.PARTICLES, index=False
+    )
+    (bad / posterior.MANIFEST).write_text((tiny / posterior.MANIFEST).read_text())
+    code, out, err = run_cli(capsys, *command, "--posterior", str(bad))
+    assert code == 2 and out == ""
+    assert "do not match the schema" in err and "labour_market.hire_chance" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_posterior_is_refused(capsys, tmp_path: Path) -> None:
+    base = str(SCENARIOS / "base.toml")
+    code, _, err = run_cli(capsys, "run", base, "--posterior", str(tmp_path / "nothing"))
+    assert code == 2 and "cannot read the posterior" in err
+
+
+def test_run_says_which_parameters_it_used(capsys, tiny: Path) -> None:
+    base = str(SCENARIOS / "base.toml")
+    point = ("--parameters", "point", "--posterior", str(tiny))
+    code, out, _ = run_cli(capsys, "run", base, *point, "--reps", "2", *TINY)
+    assert code == 0 and "parameters: point (the weighted mean" in out.splitlines()[1]
+    code, out, _ = run_cli(capsys, "run", base, "--format", "json", "--reps", "2", *TINY[:2])
+    assert code == 0 and json.loads(out)["parameters"] == "defaults"
+
+
+def test_check_gives_one_object_per_target_with_the_promised_keys(capsys, tiny: Path) -> None:
+    code, out, _ = run_cli(
+        capsys,
+        "calibrate",
+        "--check",
+        "--target",
+        "smi_trial_control.employment_rate",
+        "--posterior",
+        str(tiny),
+        "--reps",
+        "3",
+        "--format",
+        "json",
+        "--set",
+        "entry.cohort_size=60",
+    )
+    rows = json.loads(out)
+    assert len(rows) == 1 and set(rows[0]) == set(check.KEYS)
+    row = rows[0]
+    assert row["published"] == BY_KEY["smi_trial_control.employment_rate"].published
+    assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+    assert row["z"] == pytest.approx((row["mean"] - row["published"]) / row["se"])
+    assert code == (0 if row["inside"] else 1)
+
+
+def test_the_two_se_rule() -> None:
+    assert check.passes(0.5, 0.05, 0.55, 0.45, 0.6)
+    assert not check.passes(0.5, 0.05, 0.55, 0.51, 0.6)  # published outside the interval
+    assert not check.passes(0.5, 0.05, 0.62, 0.45, 0.7)  # mean 2.4 standard errors away
+    assert not check.passes(0.5, 0.05, float("nan"), float("nan"), float("nan"))
+    assert check.predictive_interval(np.arange(101.0)) == pytest.approx((2.5, 97.5))
+
+
+def test_the_dashboard_runs_both_services_with_replication_zeros_draw(tiny: Path) -> None:
+    from ipssim.dashboard.sidebyside import SideBySide
+
+    drawn = posterior.projection("posterior", tiny)
+    baseline = small(**{"run.horizon_weeks": 20})
+    changed = baseline.with_changes({"service.specialists": 6})
+    model = SideBySide(baseline, changed, seed=4, parameters=drawn)
+    expected = drawn.drawn(4, 0)[HIRE]
+    assert [value(m.scenario, HIRE) for m in model.services.values()] == [expected, expected]
+
+
+def _mutations(tiny: Path) -> list[tuple[str, Callable[[pd.DataFrame, dict], object]]]:
+    def drop(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.drop(columns=HIRE)
+
+    def extra(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.assign(**{"service.specialists": 4.0})
+
+    def outside(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.assign(**{HIRE: 0.9})
+
+    def missing_value(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.assign(**{HIRE: float("nan")})
+
+    def negative(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.assign(weight=-frame["weight"])
+
+    def zero(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.assign(weight=0.0)
+
+    def unweighted(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.drop(columns="weight")
+
+    def empty(frame: pd.DataFrame, _: dict) -> pd.DataFrame:
+        return frame.iloc[:0]
+
+    def garbage(frame: pd.DataFrame, _: dict) -> bytes:
+        return b"PAR1 not a parquet file"
+
+    def no_manifest(frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+        manifest.clear()
+        return frame
+
+    return [
+        (f.__name__, f)
+        for f in (drop, extra, outside, missing_value, negative, zero, unweighted, empty)
+    ] + [("garbage", garbage), ("no_manifest", no_manifest)]
+
+
+def test_broken_posterior_files_are_refused_with_one_message(
+    capsys, tmp_path: Path, tiny: Path
+) -> None:
+    base = str(SCENARIOS / "base.toml")
+    for name, mutate in _mutations(tiny):
+        folder = tmp_path / name
+        folder.mkdir()
+        manifest = {"kind": "test posterior"}
+        made = mutate(pd.read_parquet(tiny / posterior.PARTICLES), manifest)
+        if isinstance(made, bytes):
+            (folder / posterior.PARTICLES).write_bytes(made)
+        else:
+            made.to_parquet(folder / posterior.PARTICLES, index=False)
+        if manifest:
+            (folder / posterior.MANIFEST).write_text(json.dumps(manifest))
+        code, out, err = run_cli(capsys, "run", base, "--posterior", str(folder), "--reps", "1")
+        assert code == 2 and out == "", name
+        assert err.startswith("ipssim: error: ") and err.count("\n") == 1, (name, err)
+        assert "Traceback" not in err, name
