@@ -8,10 +8,16 @@ must be identical. The rate is counted from the first finished particle to the l
 start-up left out). pyabc's own work between particles (proposal, weights, the SQLite history)
 is not in it. The projection assumes ``--population`` particles accepted in each of
 ``--generations`` generations at ``--acceptance`` (accepted over simulated, an assumption: the
-real rate falls as epsilon shrinks; 1.0 gives the floor).
+real rate falls as epsilon shrinks; 1.0 gives the floor), and says what fits in ``--hours``:
+the population for ``--generations`` generations, or the generations of ``--population``.
+
+Under the 1-worker line, the pace this process's CPU time gives on two idle cores in full use
+(1 worker's CPU seconds a particle, halved): it moves less than wall time when other work
+shares the cores; it is an estimate (the pitfalls notes measured 92-110% parallel efficiency
+for a process pool on 1 s tasks).
 
 Usage: python benchmarks/bench_particle.py [--particles 8] [--generations 10]
-[--population 200] [--acceptance 0.2] [--only workers1,workers2,dask2]
+[--population 200] [--acceptance 0.2] [--hours 1] [--only workers1,workers2,dask2]
 The machine has 2 cores: anything else running at the same time lowers the figures (the load
 average is printed before and after).
 """
@@ -36,6 +42,7 @@ from ipssim.scenario import Scenario
 from ipssim.schema.fields import priors
 
 Figures = dict[str, float]
+IDLE_CORES = 2  # the CPU-time line: what 1 worker's CPU time per particle gives on 2 free cores
 
 
 def setup() -> Setup:
@@ -98,6 +105,7 @@ def main() -> None:
     p.add_argument("--generations", type=int, default=10)
     p.add_argument("--population", type=int, default=200)
     p.add_argument("--acceptance", type=float, default=0.2)
+    p.add_argument("--hours", type=float, default=1.0)
     p.add_argument("--only", default=",".join(RUNNERS))
     args = p.parse_args()
     s = setup()
@@ -113,17 +121,35 @@ def main() -> None:
         f"projection: {args.generations} generations x {args.population} accepted at "
         f"acceptance {args.acceptance:.0%} = {simulated:,.0f} particles simulated"
     )
-    print(f"{'':<32} {'s/particle':>10} {'particles/min':>14} {'full calibration':>17}")
+    print(
+        f"{'':<32} {'s/particle':>10} {'particles/min':>14} {'full calibration':>17}   "
+        f"in {args.hours:g} h: population for {args.generations} generations, "
+        f"generations of {args.population}"
+    )
     first: list[Figures] | None = None
     identical = True
     for key in args.only.split(","):
         label, runner = RUNNERS[key]
+        cpu = time.process_time()
         figures, stamps = stamped(runner(model, values))
+        cpu = time.process_time() - cpu
         first = first or figures
         identical &= sorted(map(sorted_items, figures)) == sorted(map(sorted_items, first))
         per_min = 60 * (len(stamps) - 1) / (stamps[-1] - stamps[0])
         hours = simulated / per_min / 60
-        print(f"{label:<32} {60 / per_min:10.2f} {per_min:14.1f} {hours:15.1f} h")
+        accepted = per_min * 60 * args.hours * args.acceptance
+        print(
+            f"{label:<32} {60 / per_min:10.2f} {per_min:14.1f} {hours:15.1f} h   "
+            f"{accepted / args.generations:.0f}, {accepted / args.population:.1f}"
+        )
+        if key == "workers1":
+            cpu_min = 60 * len(values) / cpu * IDLE_CORES  # the cores free, in full use
+            accepted = cpu_min * 60 * args.hours * args.acceptance
+            print(
+                f"{f'  CPU time, {IDLE_CORES} idle cores':<32} {60 / cpu_min:10.2f} "
+                f"{cpu_min:14.1f} {simulated / cpu_min / 60:15.1f} h   "
+                f"{accepted / args.generations:.0f}, {accepted / args.population:.1f}"
+            )
     print(f"identical figures across executors: {identical}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
