@@ -3,20 +3,25 @@
 Week ``w`` covers days [7w, 7w + 7). ``step()`` runs the SimPy environment up to day 7(w + 1),
 which processes every event strictly before it; an event due on day 7(w + 1) belongs to the next
 week. The DataCollector then records that week.
+
+The arms of a trial run as services in one labour market (``in_one_market``, ``run_together``):
+one model per arm, with its own clients, service, event log and seed tree, on one clock and
+one set of employers, whose openings they compete for (``Openings``).
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
 from ipssim.agents import Client, Clinician, Employer, Specialist
-from ipssim.agents.employer import EmployerPool
+from ipssim.agents.employer import EmployerPool, Openings
 from ipssim.agents.roster import Roster
 from ipssim.agents.service_day import ServiceDay
 from ipssim.agents.specialist import Team
@@ -24,7 +29,7 @@ from ipssim.agents.states import State
 from ipssim.clock import Clock, Environment
 from ipssim.events import Event, EventLog
 from ipssim.population import draw_clients
-from ipssim.scenario import Scenario
+from ipssim.scenario import Employers, Scenario
 from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 
 DAYS_PER_WEEK = 7
@@ -57,6 +62,25 @@ def _disengage_rate(scenario: Scenario) -> float:
     )
 
 
+def draw_employers(root: np.random.SeedSequence, cfg: Employers) -> EmployerPool:
+    """The employers of a replication's seed tree ``root``."""
+    draw = generator(root, Stream.EMPLOYER)
+    traits = draw.random((cfg.count, 3))  # sector, size, tolerance
+    checks = draw.random(cfg.count)  # after them, so they stay as they were
+    return EmployerPool(np.column_stack((traits, checks)), cfg)
+
+
+@dataclass(frozen=True)
+class Market:
+    """What the services of one labour market share: the clock and the employers (traits,
+    hiring rules and ``openings``)."""
+
+    env: Environment
+    clock: Clock
+    employers: EmployerPool
+    openings: Openings
+
+
 def _count_in(state: State) -> Callable[[IPSModel], int]:
     """The DataCollector's reporter of the clients in ``state``."""
     return lambda m: m.state_counts[state]
@@ -65,22 +89,29 @@ def _count_in(state: State) -> Callable[[IPSModel], int]:
 class IPSModel(mesa.Model):
     """An IPS service: clients, specialists, clinicians and employers over ``horizon_weeks``."""
 
-    def __init__(self, scenario: Scenario | None = None, seed: int = 0, rep: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        seed: int = 0,
+        rep: int = 0,
+        market: Market | None = None,
+        arm: int = 0,
+    ) -> None:
+        """A service of its own, or arm ``arm`` of a shared ``market`` (``in_one_market``)."""
         super().__init__(seed=seed)
         self.scenario = scenario = scenario or Scenario()
         self.seed_tree = root = replication_seed(seed, rep)
-        self.env = Environment()
-        self.clock = Clock(self.env)
+        self.env = market.env if market else Environment()
+        self.clock = market.clock if market else Clock(self.env)
         self.log = EventLog()
         self.week = 0
         self.placements = 0
         self.reoffences = 0
         self.team_climate = scenario.clinicians.belief_in_work_mean
-        draw = generator(root, Stream.EMPLOYER)
-        traits = draw.random((scenario.employers.count, 3))  # sector, size, tolerance
-        checks = draw.random(scenario.employers.count)  # after them, so they stay as they were
-        self.employer_pool = pool = EmployerPool(
-            np.column_stack((traits, checks)), scenario.employers
+        self.employer_pool = pool = (
+            market.employers.for_service(market.openings, arm)
+            if market
+            else draw_employers(root, scenario.employers)
         )
         self.employers = [Employer(self, i, pool) for i in range(len(pool))]
         n_employers = len(pool)  # the log names each employer's sector once
@@ -143,6 +174,13 @@ class IPSModel(mesa.Model):
     def step(self) -> None:
         """Advance one week: arrivals, the team leader's pull on the climate, clinicians' and
         specialists' leavers and replacements and their plans, then SimPy events."""
+        self.plan_week()
+        self.env.run(until=(self.week + 1) * DAYS_PER_WEEK)
+        self.end_week()
+
+    def plan_week(self) -> None:
+        """The week's start, before its SimPy events: arrivals, the climate, staff changes and
+        the specialists' plans."""
         start = self.week * DAYS_PER_WEEK
         entry = self.scenario.entry
         if entry.arriving(self.week):
@@ -153,7 +191,9 @@ class IPSModel(mesa.Model):
         Clinician.drift(self.beliefs, self.team_climate, self.scenario.clinicians)
         self.team.staff_changes(start, self.log)
         self.team.plan_week(start, self.employer_pool, self.log)
-        self.env.run(until=start + DAYS_PER_WEEK)
+
+    def end_week(self) -> None:
+        """The week's end, after its SimPy events: tallies and the DataCollector's record."""
         self.week += 1
         self.state_counts = self._tally()
         self.datacollector.collect(self)
@@ -229,3 +269,36 @@ class IPSModel(mesa.Model):
             }
         )
         return reporters
+
+
+def in_one_market(arms: Sequence[tuple[Scenario, int]], seed: int) -> list[IPSModel]:
+    """Services in one labour market, one model per (scenario, replication) in ``arms``: each
+    with its own clients and service from its replication's seed tree, and the employers of
+    the first's. The arms must share the employers and the horizon (``trial.design`` checks a
+    trial's)."""
+    first, rep = arms[0]
+    if any(
+        s.employers != first.employers or s.run.horizon_weeks != first.run.horizon_weeks
+        for s, _ in arms
+    ):
+        raise ValueError("services in one labour market need the same employers and horizon")
+    env = Environment()
+    employers = draw_employers(replication_seed(seed, rep), first.employers)
+    openings = Openings(len(employers), len(arms), first.employers.vacancy_open_days)
+    market = Market(env, Clock(env), employers, openings)
+    return [IPSModel(s, seed, r, market, k) for k, (s, r) in enumerate(arms)]
+
+
+def step_together(models: Sequence[IPSModel]) -> None:
+    """Advance the services of one market (``in_one_market``) one week, on their one clock."""
+    for model in models:
+        model.plan_week()
+    models[0].env.run(until=(models[0].week + 1) * DAYS_PER_WEEK)
+    for model in models:
+        model.end_week()
+
+
+def run_together(models: Sequence[IPSModel]) -> None:
+    """Run the services of one market to their horizon."""
+    while models[0].week < models[0].horizon_weeks:
+        step_together(models)

@@ -2,10 +2,12 @@
 
 Each trial enrols ``n`` eligible clients from one population and allocates them in balance,
 ceil(n/2) to arm A and the rest to arm B; each arm's service serves only its own clients for the
-follow-up. Randomising a sample of independent draws from one population gives each arm an
-independent sample of the same population, so arm A of trial t takes the first clients enrolled
-from the seed tree of replication 2t and arm B those of replication 2t + 1: no client is in both
-arms, and every trial's numbers depend only on the seed and t, whatever the workers.
+follow-up, and both arms' clients seek work at the same time from the same employers, whose
+openings they compete for (``model.in_one_market``). Randomising a sample of independent draws
+from one population gives each arm an independent sample of the same population, so arm A of
+trial t takes the first clients enrolled from the seed tree of replication 2t and arm B those of
+replication 2t + 1 (the employers are those of 2t): no client is in both arms, and every trial's
+numbers depend only on the seed and t, whatever the workers.
 
 Outcomes are intention to treat over every allocated client: competitive work (any job start)
 and a proven reoffence, each within the follow-up.
@@ -44,7 +46,8 @@ class Design:
 def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) -> Design:
     """Both arms as cohorts of their allocated size, followed for ``follow_up_months``.
 
-    A trial randomises one population: the arms must draw clients alike.
+    A trial randomises one population in one labour market: the arms must draw clients alike
+    and seek work from the same employers.
     """
     same = (
         arm_a.population == arm_b.population
@@ -57,6 +60,11 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
             "populations; a trial randomises one population, so give both arms "
             "the same [population], offending.risk_12m and entry.wants_work_only"
         )
+    if arm_a.employers != arm_b.employers:
+        raise ScenarioError(
+            f"trial: {arm_a.name} and {arm_b.name} have different [employers]; both arms "
+            "of a trial seek work from the same employers, so give them the same [employers]"
+        )
     weeks = round(follow_up_months * 52 / 12)
     cut = {"entry.mode": "cohort", "run.horizon_weeks": weeks}
     return Design(
@@ -67,16 +75,21 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
     )
 
 
-def _arm(scenario: Scenario, seed: int, rep: int) -> list[int]:
-    """Run one arm; clients allocated, then clients with each outcome."""
-    from ipssim.model import IPSModel, paused_gc  # here, not at the top: input is checked first
+def _trial(arm_a: Scenario, arm_b: Scenario, seed: int, t: int) -> list[int]:
+    """Run trial ``t``, both arms in one labour market; per arm, the clients allocated, then
+    the clients with each outcome."""
+    # here, not at the top: input is checked first
+    from ipssim.model import in_one_market, paused_gc, run_together
 
     with paused_gc():
-        model = IPSModel(scenario, seed=seed, rep=rep)
-        model.run()
-    events, clients = model.log.column("event"), model.log.column("client")
-    counts = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
-    return [len(model.clients), *counts]
+        arms = in_one_market([(arm_a, 2 * t), (arm_b, 2 * t + 1)], seed)
+        run_together(arms)
+    row = [t]
+    for model in arms:
+        events, clients = model.log.column("event"), model.log.column("client")
+        row += [len(model.clients)]
+        row += [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
+    return row
 
 
 def _trials(task: tuple[Design, int, list[int], Parameters]) -> list[list[int]]:
@@ -84,11 +97,7 @@ def _trials(task: tuple[Design, int, list[int], Parameters]) -> list[list[int]]:
     arms of trial t take trial t's calibrated parameters (one world, two arms)."""
     plan, seed, trials, drawn = task
     return [
-        [
-            t,
-            *_arm(drawn.scenario(plan.arm_a, seed, t), seed, 2 * t),
-            *_arm(drawn.scenario(plan.arm_b, seed, t), seed, 2 * t + 1),
-        ]
+        _trial(drawn.scenario(plan.arm_a, seed, t), drawn.scenario(plan.arm_b, seed, t), seed, t)
         for t in trials
     ]
 

@@ -1,11 +1,14 @@
 """Employers: vacancies, offence aversion by category, relationships with the team, hiring.
 
 Each employer is a Mesa agent; their traits and relationships are also held as arrays in the
-``EmployerPool``, so a day's applications are decided in one vectorised pass.
+``EmployerPool``, so a day's applications are decided in one vectorised pass. The arms of a
+trial share one set of employers, each arm's service with relationships of its own, and their
+openings (``Openings``).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import mesa
@@ -68,6 +71,33 @@ class Applications:
     sexual: np.ndarray
 
 
+class Openings:
+    """The openings the services of one labour market (the arms of a trial) compete for.
+
+    A client hired by an employer fills its opening for the other services: for
+    ``open_days`` from the next day (a vacancy's life, ``employers.vacancy_open_days``), their
+    applications to that employer, on a lead or alone, are not selected. Within one service the
+    clients take no openings from one another (as in a run of one scenario). The rule is the
+    same whichever service's day runs first: a hire counts for the others from the next day.
+    """
+
+    def __init__(self, employers: int, services: int, open_days: int) -> None:
+        self.open_days = open_days
+        self.services = services
+        # the last day another service's client was hired, by service and employer
+        self.filled_on = np.full((services, employers), -open_days - 1, dtype=np.int64)
+
+    def fill(self, service: int, employers: np.ndarray, day: int) -> None:
+        """Clients of ``service`` hired today by these employers."""
+        others = np.arange(self.services) != service
+        self.filled_on[np.ix_(others, employers)] = day
+
+    def filled(self, service: int, employers: np.ndarray, day: int) -> np.ndarray:
+        """Whether each employer's opening went to another service's client (before today)."""
+        since = day - self.filled_on[service, employers]
+        return (since >= 1) & (since <= self.open_days)
+
+
 class EmployerPool:
     """All employers' traits and relationships, and their hiring decisions.
 
@@ -105,6 +135,23 @@ class EmployerPool:
         self.by_sector = np.argsort(self.sector, kind="stable")  # employers, sector by sector
         self.sector_size = np.bincount(self.sector, minlength=len(SECTORS))
         self.sector_start = np.cumsum(self.sector_size) - self.sector_size
+        self.openings: Openings | None = None  # shared with other services (None: no others)
+        self.service = 0  # this service's row in ``openings``
+
+    def for_service(self, openings: Openings, service: int) -> EmployerPool:
+        """The same employers (traits shared, not copied) seen by one service of a shared
+        market: relationships of its own, none yet, and the market's ``openings``."""
+        pool = copy.copy(self)
+        pool.relationship = np.zeros(len(self))
+        pool.last_contact = np.zeros(len(self))
+        pool.openings, pool.service = openings, service
+        return pool
+
+    def hired(self, employers: np.ndarray, day: int) -> None:
+        """This service's clients hired today by these employers (filling their openings for
+        the other services of a shared market)."""
+        if self.openings is not None:
+            self.openings.fill(self.service, employers, day)
 
     def __len__(self) -> int:
         return len(self.sector)
@@ -180,6 +227,8 @@ class EmployerPool:
         p = market.hire_probability * apps.merit * (1.0 + cfg.relationship_hire_boost * relation)
         p *= (0.045 / market.unemployment_rate) ** market.competition_elasticity
         selected = u < np.minimum(p, MAX_HIRE_PROBABILITY)
+        if self.openings is not None:
+            selected &= ~self.openings.filled(self.service, emp, day)
         knows = apps.disclosed | self.checks[emp]
         leniency = self.leniency(emp, relation, apps.disclosed & apps.supported, cfg)
         refused = knows & ~self.open_to(emp, apps.offence, leniency)

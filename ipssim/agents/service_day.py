@@ -307,12 +307,13 @@ class ServiceDay:
         hired: np.ndarray,
     ) -> None:
         """Log applications (no client twice), remember them, and start the jobs taken at the
-        hours agreed."""
+        hours agreed (their openings filled for any other service: ``EmployerPool.hired``)."""
         if clients.size == 0:
             return
         self.log.extend(day, clients, Event.APPLICATION, outcome, -1, employer)
         self.roster.applied(clients, employer)
         if np.count_nonzero(hired):
+            self.pool.hired(employer[hired], day)
             for i, e, k, h in zip(
                 clients[hired].tolist(),
                 employer[hired].tolist(),
