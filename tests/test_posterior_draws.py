@@ -298,3 +298,26 @@ def test_broken_posterior_files_are_refused_with_one_message(
         assert code == 2 and out == "", name
         assert err.startswith("ipssim: error: ") and err.count("\n") == 1, (name, err)
         assert "Traceback" not in err, name
+
+
+def test_the_shipped_posterior_matches_the_schema() -> None:
+    shipped = posterior.shipped()
+    if shipped is None:
+        pytest.skip("this version ships no posterior yet (ipssim/data/posterior.parquet)")
+    found = posterior.load(shipped)  # refuses parameters that are not the schema's
+    assert set(found.particles.columns) | set(found.manifest.get("fixed", [])) == set(
+        priors(Scenario)
+    )
+    assert posterior.projection(None, None).mode == "posterior"
+
+
+def test_virtual_trials_under_posterior_draws_are_the_same_on_two_workers(tiny: Path) -> None:
+    from ipssim import trial
+    from ipssim.scenario import load
+
+    drawn = posterior.projection("posterior", tiny)
+    arms = [load(SCENARIOS / f"{name}.toml") for name in ("smi_trial", "smi_trial_control")]
+    plan = trial.design(*arms, n=20, follow_up_months=3)
+    one = trial.simulate(plan, 12, 3, workers=1, progress=False, parameters=drawn)
+    two = trial.simulate(plan, 12, 3, workers=2, progress=False, parameters=drawn)
+    pd.testing.assert_frame_equal(one, two)
