@@ -163,6 +163,7 @@ def test_compare_reports_the_share_of_pairs_where_b_is_higher(capsys) -> None:
         ["sites", "--n", "2"],
         ["sweep", str(SCENARIOS.parent / "experiments" / "staffing.toml")],
         ["calibrate", "--check"],
+        ["dashboard", str(SCENARIOS / "base.toml")],  # refused before the server starts
     ],
     ids=lambda c: c[0],
 )
