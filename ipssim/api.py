@@ -3,7 +3,9 @@
 Thin over the layers the command line uses (``scenario.load``, ``experiment.replicate``,
 ``runs_frame``, ``summarise`` and ``compare``, ``sweep_runner.run_sweep``, the figures), so a
 notebook gets the numbers ``ipssim run`` prints, as DataFrames. ``set`` maps dotted keys to
-values (``{"service.caseload_cap": 30}``), as ``--set`` does. No progress bars unless asked.
+values (``{"service.caseload_cap": 30}``), as ``--set`` does; ``parameters`` ("posterior",
+"point" or "defaults") and ``posterior`` (a folder written by ``ipssim calibrate``) choose the
+calibrated parameters as ``--parameters`` and ``--posterior`` do. No progress bars unless asked.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from matplotlib.figure import Figure
 
 from ipssim import experiment, plots, timecourse, timecourse_figures
 from ipssim import sweeps as sweep_files
+from ipssim.calibration.posterior import projection
 from ipssim.commands.compare import unique_labels
 from ipssim.commands.run import write_run
 from ipssim.executors import Execution
 from ipssim.metrics import metric
 from ipssim.outcomes import BREAKDOWNS
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.results import manifest, write_folder
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.scenario import load as load_file
@@ -64,6 +68,10 @@ def _warn_if_few(reps: int) -> None:
         warnings.warn(note, stacklevel=3)
 
 
+def _parameters(parameters: str | None, posterior: str | Path | None) -> Parameters:
+    return projection(parameters, Path(posterior) if posterior is not None else None)
+
+
 def _overrides(set: Changes | None) -> list[str]:
     """``set`` as ``--set`` texts (JSON's scalars and lists read as TOML alike)."""
     return [f"{key}={json.dumps(value)}" for key, value in (set or {}).items()]
@@ -77,6 +85,7 @@ class Run:
     seed: int
     results: list[experiment.RunResult]
     wall_time_s: float = 0.0
+    parameters: Parameters = DEFAULTS
 
     @property
     def reps(self) -> int:
@@ -144,7 +153,9 @@ class Run:
     def save(self, folder: str | Path) -> Path:
         """Write what ``ipssim run --out`` writes into a new ``folder``; returns its path."""
         folder = Path(folder)
-        info = manifest([self.scenario], self.seed, self.reps, self.wall_time_s)
+        info = manifest(
+            [self.scenario], self.seed, self.reps, self.wall_time_s, **self.parameters.record()
+        )
         summary = experiment.summarise(self.runs)
         write_folder(
             folder,
@@ -160,13 +171,16 @@ def run(
     workers: int = 1,
     set: Changes | None = None,
     progress: bool = False,
+    parameters: str | None = None,
+    posterior: str | Path | None = None,
 ) -> Run:
     """Run ``reps`` replications of a scenario (or scenario file), as ``ipssim run`` does."""
     loaded = _scenario(scenario, set)
+    drawn = _parameters(parameters, posterior)
     _warn_if_few(reps)
     start = time.perf_counter()
-    results = experiment.replicate(loaded, reps, seed, workers, progress=progress)
-    return Run(loaded, seed, results, time.perf_counter() - start)
+    results = experiment.replicate(loaded, reps, seed, workers, progress=progress, parameters=drawn)
+    return Run(loaded, seed, results, time.perf_counter() - start, drawn)
 
 
 @dataclass(frozen=True)
@@ -212,6 +226,8 @@ def compare(
     workers: int = 1,
     set: Changes | None = None,
     progress: bool = False,
+    parameters: str | None = None,
+    posterior: str | Path | None = None,
 ) -> Comparison:
     """Run two or more scenarios with the same seed, as ``ipssim compare`` does; ``set``
     changes every one of them, ``labels`` names them (default: their names, primed when two
@@ -224,7 +240,7 @@ def compare(
         raise ScenarioError(f"compare: labels {names}: give one distinct label each")
     return Comparison(
         {
-            label: run(s, reps, seed, workers, progress=progress)
+            label: run(s, reps, seed, workers, None, progress, parameters, posterior)
             for label, s in zip(names, loaded, strict=True)
         }
     )
@@ -267,11 +283,19 @@ def sweep(
     workers: int = 1,
     set: Changes | None = None,
     progress: bool = False,
+    parameters: str | None = None,
+    posterior: str | Path | None = None,
 ) -> SweepResult:
     """Run a sweep file into ``folder`` (default ``results/<name>``, as ``ipssim sweep``):
     resumable, only missing runs are computed; ``reps`` and ``seed`` replace the file's."""
     loaded = sweep_files.load(path, _overrides(set), reps=reps, seed=seed)
     _warn_if_few(loaded.spec.reps)
     out = Path(folder) if folder is not None else Path("results") / loaded.name
-    outcome = run_sweep(loaded, out, Execution(workers=workers), progress=progress)
+    outcome = run_sweep(
+        loaded,
+        out,
+        Execution(workers=workers),
+        progress=progress,
+        parameters=_parameters(parameters, posterior),
+    )
     return SweepResult(loaded, out, outcome.runs, outcome.summary, outcome.computed)

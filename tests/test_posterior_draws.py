@@ -322,3 +322,19 @@ def test_virtual_trials_under_posterior_draws_are_the_same_on_two_workers(tiny: 
     one = trial.simulate(plan, 12, 3, workers=1, progress=False, parameters=drawn)
     two = trial.simulate(plan, 12, 3, workers=2, progress=False, parameters=drawn)
     pd.testing.assert_frame_equal(one, two)
+
+
+@pytest.mark.filterwarnings("ignore:.*replication")  # the few-replications warning
+def test_the_api_takes_parameters_and_a_posterior(tiny: Path) -> None:
+    import ipssim
+
+    quick = {"run.horizon_weeks": 20, "entry.intake_weeks": 10}
+    base = SCENARIOS / "base.toml"
+    both = ipssim.compare(base, base, reps=2, set=quick, posterior=tiny)
+    table = both.differences()
+    assert (table["base' - base"].dropna() == 0).all()
+    point = ipssim.run(base, reps=1, set=quick, parameters="point", posterior=tiny)
+    assert value(point.results[0].scenario, HIRE) == pytest.approx(
+        posterior.load(tiny).mean()[HIRE]
+    )
+    assert point.parameters.mode == "point"
