@@ -53,6 +53,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ipssim.executors",
             "ipssim.workers",
             "ipssim.trial",
+            "ipssim.cluster_trial",
             "ipssim.sites",
             "ipssim.sweeps",
             "ipssim.sweep_runner",
