@@ -6,7 +6,11 @@ context: IPS as that site implements it, the fidelity varying with its commitmen
 arm B, the comparator, runs arm B's scenario with its service as given and only the site's
 context (staff, labour market, employers, case mix). Every site enrols a cohort of ``M``
 clients and follows them for the follow-up, so the clients of one site share its service, its
-staff and its employers, and the intraclass correlation comes from how sites differ.
+staff and its employers, and the intraclass correlation comes from how sites differ. With
+``drawn_levers=False`` arm A's sites run arm A's service as given, in their own context: the
+sites then differ by context only, and the effect is the scenarios' own, as in the individually
+randomised design. Each site is its own labour market: unlike ``trial``'s arms, which share one,
+the arms' clients never compete for the same openings.
 
 Site ``j`` of trial ``t`` is site ``t * K + j`` of the population: its levers and context come
 from ``sites.draw_site`` and it runs as that replication, so no site or client is in two trials
@@ -41,7 +45,9 @@ from ipssim.workers import run_tasks
 ARMS = ("a", "b")
 
 
-def site_scenarios(plan: Design, k: int, trial: int, seed: int) -> list[tuple[Scenario, int]]:
+def site_scenarios(
+    plan: Design, k: int, trial: int, seed: int, drawn_levers: bool = True
+) -> list[tuple[Scenario, int]]:
     """The ``k`` sites of one trial with their replications, arm A's first.
 
     ``plan`` holds the arms cut to one site's cohort and the follow-up (``trial.design``).
@@ -50,9 +56,11 @@ def site_scenarios(plan: Design, k: int, trial: int, seed: int) -> list[tuple[Sc
     for j in range(k):
         site = trial * k + j
         drawn, _ = sites.draw_site(plan.arm_a, seed, site)
-        if j >= k // 2:
+        in_a = j < k // 2
+        if not (in_a and drawn_levers):
             context = {d.lever.key: d.lever.value(drawn) for d in sites.CONTEXT}
-            drawn = plan.arm_b.with_changes({**context, "name": f"site_{site}"})
+            given = plan.arm_a if in_a else plan.arm_b
+            drawn = given.with_changes({**context, "name": f"site_{site}"})
         out.append((drawn, site))
     return out
 
@@ -78,11 +86,12 @@ def simulate(
     workers: int = 1,
     progress: bool = True,
     parameters: Parameters = DEFAULTS,
+    drawn_levers: bool = True,
 ) -> pd.DataFrame:
     """One row per site: its trial, site number, arm, clients and clients with each outcome."""
     keys, tasks = [], []
     for t in range(trials):
-        for j, (scenario, site) in enumerate(site_scenarios(plan, k, t, seed)):
+        for j, (scenario, site) in enumerate(site_scenarios(plan, k, t, seed, drawn_levers)):
             keys.append([t, site, ARMS[j >= k // 2]])
             tasks.append((parameters.scenario(scenario, seed, t), seed, site))
     counts = run_tasks(_site, tasks, workers, "cluster trials", "site", progress=progress)

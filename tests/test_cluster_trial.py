@@ -71,6 +71,17 @@ def test_arm_b_sites_keep_their_service_and_take_the_sites_context() -> None:
     assert comparator.policy == plan.arm_b.policy
 
 
+def test_arm_a_sites_may_run_arm_a_as_given_in_their_own_context() -> None:
+    plan = trial.design(small("justice_trial"), small("justice_trial_control"), 10, 3)
+    drawn = cluster_trial.site_scenarios(plan, 4, 0, seed=5, drawn_levers=False)
+    for (scenario, site), given in zip(drawn, [plan.arm_a] * 2 + [plan.arm_b] * 2, strict=True):
+        assert scenario.policy == given.policy
+        assert scenario.service.caseload_cap == given.service.caseload_cap
+        population_site, _ = sites.draw_site(plan.arm_a, 5, site)
+        for d in sites.CONTEXT:
+            assert d.lever.value(scenario) == d.lever.value(population_site)
+
+
 def cluster_command(*extra: str) -> list[str]:
     return [
         "trial",
@@ -92,6 +103,7 @@ def test_a_tiny_cluster_trial_is_the_same_on_one_or_two_workers(capsys) -> None:
     assert outputs[0] == outputs[1]
     out = outputs[0]
     assert (out["cluster"]["sites_per_arm"], out["n"], out["arm_a_n"]) == (2, 24, 12)
+    assert out["cluster"]["ips_levers"] == "drawn"
     for row in out["cluster"]["outcomes"].values():
         assert row["icc"] is None or row["icc"] >= 0
         assert row["design_effect"] is None or row["design_effect"] >= 1
@@ -120,6 +132,7 @@ def test_bad_cluster_designs_are_refused(args: list[str], capsys) -> None:
     assert "error:" in err and "Traceback" not in err
 
 
-def test_sites_need_the_cluster_design(capsys) -> None:
-    assert main(["trial", str(ARM_A), str(ARM_B), "--sites", "4", "--trials", "1"]) == 2
+@pytest.mark.parametrize("option", [["--sites", "4"], ["--ips-levers", "given"]])
+def test_cluster_options_need_the_cluster_design(option: list[str], capsys) -> None:
+    assert main(["trial", str(ARM_A), str(ARM_B), *option, "--trials", "1"]) == 2
     assert "need --design cluster" in capsys.readouterr().err

@@ -10,7 +10,8 @@ percentiles of the trials' estimates, and the power: the share of trials signifi
 draws K sites from the population of ``ipssim sites``, K/2 run arm A as each implements it and
 K/2 run arm B with their own context, M clients each, analysed on the sites' shares (see
 ``ipssim.cluster_trial``); the intraclass correlation and design effect are reported, and the
-individually randomised design of the same K x M clients beside it.
+individually randomised design of the same K x M clients beside it. ``--ips-levers given``
+runs arm A's service as given at every arm-A site, so that sites differ by context only.
 """
 
 from __future__ import annotations
@@ -75,13 +76,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--sites", type=even_sites, help="sites per trial, an even number (cluster)")
     p.add_argument("--clients-per-site", type=positive, help="clients each site enrols (cluster)")
+    p.add_argument(
+        "--ips-levers",
+        choices=("drawn", "given"),
+        help="arm A's sites: levers drawn from the sites population, fidelity varying by site "
+        "(default), or arm A's as given, sites differing by context only (cluster)",
+    )
 
 
 def check_design(args: argparse.Namespace) -> None:
     """Refuse options of the other design; set the individual design's size."""
     if args.design == "individual":
-        if args.sites is not None or args.clients_per_site is not None:
-            raise UserError("--sites and --clients-per-site need --design cluster")
+        if any(v is not None for v in (args.sites, args.clients_per_site, args.ips_levers)):
+            raise UserError("--sites, --clients-per-site and --ips-levers need --design cluster")
         args.n = N_DEFAULT if args.n is None else args.n
         return
     missing = [
@@ -96,6 +103,7 @@ def check_design(args: argparse.Namespace) -> None:
             "--design cluster enrols --sites x --clients-per-site clients a trial: leave out --n"
         )
     args.n = args.sites * args.clients_per_site
+    args.ips_levers = args.ips_levers or "drawn"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,7 +115,13 @@ def run(args: argparse.Namespace) -> int:
     if args.design == "cluster":
         site_plan = design(arm_a, arm_b, 2 * args.clients_per_site, args.follow_up_months)
         site_runs = cluster_trial.simulate(
-            site_plan, args.sites, args.trials, args.seed, args.workers, parameters=drawn
+            site_plan,
+            args.sites,
+            args.trials,
+            args.seed,
+            args.workers,
+            parameters=drawn,
+            drawn_levers=args.ips_levers == "drawn",
         )
         clustered = cluster_trial.summary(site_runs)
     runs = simulate(plan, args.trials, args.seed, args.workers, parameters=drawn)
@@ -136,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         "sites": args.sites,
         "sites_per_arm": args.sites // 2,
         "clients_per_site": args.clients_per_site,
+        "ips_levers": args.ips_levers,
         "outcomes": clustered,
     }
     if args.format == "json":
@@ -191,11 +206,12 @@ def print_cluster(head: dict, cluster: dict) -> None:
     """The cluster design's table, then each outcome's ICC and design effect."""
     k, half, m = cluster["sites"], cluster["sites_per_arm"], cluster["clients_per_site"]
     results = cluster["outcomes"]
+    how = "as each site implements it" if cluster["ips_levers"] == "drawn" else "as given"
     print(
         f"{head['trials']} virtual cluster-randomised trials of {k} sites from the sites "
-        f"population, {m} clients a site: {half} run {head['arm_a']} (A) as each site implements "
-        f"it, {half} run {head['arm_b']} (B) in their own context; {head['follow_up_weeks']} "
-        f"weeks' follow-up, seed {head['seed']}"
+        f"population, {m} clients a site: {half} run {head['arm_a']} (A) {how}, {half} run "
+        f"{head['arm_b']} (B), each in its own context; {head['follow_up_weeks']} weeks' "
+        f"follow-up, seed {head['seed']}"
     )
     print(
         "each estimate: of the arms' mean site shares, median across trials (2.5th to 97.5th "
