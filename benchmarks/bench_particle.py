@@ -20,6 +20,11 @@ Usage: python benchmarks/bench_particle.py [--particles 8] [--generations 10]
 [--population 200] [--acceptance 0.2] [--hours 1] [--only workers1,workers2,dask2]
 The machine has 2 cores: anything else running at the same time lowers the figures (the load
 average is printed before and after).
+
+Measured at commit c048e48 with other sessions running (load average 6.6): 1.24 CPU seconds a
+particle, so about 97 particles a minute on two idle cores: 10 generations x 200 at 20%
+acceptance in about 1.7 h; one hour fits a population of about 117 for 10 generations, or 5.8
+generations of 200 (at 20% acceptance). The wall-clock lines read 24-33 a minute under that load.
 """
 
 from __future__ import annotations
