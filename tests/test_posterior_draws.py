@@ -148,7 +148,17 @@ def test_compare_reports_the_share_of_pairs_where_b_is_higher(capsys) -> None:
     assert np.isnan(share_greater(np.array([np.nan])))
     base = str(SCENARIOS / "base.toml")
     code, out, _ = run_cli(
-        capsys, "compare", base, base, "--set-arm", "2:service.specialists=8", "--reps", "2", *TINY
+        capsys,
+        "compare",
+        base,
+        base,
+        "--set-arm",
+        "2:service.specialists=8",
+        "--parameters",
+        "defaults",
+        "--reps",
+        "2",
+        *TINY,
     )
     assert code == 0 and "P(>)" in out and "parameters: the scenario's defaults" in out
 
@@ -194,7 +204,8 @@ def test_run_says_which_parameters_it_used(capsys, tiny: Path) -> None:
     point = ("--parameters", "point", "--posterior", str(tiny))
     code, out, _ = run_cli(capsys, "run", base, *point, "--reps", "2", *TINY)
     assert code == 0 and "parameters: point (the weighted mean" in out.splitlines()[1]
-    code, out, _ = run_cli(capsys, "run", base, "--format", "json", "--reps", "2", *TINY[:2])
+    plain = ("--parameters", "defaults", "--format", "json", "--reps", "2")
+    code, out, _ = run_cli(capsys, "run", base, *plain, *TINY[:2])
     assert code == 0 and json.loads(out)["parameters"] == "defaults"
 
 
