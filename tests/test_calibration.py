@@ -127,6 +127,13 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert epsilon == sorted(epsilon, reverse=True) and epsilon[-1] < epsilon[0]  # it narrows
     assert posterior.load(folder).particles.shape == (16, len(ESTIMATED))
 
+    tiny = [arg for text in TINY for arg in ("--set", text)]  # a projection from it
+    base = str(SCENARIOS / "base.toml")
+    run = [base, "--posterior", str(folder), "--reps", "2", "--format", "json", *tiny]
+    capsys.readouterr()
+    assert cli.main(["run", *run]) == 0
+    assert json.loads(capsys.readouterr().out)["parameters"] == "posterior"
+
 
 @pytest.mark.parametrize(
     ("extra", "message"),
