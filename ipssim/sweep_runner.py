@@ -90,7 +90,7 @@ def run_sweep(
             kind=kind,
             sweep=describe(sweep),
             execution=execution.describe(),
-            parameters=parameters.mode,
+            **parameters.record(),
             runs_computed=len(todo),
             runs_reused=total - len(todo),
             **extra,

@@ -349,3 +349,25 @@ def test_the_api_takes_parameters_and_a_posterior(tiny: Path) -> None:
         posterior.load(tiny).mean()[HIRE]
     )
     assert point.parameters.mode == "point"
+
+
+def test_a_sweep_under_posterior_draws_is_the_same_on_two_workers_and_never_reuses_defaults(
+    tmp_path: Path, tiny: Path
+) -> None:
+    from ipssim import sweeps
+    from ipssim.executors import Execution
+    from ipssim.sweep_runner import run_sweep
+    from tests.sweeps_support import write_sweep
+
+    sweep = sweeps.load(write_sweep(tmp_path, '[grid]\n"service.specialists" = [1, 2]'))
+    drawn = posterior.projection("posterior", tiny)
+    folder = tmp_path / "out"
+    plain = run_sweep(sweep, folder, Execution(), progress=False)
+    one = run_sweep(sweep, folder, Execution(), progress=False, parameters=drawn)
+    assert one.computed == plain.computed == 4  # the defaults' runs are not reused
+    two = run_sweep(sweep, tmp_path / "two", Execution(workers=2), progress=False, parameters=drawn)
+    metrics = ["point", "rep", "employment_rate", "waiting_weeks_mean"]
+    pd.testing.assert_frame_equal(one.runs[metrics], two.runs[metrics])
+    assert not one.runs[metrics].equals(plain.runs[metrics])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["parameters"] == "posterior" and manifest["posterior"] == str(tiny)
