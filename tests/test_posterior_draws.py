@@ -371,3 +371,8 @@ def test_a_sweep_under_posterior_draws_is_the_same_on_two_workers_and_never_reus
     assert not one.runs[metrics].equals(plain.runs[metrics])
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["parameters"] == "posterior" and manifest["posterior"] == str(tiny)
+
+
+def test_calibrate_takes_a_posterior_only_to_check_it(capsys, tiny: Path) -> None:
+    code, _, err = run_cli(capsys, "calibrate", "--parameters", "point", "--posterior", str(tiny))
+    assert code == 2 and "go with --check" in err

@@ -11,10 +11,10 @@ the parameters named, the others keeping their defaults.
 
 ``--check`` calibrates nothing: it runs each target's scenario (--reps, default 20) with every
 replication's calibrated parameters drawn from the posterior (--posterior, default the shipped
-one; without any, the scenarios' defaults) and prints each target's published figure, standard
-error, posterior predictive mean and 95% interval and z = (mean - published) / se. A target
-passes when the published figure lies inside that interval and |z| <= 2; the command exits 1
-when any target fails, so a script can rely on it.
+one; without any, the scenarios' defaults; --parameters point: its weighted mean) and prints
+each target's published figure, standard error, posterior predictive mean and 95% interval
+and z = (mean - published) / se. A target passes when the published figure lies inside that
+interval and |z| <= 2; the command exits 1 when any target fails, so a script can rely on it.
 """
 
 from __future__ import annotations
@@ -29,9 +29,15 @@ from pathlib import Path
 from ipssim import evidence
 from ipssim.calibration import check, smc, study
 from ipssim.calibration.particle import Setup, load_scenarios, set_by_file
-from ipssim.calibration.posterior import projection
 from ipssim.commands.execution import terminate_as_interrupt
-from ipssim.commands.options import add_overrides, bounded, positive, seed
+from ipssim.commands.options import (
+    add_overrides,
+    add_parameter_options,
+    bounded,
+    parameters,
+    positive,
+    seed,
+)
 from ipssim.errors import UserError
 from ipssim.executors import Execution
 from ipssim.scenario import Scenario, parse_override
@@ -104,13 +110,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="calibrate nothing: check every target against the posterior's predictions",
     )
-    p.add_argument(
-        "--posterior",
-        type=Path,
-        metavar="PATH",
-        help="with --check: the posterior to check, a folder written by ipssim calibrate --out "
-        "DIR (default the shipped one; without any, the scenarios' defaults)",
-    )
+    add_parameter_options(p)  # with --check: the posterior checked, and how it is read
     p.add_argument("--format", choices=("table", "json"), default="table", help="with --check")
 
 
@@ -159,8 +159,11 @@ def setup(args: argparse.Namespace) -> Setup:
 def run(args: argparse.Namespace) -> int:
     if args.check:
         return run_check(args)
-    if args.posterior is not None:
-        raise UserError("--posterior goes with --check (a calibration writes its own, to --out)")
+    if args.posterior is not None or args.parameter_mode is not None:
+        raise UserError(
+            "--posterior and --parameters go with --check (a calibration writes its own "
+            "posterior, to --out)"
+        )
     args.reps = args.reps or 1
     chosen = setup(args)
     execution = Execution(
@@ -204,7 +207,7 @@ def run_check(args: argparse.Namespace) -> int:
     if missing:
         raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
     scenarios = load_scenarios(args.scenarios, names, args.overrides)
-    drawn = projection(None, args.posterior)
+    drawn = parameters(args)
     reps = args.reps or CHECK_REPS
     found = check.check(targets, scenarios, drawn, reps, args.seed, args.workers)
     if args.format == "json":
