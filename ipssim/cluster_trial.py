@@ -23,10 +23,10 @@ both its arms): one world per trial, the sites differing by their draws only.
 The analysis is at the cluster level: each site's share of clients with the outcome within the
 follow-up (competitive work, a proven reoffence: intention to treat), the effect the difference
 of the arms' mean site shares, tested by Student's t-test on the site shares with ``K - 2``
-degrees of freedom. This is the standard analysis of cluster summaries (Hayes & Moulton 2017,
-Cluster Randomised Trials, ch. 9): valid with few clusters, and with equal numbers of sites per
-arm robust to unequal variances between the arms, where Welch's correction would cost degrees
-of freedom that two to five sites per arm cannot spare.
+degrees of freedom. This is the standard analysis of cluster-level summaries (Hayes & Moulton
+2017, Cluster Randomised Trials, 2nd ed.): valid with few clusters, and with equal numbers of
+sites per arm robust to unequal variances between the arms, where Welch's correction would cost
+degrees of freedom that two to five sites per arm cannot spare.
 """
 
 from __future__ import annotations
