@@ -123,13 +123,20 @@ def chosen_targets(keys: list[str]) -> tuple[evidence.Target, ...]:
     return tuple(evidence.BY_KEY[k] for k in dict.fromkeys(keys)) or evidence.TARGETS
 
 
-def setup(args: argparse.Namespace) -> Setup:
-    targets = chosen_targets(args.targets)
+def target_scenarios(
+    args: argparse.Namespace, targets: tuple[evidence.Target, ...]
+) -> dict[str, Scenario]:
+    """The calibration scenarios the targets name, read from --scenarios with --set applied."""
     names = evidence.scenarios(targets)
     missing = [n for n in names if not (args.scenarios / f"{n}.toml").exists()]
     if missing:
         raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
-    scenarios = load_scenarios(args.scenarios, names, args.overrides)
+    return load_scenarios(args.scenarios, names, args.overrides)
+
+
+def setup(args: argparse.Namespace) -> Setup:
+    targets = chosen_targets(args.targets)
+    scenarios = target_scenarios(args, targets)
     schema = priors(Scenario)
     unknown = [k for k in args.parameters if k not in schema]
     if unknown:
@@ -202,11 +209,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.resume or args.parameters:
         raise UserError("--check calibrates nothing: leave out --resume and --parameter")
     targets = chosen_targets(args.targets)
-    names = evidence.scenarios(targets)
-    missing = [n for n in names if not (args.scenarios / f"{n}.toml").exists()]
-    if missing:
-        raise UserError(f"--scenarios {args.scenarios}: no {missing[0]}.toml there")
-    scenarios = load_scenarios(args.scenarios, names, args.overrides)
+    scenarios = target_scenarios(args, targets)
     drawn = parameters(args)
     reps = args.reps or CHECK_REPS
     found = check.check(targets, scenarios, drawn, reps, args.seed, args.workers)
