@@ -309,107 +309,51 @@ def _first_job_tenure(r: _Run) -> dict[str, float]:
     return first_job_tenure(r.spells, r.horizon_day)
 
 
-# the metrics ``metrics`` computes, a group of them at a time: each group's names, its function
-_GROUPS: tuple[tuple[tuple[str, ...], Callable[[_Run], dict[str, float]]], ...] = (
-    (
-        (
-            "employment_rate",
-            "days_to_first_job_median",
-            "weeks_worked_mean",
-            "sustained_13wk_rate",
-            "weeks_worked_per_year_after_first_job",
-            "full_time_job_share",
-            "earnings_per_worker",
-            "sustained_26wk_rate",
-            "job_tenure_weeks_mean",
-        ),
-        _jobs,
-    ),
-    (
-        (
-            "reoffending_rate_12m",
-            "employment_rate_12m",
-            "employed_at_12m_rate",
-            "reoffences_per_client",
-        ),
-        _followed_a_year,
-    ),
-    (("referral_rate", "wants_work_rate", "came_to_want_work_rate"), _wishes),
-    (("custody_days_mean",), _custody),
-    (
-        (
-            "waiting_weeks_mean",
-            "employer_contacts_per_specialist_week",
-            "cost_per_placement",
-            "placements",
-            "caseload_use",
-            "staff_cost",
-            "annual_cost",
-            "team_cost",
-            "cost_per_job_start",
-            "cost_per_sustained_job_13wk",
-            "sustained_placements_13wk",
-            "placements_per_year",
-            "referrals_per_year",
-            "waiting_weeks_p90",
-        ),
-        _service,
-    ),
-    (("fidelity_total",), _fidelity),
-    (
-        (
-            "ipsgrow_employment_rate",
-            "quarterly_employment_rate",
-            *AFTER_RELEASE_DAYS,
-        ),
-        _service_rates,
-    ),
-    (("service_dropout_rate", "discharged_rate", "retained_12m_rate"), _retention),
-    (("first_job_weeks_mean", "weeks_worked_after_first_job_24m"), _first_job_tenure),
+# every metric in the order a run's metrics come (the columns of a folder's runs table), with
+# the function that computes it: each function computes a group of metrics at once
+_COMPUTED_BY: tuple[tuple[str, Callable[[_Run], dict[str, float]]], ...] = (
+    ("employment_rate", _jobs),
+    ("days_to_first_job_median", _jobs),
+    ("weeks_worked_mean", _jobs),
+    ("sustained_13wk_rate", _jobs),
+    ("reoffending_rate_12m", _followed_a_year),
+    ("referral_rate", _wishes),
+    ("waiting_weeks_mean", _service),
+    ("employer_contacts_per_specialist_week", _service),
+    ("cost_per_placement", _service),
+    ("wants_work_rate", _wishes),
+    ("came_to_want_work_rate", _wishes),
+    ("employment_rate_12m", _followed_a_year),
+    ("employed_at_12m_rate", _followed_a_year),
+    ("weeks_worked_per_year_after_first_job", _jobs),
+    ("full_time_job_share", _jobs),
+    ("earnings_per_worker", _jobs),
+    ("sustained_26wk_rate", _jobs),
+    ("job_tenure_weeks_mean", _jobs),
+    ("placements", _service),
+    ("reoffences_per_client", _followed_a_year),
+    ("custody_days_mean", _custody),
+    ("caseload_use", _service),
+    ("staff_cost", _service),
+    ("annual_cost", _service),
+    ("team_cost", _service),
+    ("cost_per_job_start", _service),
+    ("cost_per_sustained_job_13wk", _service),
+    ("sustained_placements_13wk", _service),
+    ("fidelity_total", _fidelity),
+    ("placements_per_year", _service),
+    ("referrals_per_year", _service),
+    ("waiting_weeks_p90", _service),
+    ("ipsgrow_employment_rate", _service_rates),
+    ("quarterly_employment_rate", _service_rates),
+    *((name, _service_rates) for name in AFTER_RELEASE_DAYS),
+    ("service_dropout_rate", _retention),
+    ("discharged_rate", _retention),
+    ("retained_12m_rate", _retention),
+    ("first_job_weeks_mean", _first_job_tenure),
+    ("weeks_worked_after_first_job_24m", _first_job_tenure),
 )
-# every metric in the order a run's metrics come (the columns of a folder's runs table)
-ORDER = (
-    "employment_rate",
-    "days_to_first_job_median",
-    "weeks_worked_mean",
-    "sustained_13wk_rate",
-    "reoffending_rate_12m",
-    "referral_rate",
-    "waiting_weeks_mean",
-    "employer_contacts_per_specialist_week",
-    "cost_per_placement",
-    "wants_work_rate",
-    "came_to_want_work_rate",
-    "employment_rate_12m",
-    "employed_at_12m_rate",
-    "weeks_worked_per_year_after_first_job",
-    "full_time_job_share",
-    "earnings_per_worker",
-    "sustained_26wk_rate",
-    "job_tenure_weeks_mean",
-    "placements",
-    "reoffences_per_client",
-    "custody_days_mean",
-    "caseload_use",
-    "staff_cost",
-    "annual_cost",
-    "team_cost",
-    "cost_per_job_start",
-    "cost_per_sustained_job_13wk",
-    "sustained_placements_13wk",
-    "fidelity_total",
-    "placements_per_year",
-    "referrals_per_year",
-    "waiting_weeks_p90",
-    "ipsgrow_employment_rate",
-    "quarterly_employment_rate",
-    *AFTER_RELEASE_DAYS,
-    "service_dropout_rate",
-    "discharged_rate",
-    "retained_12m_rate",
-    "first_job_weeks_mean",
-    "weeks_worked_after_first_job_24m",
-)
+ORDER = tuple(name for name, _ in _COMPUTED_BY)
 
 
 def metrics(
@@ -421,9 +365,8 @@ def metrics(
     if unknown := wanted - set(METRICS):
         raise KeyError(f"not metrics: {', '.join(sorted(unknown))}")
     run, found = _Run(log, scenario), dict[str, float]()
-    for group, compute in _GROUPS:
-        if wanted.intersection(group):
-            found |= compute(run)
+    for compute in dict.fromkeys(group for name, group in _COMPUTED_BY if name in wanted):
+        found |= compute(run)
     return {name: found[name] for name in ORDER if name in wanted}
 
 
