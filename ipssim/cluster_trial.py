@@ -39,7 +39,7 @@ import pandas as pd
 from ipssim import sites
 from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.scenario import Scenario
-from ipssim.trial import ALPHA, OUTCOMES, PERCENTILES, Design
+from ipssim.trial import ALPHA, OUTCOMES, PERCENTILES, Design, outcome_counts
 from ipssim.workers import run_tasks
 
 ARMS = ("a", "b")
@@ -73,9 +73,7 @@ def _site(task: tuple[Scenario, int, int]) -> list[int]:
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=site)
         model.run()
-    events, clients = model.log.column("event"), model.log.column("client")
-    counts = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
-    return [len(model.clients), *counts]
+    return outcome_counts(model)
 
 
 def simulate(

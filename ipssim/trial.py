@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from ipssim.events import Event
 from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.scenario import Scenario, ScenarioError
 from ipssim.workers import run_tasks
+
+if TYPE_CHECKING:
+    from ipssim.model import IPSModel
 
 OUTCOMES = {"employment": Event.JOB_START, "reoffending": Event.REOFFENCE}
 ALPHA = 0.05
@@ -75,6 +79,13 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
     )
 
 
+def outcome_counts(model: IPSModel) -> list[int]:
+    """A run model's clients, then its clients with each outcome of ``OUTCOMES``."""
+    events, clients = model.log.column("event"), model.log.column("client")
+    with_outcome = [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
+    return [len(model.clients), *with_outcome]
+
+
 def _trial(arm_a: Scenario, arm_b: Scenario, seed: int, t: int) -> list[int]:
     """Run trial ``t``, both arms in one labour market; per arm, the clients allocated, then
     the clients with each outcome."""
@@ -84,12 +95,7 @@ def _trial(arm_a: Scenario, arm_b: Scenario, seed: int, t: int) -> list[int]:
     with paused_gc():
         arms = in_one_market([(arm_a, 2 * t), (arm_b, 2 * t + 1)], seed)
         run_together(arms)
-    row = [t]
-    for model in arms:
-        events, clients = model.log.column("event"), model.log.column("client")
-        row += [len(model.clients)]
-        row += [len(np.unique(clients[events == code])) for code in OUTCOMES.values()]
-    return row
+    return [t, *(count for model in arms for count in outcome_counts(model))]
 
 
 def _trials(task: tuple[Design, int, list[int], Parameters]) -> list[list[int]]:
