@@ -190,7 +190,10 @@ class IPSModel(mesa.Model):
             self.team_climate += self.scenario.clinicians.leader_pull * (1.0 - self.team_climate)
         Clinician.drift(self.beliefs, self.team_climate, self.scenario.clinicians)
         self.team.staff_changes(start, self.log)
-        self.team.plan_week(start, self.employer_pool, self.log)
+        load = self.roster.contact_load(
+            len(self.specialists), self.scenario.service.follow_along_gap_factor
+        )
+        self.team.plan_week(start, self.employer_pool, self.log, load)
 
     def end_week(self) -> None:
         """The week's end, after its SimPy events: tallies and the DataCollector's record."""

@@ -83,7 +83,7 @@ CONTEXT = (
     _drawn("labour_market.unemployment_rate", 0.03, 0.10, None, "assumption: UK local areas"),
     _drawn("employers.count", 200, 600, None, "assumption: employers within reach"),
     _drawn("employers.offence_aversion", 0.7, 1.3, None, "assumption: +/-30% around the surveys"),
-    _drawn("employers.vacancy_probability", 0.12, 0.28, None, "assumption: +/-40% around 0.2"),
+    _drawn("employers.vacancy_probability", 0.09, 0.21, None, "assumption: +/-40% around 0.15"),
     _drawn("population.severity_mean", 0.4, 0.6, None, "assumption: case mix around the base"),
     _drawn("population.substance_use_share", 0.2, 0.5, None, "assumption: case mix"),
 )

@@ -53,7 +53,7 @@ def test_a_particle_replaces_defaults_but_not_what_a_file_sets():
         leavers,
         {"labour_market.own_applications_per_month": 0.5, "labour_market.hire_probability": 0.1},
     )
-    assert run.labour_market.own_applications_per_month == 6.7  # the file's own value
+    assert run.labour_market.own_applications_per_month == 7.8  # the file's own value
     assert run.labour_market.hire_probability == 0.1
 
 

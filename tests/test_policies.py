@@ -302,10 +302,13 @@ def test_employment_by_offence_falls_in_the_order_of_employers_aversion() -> Non
 
 def test_a_service_that_does_nothing_leaves_employment_as_without_it() -> None:
     """IPS with no employer contacts and no time for clients (meetings as rare as they go)
-    against no service at all, at equal seeds: everyone lives the same life outside it."""
-    none = small("base", **{"service.specialists": 0})
+    against no service at all, at equal seeds: everyone lives the same life outside it (three
+    times base's referrals, so that a run holds enough jobs to compare)."""
+    busy = {"entry.arrivals_per_week": 15.0}
+    none = small("base", **busy, **{"service.specialists": 0})
     idle = small(
         "base",
+        **busy,
         **{"service.employer_contacts_per_week": 0.0, "service.employment_time_share": 0.0},
     )
     a, b = paired(none, idle, reps=4)

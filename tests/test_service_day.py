@@ -25,6 +25,7 @@ class Recorder:
         self.searching = False
         self.setbacks: list[tuple[int, float]] = []
         self.offers: list[tuple[Employer, bool]] = []
+        self.follow_ups = 0
 
     def start_search(self) -> None:
         self.searching = True
@@ -34,6 +35,9 @@ class Recorder:
 
     def hired(self, employer: Employer, known: bool, hours: int) -> None:
         self.offers.append((employer, known))
+
+    def followed_up(self) -> None:
+        self.follow_ups += 1
 
 
 def _service_day(
@@ -155,8 +159,9 @@ def test_own_applications_that_are_hired_hand_the_offer_back() -> None:
 
 
 def test_a_worker_due_follow_along_is_contacted_and_booked_again() -> None:
-    day, _ = _service_day([State.WORKING, State.WORKING], NO_OWN_SEARCH)
+    day, pathways = _service_day([State.WORKING, State.WORKING], NO_OWN_SEARCH)
     day.roster.follow_day[:] = [4, 5]
     day.run(4)
     assert _rows(day, Event.FOLLOW_ALONG) == [(4, 0)]
     assert day.roster.follow_day.tolist() == [4 + 14, 5]
+    assert [p.follow_ups for p in pathways] == [1, 0]  # the contact renews the job's protection

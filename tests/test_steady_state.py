@@ -125,7 +125,7 @@ def test_after_the_warm_up_the_waiting_list_has_no_trend() -> None:
     grows week after week (re-referrals from an ever larger caseload)."""
     weeks = 260
     scenario = Scenario().with_changes(
-        {**SMALL, "run.horizon_weeks": weeks, "service.specialists": 11}
+        {**SMALL, "run.horizon_weeks": weeks, "service.specialists": 12}
     )
     measured = weeks - scenario.run.warmup_weeks
     slope, _ = _trend(scenario, reps=2)

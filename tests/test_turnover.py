@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from ipssim import cli
-from ipssim.agents.specialist import MAX_MEETING_GAP_DAYS
 from ipssim.experiment import run_one
 from ipssim.fidelity import review, review_at
 from ipssim.model import IPSModel
@@ -40,7 +39,8 @@ def test_a_vacant_post_keeps_its_clients_makes_no_contacts_and_its_replacement_s
         model.step()
         vacant = model.team.vacant
         assert (model.team.contacts[vacant] == 0).all()
-        assert (model.team.meeting_interval[vacant] == MAX_MEETING_GAP_DAYS).all()
+        longest = scenario.service.max_meeting_gap_days
+        assert (model.team.meeting_interval[vacant] == longest).all()
         held.append(model.team.on_caseload())
     log = model.log.frame()
     left = log[log["event"] == "specialist_left"]

@@ -34,7 +34,7 @@ from ipssim.agents.states import (
     WORKING,
     State,
 )
-from ipssim.agents.tenure import days_left
+from ipssim.agents.tenure import days_left_followed
 from ipssim.clock import Wake
 from ipssim.events import Discharge, Event, JobEnd, Waitlist
 from ipssim.population import Profile, annual_to_daily
@@ -52,13 +52,17 @@ SEARCHING_ALONE = (COMMUNITY, WAITING, PREPARING, SEARCHING)
 class Job:
     """A competitive job held by a client."""
 
-    __slots__ = ("employer", "known", "matched", "start")
+    __slots__ = ("employer", "known", "last_contact", "matched", "start")
 
-    def __init__(self, employer: Employer, start: int, matched: bool, known: bool) -> None:
+    def __init__(
+        self, employer: Employer, start: int, matched: bool, known: bool, supported: bool
+    ) -> None:
         self.employer = employer
         self.start = start
         self.matched = matched  # the job matches the client's preferences
         self.known = known  # the employer knows about the conviction
+        # the day of the last follow-along contact (a placement by the specialist counts)
+        self.last_contact = float(start) if supported else -NEVER
 
 
 class Client(ServiceAgent):
@@ -278,10 +282,10 @@ class Client(ServiceAgent):
         supported = self.specialist is not None
         risk = (0.1 + 1.8 * self.profile.severity) * (1.3 if self.profile.substance_use else 1.0)
         risk *= 1.0 if job.matched else work.mismatch_job_loss
-        if not supported:  # a small firm has little capacity to stand in for follow-along
-            risk *= work.unsupported_job_loss * (
-                work.small_firm_job_loss if job.employer.small_firm else 1.0
-            )
+        # out of touch with follow-along support; a small firm has little capacity to stand in
+        unsupported = work.unsupported_job_loss * (
+            work.small_firm_job_loss if job.employer.small_firm else 1.0
+        )
         averse = not job.known and job.employer.averse_to(self.profile.offence)
         due = (
             self.support_until if supported else NEVER,
@@ -290,11 +294,14 @@ class Client(ServiceAgent):
             else NEVER,
             now + self.draws.exponential(self._mean_days_in_touch()) if supported else NEVER,
             now
-            + days_left(
+            + days_left_followed(
                 now - job.start,
                 work.job_loss_per_year,
                 work.job_loss_shape,
                 risk,
+                unsupported,
+                now - job.last_contact,
+                7.0 * work.follow_along_protection_weeks,
                 self.draws.exponential(1.0),
             ),
             now + self.draws.exponential(1.0 / self._relapse_rate),
@@ -381,6 +388,13 @@ class Client(ServiceAgent):
         wake = self.wake
         if wake is not None and not wake.triggered:  # else the next sleep sees setback_day
             self.model.clock.at(day).callbacks.append(wake.ring)
+
+    def followed_up(self) -> None:
+        """A follow-along contact: it renews the protection of the job, so its end is drawn
+        again."""
+        if self.job is not None:
+            self.job.last_contact = self.env.now
+            self._poke()
 
     def hired(self, employer: Employer, known: bool, hours: int) -> None:
         """A job offer taken at ``hours`` a week; one found alone while waiting for a place ends
@@ -472,7 +486,11 @@ class Client(ServiceAgent):
             employer.index,
         )
         self.job = Job(
-            employer, self.env.now, employer.sector == self.profile.preferred_sector, known
+            employer,
+            self.env.now,
+            employer.sector == self.profile.preferred_sector,
+            known,
+            spec is not None,
         )
         if spec is not None:
             model.stories(positive=True)
@@ -616,8 +634,8 @@ class Client(ServiceAgent):
         if old is WORKING:
             roster.follow_day[i] = NEVER_DAY
         elif state is WORKING and self.specialist is not None:
-            roster.follow_day[i] = self.env.now + int(
-                self.model.team.follow_along_interval[self.specialist.index]
+            roster.follow_day[i] = self.env.now + max(
+                1, round(self.model.team.follow_along_interval[self.specialist.index])
             )
         self._accrue()
 
@@ -666,6 +684,8 @@ class Client(ServiceAgent):
             return self.wants_work
         if state is PRISON:
             return self.slot is not None
+        if state is WORKING:  # a follow-along contact renews the job's protection
+            return self.specialist is not None
         return state in IN_SERVICE or state is WAITING
 
     def _poke(self) -> None:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ipssim.agents.states import PREPARING, SEARCHING, WORKING, State
 from ipssim.population import Profile, annual_to_daily_rate
 from ipssim.scenario import DIAGNOSES, OFFENCES, Scenario
 
@@ -129,6 +130,19 @@ class Roster:
         count = self.applications[clients]
         self.recent[clients, count % RECENT_APPLICATIONS] = employers
         self.applications[clients] = count + 1
+
+    def contact_load(self, specialists: int, follow_along_gap_factor: float) -> np.ndarray:
+        """Each specialist's clients in meeting-equivalents: a job seeker or a client preparing
+        counts 1, a worker ``1 / follow_along_gap_factor`` (seen that much less often), a
+        client on a break or in relapse 0."""
+        weight = np.zeros(len(State))
+        weight[[PREPARING, SEARCHING]] = 1.0
+        weight[WORKING] = 1.0 / follow_along_gap_factor
+        spec = self.specialist
+        mine = spec >= 0
+        return np.bincount(spec[mine], weights=weight[self.state[mine]], minlength=specialists)[
+            :specialists
+        ]
 
     def eased_worry(self, clients: np.ndarray) -> np.ndarray:
         return eased_worry(

@@ -47,6 +47,12 @@ def _union(due: np.ndarray, more: np.ndarray) -> np.ndarray:
     return clients[run_starts(clients)]
 
 
+def booked(day: int, gap, u) -> np.ndarray:
+    """The day of the next contact ``gap`` days (a real number) after ``day``: the gap rounded
+    down or up at random (by uniforms ``u``) so that its mean is kept, at least a day."""
+    return (day + np.maximum(1.0, np.floor(gap + u))).astype(np.int64)
+
+
 class Pathway(Protocol):
     """What the service day hands back to a client's pathway (``Client`` is one)."""
 
@@ -55,6 +61,8 @@ class Pathway(Protocol):
     def setback_at(self, day: int, relapse_share: float) -> None: ...
 
     def hired(self, employer: Employer, known: bool, hours: int) -> None: ...
+
+    def followed_up(self) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -235,9 +243,10 @@ class ServiceDay:
         )
         relapse = roster.relapse_rate[clients]
         hazard = disengage + relapse
-        wait = -np.log1p(-self.streams.uniforms(clients)) / hazard
+        u = self.streams.uniforms(clients, 2)  # the setback, the meeting day
+        wait = -np.log1p(-u[0]) / hazard
         setback = wait < interval
-        roster.meet_day[clients] = np.where(setback, NEVER_DAY, day + interval)
+        roster.meet_day[clients] = np.where(setback, NEVER_DAY, booked(day, interval, u[1]))
         if np.count_nonzero(setback):
             for i, t, p in zip(
                 clients[setback].tolist(),
@@ -326,9 +335,13 @@ class ServiceDay:
     # --- follow-along --------------------------------------------------------------------------
 
     def _follow_along(self, day: int, due: np.ndarray) -> None:
-        """Follow-along support contacts with clients in work."""
+        """Follow-along support contacts with clients in work: each renews the protection of
+        the worker's job (``Pathway.followed_up``) and books the next."""
         if due.size == 0:
             return
         spec = self.roster.specialist[due]
         self.log.extend(day, due, Event.FOLLOW_ALONG, 0, spec)
-        self.roster.follow_day[due] = day + self.team.follow_along_interval[spec]
+        gap = self.team.follow_along_interval[spec]
+        self.roster.follow_day[due] = booked(day, gap, self.streams.uniforms(due))
+        for i in due.tolist():
+            self.pathways[i].followed_up()

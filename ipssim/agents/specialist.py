@@ -29,12 +29,7 @@ if TYPE_CHECKING:
 
 # whether each (seeker row, employer) pair is a role closed to that seeker
 Closed = Callable[[np.ndarray, np.ndarray], np.ndarray]
-TRAVEL_SHARE = 0.15  # assumption: share of community time spent travelling
-MAX_CONTACT_SHARE = 0.5  # assumption: job development never takes more than half the week
-REVISIT_SHARE = 0.5  # assumption: half of contacts go back to employers already known
 LEAD_SLOTS = 8  # columns of the table of open vacancies; it widens when a specialist has more
-MAX_MEETING_GAP_DAYS = 42
-FOLLOW_ALONG_FACTOR = 2  # assumption: a worker needs a contact half as often as a job seeker
 
 
 class Specialist(ServiceAgent):
@@ -74,9 +69,15 @@ class Team:
     """The specialists' weekly plans, for all of them at once.
 
     Each week each specialist's hours are split between employer contacts and the clients on
-    the caseload, so a fuller caseload means rarer meetings and follow-along contacts: the
-    caseload effect comes out of the time budget. A contact may find a vacancy, a lead the
-    specialist puts to job seekers at meetings until it is filled or closes.
+    the caseload: a week with too few hours for both (the aimed-for employer contacts and
+    every client at the planned rhythm, ``service.meeting_gap_days``) cuts both in proportion,
+    and the client time left is shared out as the gap between meetings (a worker's
+    follow-along gap is ``service.follow_along_gap_factor`` times it, so a worker takes that
+    fraction of a job seeker's time). So a fuller caseload means rarer meetings and
+    follow-along contacts and fewer employer contacts per client at any size and, past the
+    hours there are, fewer employer contacts in all: the caseload effect comes out of the time
+    budget, continuously. A contact may find a vacancy, a lead the specialist puts to job
+    seekers at meetings until it is filled or closes.
     """
 
     def __init__(
@@ -97,8 +98,9 @@ class Team:
         self.starts = np.zeros(n, dtype=np.int64)  # the day a vacant post's replacement starts
         streams.extend(n)
         self.scenario = scenario
-        self.meeting_interval = np.full(n, 7, dtype=np.int64)
-        self.follow_along_interval = np.full(n, 14, dtype=np.int64)
+        gap = scenario.service.meeting_gap_days
+        self.meeting_interval = np.full(n, gap)  # days between a job seeker's meetings
+        self.follow_along_interval = np.full(n, scenario.service.follow_along_gap_factor * gap)
         self.contacts = np.zeros(n, dtype=np.int64)
         self.seekers = np.zeros(
             (n, len(SECTORS)), dtype=np.int64
@@ -142,25 +144,40 @@ class Team:
         """Each specialist's caseload as a share of the cap (caseload pressure)."""
         return self.on_caseload() / max(self.scenario.service.caseload_cap, 1)
 
-    def plan_week(self, day: int, employers: EmployerPool, log) -> None:
+    def plan_week(self, day: int, employers: EmployerPool, log, load: np.ndarray) -> None:
         """Split each specialist's week and make this week's employer contacts, with the
         levers as the team practises them this week (``Service.practised``: an unsupervised
-        service drifts). A vacant post's clients are covered by the team: meetings and
-        follow-along at the longest gaps, no job development."""
+        service drifts). ``load`` is each specialist's clients in meeting-equivalents (a job
+        seeker or a client preparing 1, a worker 1 / ``follow_along_gap_factor``).
+
+        Seeing every client at the planned rhythm (``service.meeting_gap_days``) and making
+        the aimed-for employer contacts may need more hours than there are: then both are cut
+        in proportion, so meetings grow rarer and contacts fewer. Hours to spare bring
+        meetings closer, down to ``service.min_meeting_gap_days``. A vacant post's clients are
+        covered by the team: meetings and follow-along at the longest gaps, no job
+        development."""
         if not self.specialists:
             return
         cfg = self.scenario.service
-        hours, exact = self._budget(day, employers)
-        active = self.on_caseload()
-        contacts, most = self._contact_counts(exact, (active > 0) & ~self.vacant)
-        per_client = (hours - contacts * cfg.hours_per_employer_contact) / np.maximum(active, 1)
-        days = 7.0 * cfg.meeting_hours / np.maximum(per_client, 1e-9)
-        self.meeting_interval = np.minimum(
-            np.maximum(np.round(days), 7), MAX_MEETING_GAP_DAYS
-        ).astype(np.int64)
-        self.meeting_interval[self.vacant] = MAX_MEETING_GAP_DAYS
+        hours, wanted = self._budget(day, employers)
+        working = (self.on_caseload() > 0) & ~self.vacant
+        exact, most = None, 0
+        if wanted is not None:
+            clients = load * cfg.meeting_hours * 7.0 / cfg.meeting_gap_days
+            need = clients + wanted * cfg.hours_per_employer_contact
+            exact = wanted * np.minimum(1.0, hours / np.maximum(need, 1e-9))
+            most = int(wanted) + 1
+        contacts = self._contact_counts(exact, working)
+        spare = np.maximum(hours - contacts * cfg.hours_per_employer_contact, 1e-9)
+        gap = np.clip(
+            7.0 * cfg.meeting_hours * load / spare,
+            cfg.min_meeting_gap_days,
+            cfg.max_meeting_gap_days,
+        )
+        gap[self.vacant] = cfg.max_meeting_gap_days
+        self.meeting_interval = gap
         self.follow_along_interval = np.minimum(
-            2 * MAX_MEETING_GAP_DAYS, FOLLOW_ALONG_FACTOR * self.meeting_interval
+            2.0 * cfg.max_meeting_gap_days, cfg.follow_along_gap_factor * gap
         )
         self._close_leads(day)
         self.contacts = contacts
@@ -175,33 +192,37 @@ class Team:
             return
         past = EventLog()
         for week in range(-weeks, 0):
-            _, exact = self._budget(0, employers)
-            contacts, most = self._contact_counts(exact, np.ones(len(self.vacant), dtype=bool))
+            _, wanted = self._budget(0, employers)
+            contacts = self._contact_counts(wanted, np.ones(len(self.vacant), dtype=bool))
+            most = 0 if wanted is None else int(wanted) + 1
             self._close_leads(7 * week)
             if np.count_nonzero(contacts):
                 self._contact_employers(7 * week, contacts, most, employers, past)
 
     def _budget(self, day: int, employers: EmployerPool) -> tuple[float, float | None]:
         """A specialist's hours for clients and employers this week, and the employer
-        contacts they allow (None with no job development)."""
+        contacts they aim for within them (None with no job development)."""
         cfg = self.scenario.service
         aim = cfg.practised("employer_contacts_per_week", day)
         hours = cfg.hours_per_week * cfg.practised("employment_time_share", day)
         hours *= 1.0 - cfg.admin_share
         present = 1.0 - cfg.sickness_share  # sickness absence takes time from clients and employers
-        hours *= (1.0 - TRAVEL_SHARE * cfg.community_share) * present
+        hours *= (1.0 - cfg.travel_share * cfg.community_share) * present
         if aim <= 0 or not len(employers):
             return hours, None
         wanted = aim * present * cfg.hours_per_employer_contact
-        return hours, min(wanted, MAX_CONTACT_SHARE * hours) / cfg.hours_per_employer_contact
+        return hours, min(wanted, cfg.max_contact_share * hours) / cfg.hours_per_employer_contact
 
-    def _contact_counts(self, exact: float | None, working: np.ndarray) -> tuple[np.ndarray, int]:
-        """Each specialist's employer contacts this week, ``exact`` rounded up or down at
-        random to keep its mean (none where not ``working``), and the most anyone makes."""
+    def _contact_counts(self, exact, working: np.ndarray) -> np.ndarray:
+        """Each specialist's employer contacts this week: ``exact`` (one number, or one per
+        specialist) rounded up or down at random to keep its mean, none where not
+        ``working`` (and none at all for None)."""
         if exact is None:
-            return np.zeros(len(working), dtype=np.int64), 0
-        extra = self.streams.uniforms(np.arange(len(working))) < exact - int(exact)
-        return np.where(working, int(exact) + extra, 0), int(exact) + 1
+            return np.zeros(len(working), dtype=np.int64)
+        exact = np.asarray(exact, dtype=float)
+        whole = np.floor(exact).astype(np.int64)
+        extra = self.streams.uniforms(np.arange(len(working))) < exact - whole
+        return np.where(working, whole + extra, 0)
 
     def _contact_employers(
         self, day: int, contacts: np.ndarray, most: int, employers: EmployerPool, log
@@ -220,7 +241,7 @@ class Team:
         nth = rank_in_runs(who)
         u = [draws[4 * nth + k, column] for k in range(4)]
         known = self._n_known[who]
-        revisit = (known > 0) & (u[0] < REVISIT_SHARE)
+        revisit = (known > 0) & (u[0] < self.scenario.service.revisit_share)
         employer = integers(u[1], len(employers))
         if self.scenario.policy.preference_led_search:
             employer = self._in_seekers_sectors(who, u[1], u[2], employers, employer)

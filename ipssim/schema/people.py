@@ -289,13 +289,15 @@ class RelapseByDiagnosis(Section):
 
 class Clients(Section):
     disengage_per_year: float = param(
-        1.8,
+        2.3,
         "hazard per year",
         "calibrated by hand: retention 12 months after engaging of 53% (self-report; "
         "Rosenheck & Mares 2007) in smi_trial, where disengaging (losing interest included) "
         "and leaving the clinical team (clinicians.discharge_per_year) are the ways a job "
         "seeker leaves the service, and competitive work 55-61% (Bond, Drake & Becker 2008); "
-        "2.2 before leaving the clinical team was modelled, 1.5 gave 61.0% in work at seed 1",
+        "2.2 before leaving the clinical team was modelled, 1.5 gave 61.0% in work at seed 1; "
+        "1.8 until a specialist with time to spare could meet job seekers more than weekly, "
+        "which lowered the hazard",
         "Hazard of disengaging from the service for a client with average worries and "
         "confidence, seen weekly, before caseload pressure.",
         prior=loguniform(

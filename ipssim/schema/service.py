@@ -184,6 +184,95 @@ class Service(Section):
         ge=0.1,
         le=8,
     )
+    meeting_gap_days: float = param(
+        7.0,
+        "days",
+        "Rosenheck & Mares 2007: about 86 minutes a week of specialist contact in a client's "
+        "first three months, about one meeting a week",
+        "Days between a job seeker's meetings that a specialist plans for: a week with too "
+        "few hours for that rhythm and the aimed-for employer contacts cuts both in "
+        "proportion; hours to spare bring meetings closer.",
+        ge=1,
+        le=60,
+    )
+    min_meeting_gap_days: float = param(
+        3.5,
+        "days",
+        "calibrated: a job seeker is seen at most about twice a week, however small the caseload",
+        "Shortest gap between a job seeker's meetings.",
+        prior=uniform(
+            2.0,
+            7.0,
+            "plausible range (no source): from seen every other day to no more than weekly",
+        ),
+        ge=1,
+        le=60,
+    )
+    max_meeting_gap_days: float = param(
+        42.0,
+        "days",
+        "calibrated: a client not seen for six weeks is seen whatever the caseload (and a "
+        "vacant post's clients are seen that often by the team)",
+        "Longest gap between a job seeker's meetings.",
+        prior=uniform(
+            21.0,
+            84.0,
+            "plausible range (no source): from three weeks to three months without a meeting",
+        ),
+        ge=1,
+        le=120,
+    )
+    follow_along_gap_factor: float = param(
+        2.0,
+        "x meeting gap",
+        "Bond & Kukla 2011, J Nerv Ment Dis 199:150: specialists saw a worker weekly just after "
+        "the job start and monthly within a few months; twice a job seeker's gap on average",
+        "Gap between a worker's follow-along contacts, as a multiple of the specialist's "
+        "gap between a job seeker's meetings (a worker takes 1/factor of a job seeker's time).",
+        ge=0.5,
+        le=12,
+    )
+    travel_share: float = param(
+        0.15,
+        "share of community time",
+        "calibrated: getting to clients and employers takes about an hour of a day out",
+        "Share of the time spent in the community that goes on travel.",
+        prior=uniform(
+            0.05,
+            0.35,
+            "plausible range (no source): from a compact urban patch to a rural one",
+        ),
+        ge=0,
+        le=0.8,
+    )
+    max_contact_share: float = param(
+        0.5,
+        "share",
+        "calibrated: a specialist keeps at least half the week for clients",
+        "Most of the week's hours that employer contacts may take.",
+        prior=uniform(
+            0.3,
+            0.7,
+            "plausible range (no source): job development taking at most a third to two "
+            "thirds of the week",
+        ),
+        ge=0,
+        le=1,
+    )
+    revisit_share: float = param(
+        0.5,
+        "share",
+        "calibrated: IPS job development returns to employers already met as often as it "
+        "opens new ones",
+        "Share of employer contacts that go back to an employer the specialist already knows.",
+        prior=uniform(
+            0.2,
+            0.8,
+            "plausible range (no source): from mostly new employers to mostly known ones",
+        ),
+        ge=0,
+        le=1,
+    )
     admin_share: float = param(
         0.15,
         "share",
@@ -312,6 +401,16 @@ class Service(Section):
             return configured
         kept = math.exp(-self.fidelity_drift_per_year * day / 365.0)
         return USUAL_PRACTICE[lever] + (configured - USUAL_PRACTICE[lever]) * kept
+
+    @model_validator(mode="after")
+    def _gaps_in_order(self) -> Service:
+        """The shortest meeting gap is no longer than the longest."""
+        if self.min_meeting_gap_days > self.max_meeting_gap_days:
+            raise ValueError(
+                "min_meeting_gap_days must be at most max_meeting_gap_days "
+                f"({self.max_meeting_gap_days:g})"
+            )
+        return self
 
 
 class Policy(Section):
@@ -607,7 +706,9 @@ class Clinicians(Section):
     recent_incident_days: int = param(
         182,
         "days",
-        ASSUMPTION + ": an offence or release within six months counts as recent",
+        "setting: the default represents a team whose eligibility criteria count an offence "
+        "or release within six months as recent (a team's own rule, which the clinicians' "
+        "judgement of readiness follows)",
         "Days after an offence or release during which it counts as recent, for the eligibility "
         "criterion and the readiness judgement of gatekeeping.",
         ge=0,
