@@ -335,6 +335,37 @@ def test_virtual_trials_under_posterior_draws_are_the_same_on_two_workers(tiny: 
     pd.testing.assert_frame_equal(one, two)
 
 
+def test_every_site_of_a_cluster_trial_runs_the_trials_one_particle(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipssim import cluster_trial, trial
+    from ipssim.scenario import load
+
+    ran: list[tuple[Scenario, int]] = []  # each site's scenario and replication, as run
+
+    def site(task: tuple[Scenario, int, int]) -> list[int]:
+        scenario, _, rep = task
+        ran.append((scenario, rep))
+        return [1, 0, 0]
+
+    monkeypatch.setattr(cluster_trial, "_site", site)
+    drawn = posterior.projection("posterior", tiny)
+    particles = posterior.load(tiny).particles
+    arms = [load(SCENARIOS / f"{name}.toml") for name in ("justice_trial", "justice_trial_control")]
+    plan = trial.design(*arms, n=10, follow_up_months=3)
+    k, trials, seed = 4, 5, 3
+    runs = cluster_trial.simulate(plan, k, trials, seed, progress=False, parameters=drawn)
+    assert list(runs["site"]) == [rep for _, rep in ran] == list(range(k * trials))
+    for t in range(trials):
+        particle = particles.iloc[drawn.particle(seed, t)]
+        as_drawn = cluster_trial.site_scenarios(plan, k, t, seed)  # before the parameters
+        for (scenario, _), (own, _) in zip(ran[t * k : (t + 1) * k], as_drawn, strict=True):
+            free = [key for key in particles.columns if not set_by_file(own, key)]
+            assert len(free) > len(particles.columns) / 2  # a site fixes a few of its own
+            assert [value(scenario, key) for key in free] == list(particle[free]), t
+    assert len({drawn.particle(seed, t) for t in range(trials)}) > 1  # trials differ
+
+
 @pytest.mark.filterwarnings("ignore:.*replication")  # the few-replications warning
 def test_the_api_takes_parameters_and_a_posterior(tiny: Path) -> None:
     import ipssim
