@@ -8,7 +8,8 @@ from the arm's size); figures from large administrative samples get an assumed t
 3 points. Beside it each row shows the point estimate and standard error that calibration uses
 (``ipssim.evidence``), the posterior predictive 95% interval (the central 95% of the
 replications, each with its calibrated parameters from the posterior) and z, how many standard
-errors the simulated mean lies from the published figure.
+errors the simulated mean lies from the published figure. A trial's control arm runs beside its
+trial arm in one labour market, as the arms of a virtual trial (``ipssim.evidence.PAIRS``).
 
 The rule for "inside" depends on where the parameters come from. From a posterior (the shipped
 one by default, or --posterior), a target of ``ipssim.evidence`` passes by the 2-SE rule of
@@ -39,7 +40,7 @@ from ipssim import scenario as scenarios
 from ipssim.calibration.check import passes, predictive_interval
 from ipssim.commands.options import add_parameter_options, parameters
 from ipssim.errors import UserError
-from ipssim.experiment import RunResult, interval, replicate, runs_frame
+from ipssim.experiment import RunResult, interval, replicate, replicate_group, runs_frame
 from ipssim.fidelity import review
 from ipssim.model import IPSModel
 from ipssim.parameters import DEFAULTS, Parameters
@@ -251,13 +252,14 @@ def scenario_runs(
     overrides: list[str] | tuple[str, ...] = (),
     drawn: Parameters = DEFAULTS,
 ) -> dict[str, pd.DataFrame]:
-    """Metrics of each replication of every scenario that a target names."""
-    return {
-        name: runs_frame(
-            replicate(load(name, overrides), reps, seed, workers, label=name, parameters=drawn)
-        )
-        for name in dict.fromkeys(t.scenario for t in TARGETS)
-    }
+    """Metrics of each replication of every scenario that a target names, a control arm run
+    beside its trial arm in one labour market (``evidence.PAIRS``)."""
+    runs = {}
+    for group in evidence.runs(t.scenario for t in TARGETS):
+        arms = [load(name, overrides) for name in group]
+        results = replicate_group(arms, reps, seed, workers, parameters=drawn)
+        runs |= {name: runs_frame(r) for name, r in zip(group, results, strict=True)}
+    return runs
 
 
 def target_checks(runs: dict[str, pd.DataFrame], drawn: Parameters = DEFAULTS) -> list[Check]:

@@ -4,7 +4,8 @@ with their sampling uncertainty.
 A figure from a trial arm or a survey of known size gets its binomial standard error; a figure
 stated only roughly ("about 24 weeks", "60-70%") or from a large administrative sample gets a
 stated tolerance, read as the half-width of a 95% range, so its standard error is half the
-tolerance. ``experiments/calibration_check.py`` and ``ipssim calibrate`` both read ``TARGETS``.
+tolerance. ``experiments/calibration_check.py`` and ``ipssim calibrate`` both read ``TARGETS``,
+and both run a trial's control arm beside its trial arm in one labour market (``PAIRS``).
 
 Not targets: the employers' surveyed aversion shares are inputs (they set the aversion the
 employers are drawn with), and "work lowers one-year reoffending by up to 9 points" is the
@@ -15,6 +16,7 @@ front-loading, in-work support and the longest job have no metric yet.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ZERO_EXCLUSION = "fidelity_zero_exclusion"  # item 9 of the fidelity review, 1-5
@@ -152,7 +154,25 @@ TARGETS: tuple[Target, ...] = (
 )
 BY_KEY = {t.key: t for t in TARGETS}
 
+# Each control scenario and the trial arm it ran beside: in a trial both arms' clients seek work
+# from the same employers at once, so the two run in one labour market (ODD section 7.14). The
+# Ministry of Justice's prison leavers (prison_leavers_usual_care) are national figures with no
+# IPS service beside them, so they run alone.
+PAIRS: dict[str, str] = {
+    "smi_trial_control": "smi_trial",
+    "justice_trial_control": "justice_trial",
+}
+
+
+def runs(names: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """How the scenarios ``names`` run, each once, in order: either arm of ``PAIRS`` as (trial
+    arm, control) in one labour market, any other scenario alone."""
+    arms = {trial: (trial, control) for control, trial in PAIRS.items()}
+    groups = (arms.get(PAIRS.get(n, n), (n,)) for n in names)
+    return tuple(dict.fromkeys(groups))
+
 
 def scenarios(targets: tuple[Target, ...] = TARGETS) -> tuple[str, ...]:
-    """The scenarios the targets name, each once, in order."""
-    return tuple(dict.fromkeys(t.scenario for t in targets))
+    """The scenarios the targets name and the trial arms their control arms run beside, each
+    once, in order."""
+    return tuple(n for group in runs(t.scenario for t in targets) for n in group)

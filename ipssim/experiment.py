@@ -5,13 +5,20 @@ so results are identical whatever the number of worker processes, and two scenar
 the same seed share their clients' random numbers (common random numbers). ``run_one`` is where
 a replication's scenario is made: its calibrated parameters come from ``Parameters`` (the
 scenario's defaults, a posterior draw of the seed tree, or the posterior's mean).
+
+Scenarios that run in one labour market (``run_group``, ``replicate_group``: a calibration's
+trial arm and its control, ``evidence.PAIRS``) run as the arms of a virtual trial: replication
+``r`` of a group of ``k`` runs arm ``j`` from the seed tree of replication ``k r + j``, beside the
+others on one clock and one set of employers (``model.in_one_market``), all arms with
+replication ``r``'s calibrated parameters. A group of one runs alone, as ``run_one``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +29,9 @@ from ipssim.outcomes import METRICS, breakdowns, funnel, metrics
 from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.pool import ordered_map, usable
 from ipssim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from ipssim.model import IPSModel
 
 
 @dataclass
@@ -48,8 +58,41 @@ def simulated(
     with paused_gc():
         model = IPSModel(scenario, seed=seed, rep=rep)
         model.run(on_week)
+    return _record(model)
+
+
+def _record(model: IPSModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     weekly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     return model.log.frame(), weekly
+
+
+def simulated_together(
+    arms: Sequence[Scenario], seed: int, rep: int = 0
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Replication ``rep`` of services in one labour market: each arm's event log and weekly
+    series, arm ``j`` of ``k`` from the seed tree of replication ``k rep + j`` (one alone, as
+    ``simulated``)."""
+    if len(arms) == 1:
+        return [simulated(arms[0], seed, rep)]
+    from ipssim.model import in_one_market, paused_gc, run_together
+
+    with paused_gc():
+        models = in_one_market([(s, len(arms) * rep + j) for j, s in enumerate(arms)], seed)
+        run_together(models)
+    return [_record(m) for m in models]
+
+
+def _result(rep: int, scenario: Scenario, events: pd.DataFrame, weekly: pd.DataFrame) -> RunResult:
+    horizon_day = 7 * scenario.run.horizon_weeks
+    return RunResult(
+        rep,
+        metrics(events, scenario),
+        funnel(events, horizon_day),
+        breakdowns(events, scenario),
+        events,
+        weekly,
+        scenario,
+    )
 
 
 def run_one(
@@ -62,17 +105,17 @@ def run_one(
     """Run one replication to the horizon, its calibrated parameters from ``parameters``;
     ``on_week(week)`` after each simulated week."""
     scenario = parameters.scenario(scenario, seed, rep)
-    events, weekly = simulated(scenario, seed, rep, on_week)
-    horizon_day = 7 * scenario.run.horizon_weeks
-    return RunResult(
-        rep,
-        metrics(events, scenario),
-        funnel(events, horizon_day),
-        breakdowns(events, scenario),
-        events,
-        weekly,
-        scenario,
-    )
+    return _result(rep, scenario, *simulated(scenario, seed, rep, on_week))
+
+
+def run_group(
+    arms: Sequence[Scenario], seed: int, rep: int = 0, parameters: Parameters = DEFAULTS
+) -> list[RunResult]:
+    """Replication ``rep`` of services in one labour market, one result per arm, all arms with
+    replication ``rep``'s calibrated parameters from ``parameters``."""
+    drawn = parameters.arms(arms, seed, rep)
+    together = simulated_together(drawn, seed, rep)
+    return [_result(rep, s, *out) for s, out in zip(drawn, together, strict=True)]
 
 
 def _run_task(args: tuple[Scenario, int, int, Parameters]) -> RunResult:
@@ -113,6 +156,41 @@ def replicate(
             bar.update(weeks)
             results.append(result)
         return results
+
+
+def _group_task(args: tuple[Sequence[Scenario], int, int, Parameters]) -> list[RunResult]:
+    arms, seed, rep, parameters = args
+    return run_group(arms, seed, rep, parameters)
+
+
+def replicate_group(
+    arms: Sequence[Scenario],
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    progress: bool = True,
+    label: str = "",
+    parameters: Parameters = DEFAULTS,
+) -> list[list[RunResult]]:
+    """Per arm, ``reps`` replications of services in one labour market (``run_group``), in
+    worker processes when ``workers`` > 1; a group of one as ``replicate``."""
+    if len(arms) == 1:
+        return [replicate(arms[0], reps, seed, workers, progress, label, parameters)]
+    weeks = arms[0].run.horizon_weeks
+    tasks = [(arms, seed, rep, parameters) for rep in range(reps)]
+    out: list[list[RunResult]] = [[] for _ in arms]
+    desc = label or " + ".join(s.name for s in arms)
+    with tqdm(total=reps * weeks, disable=not progress, desc=desc, unit="week", leave=False) as bar:
+        runs = (
+            map(_group_task, tasks)
+            if usable(workers, reps) == 1
+            else ordered_map(_group_task, tasks, workers)
+        )
+        for results in runs:
+            bar.update(weeks)
+            for arm, result in zip(out, results, strict=True):
+                arm.append(result)
+    return out
 
 
 def runs_frame(results: list[RunResult]) -> pd.DataFrame:

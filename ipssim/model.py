@@ -29,7 +29,7 @@ from ipssim.agents.states import State
 from ipssim.clock import Clock, Environment
 from ipssim.events import Event, EventLog
 from ipssim.population import draw_clients
-from ipssim.scenario import Employers, Scenario
+from ipssim.scenario import Employers, Scenario, ScenarioError
 from ipssim.streams import Draws, Stream, Streams, generator, replication_seed
 
 DAYS_PER_WEEK = 7
@@ -278,13 +278,21 @@ def in_one_market(arms: Sequence[tuple[Scenario, int]], seed: int) -> list[IPSMo
     """Services in one labour market, one model per (scenario, replication) in ``arms``: each
     with its own clients and service from its replication's seed tree, and the employers of
     the first's. The arms must share the employers and the horizon (``trial.design`` checks a
-    trial's)."""
+    trial's), else ``ScenarioError``."""
     first, rep = arms[0]
-    if any(
-        s.employers != first.employers or s.run.horizon_weeks != first.run.horizon_weeks
-        for s, _ in arms
-    ):
-        raise ValueError("services in one labour market need the same employers and horizon")
+    for s, _ in arms[1:]:
+        theirs = s.employers.model_dump()
+        differ = [
+            f"employers.{k}" for k, v in first.employers.model_dump().items() if theirs[k] != v
+        ]
+        if s.run.horizon_weeks != first.run.horizon_weeks:
+            differ.append("run.horizon_weeks")
+        if differ:
+            raise ScenarioError(
+                f"{first.name} and {s.name} run in one labour market, so they need the same "
+                f"[employers] and horizon; they differ in {', '.join(differ)} (as given, or as "
+                "calibrated parameters drawn for them): give both the same values"
+            )
     env = Environment()
     employers = draw_employers(replication_seed(seed, rep), first.employers)
     openings = Openings(len(employers), len(arms), first.employers.vacancy_open_days)

@@ -6,13 +6,15 @@ particles' weights, from its own stream of the seed tree ``(s, r)``; the draw de
 else, so it is the same whatever the number of workers, and every scenario run with that seed
 takes the same particle in replication ``r`` (comparisons stay paired). A particle's value
 replaces the schema's default only: a value the scenario's file, a ``--set`` or a lever gave
-the key itself is kept, in every replication.
+the key itself is kept, in every replication. Services in one labour market (the arms of a
+trial) share their employers, so a key of ``[employers]`` that one arm gives itself is kept
+in every arm (``for_market``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,6 +42,17 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """``scenario`` with ``values`` where it leaves the schema's default."""
     changes = {k: v for k, v in values.items() if not set_by_file(scenario, k)}
     return scenario.with_changes(changes) if changes else scenario
+
+
+def for_market(arms: Sequence[Scenario], values: Mapping[str, float]) -> list[Scenario]:
+    """Each arm of one labour market with ``values`` where it leaves the schema's default,
+    except a key of ``[employers]`` that any arm gives itself: the arms share one set of
+    employers, so the draw leaves their ``[employers]`` alike if it found them alike."""
+    pinned = {
+        k for k in values if k.startswith("employers.") and any(set_by_file(s, k) for s in arms)
+    }
+    shared = {k: v for k, v in values.items() if k not in pinned}
+    return [with_values(s, shared) for s in arms]
 
 
 @dataclass(frozen=True, eq=False)  # arrays have no truth value: equal only if the same
@@ -71,6 +84,11 @@ class Parameters:
     def scenario(self, scenario: Scenario, seed: int, rep: int) -> Scenario:
         """Replication ``rep``'s scenario: ``scenario`` with its calibrated values."""
         return with_values(scenario, self.drawn(seed, rep))
+
+    def arms(self, arms: Sequence[Scenario], seed: int, rep: int) -> list[Scenario]:
+        """Replication ``rep``'s scenarios of services in one labour market: one particle's
+        calibrated values for all (``for_market``)."""
+        return for_market(arms, self.drawn(seed, rep))
 
     def key(self, scenario_hash: str) -> str:
         """A hash for stored runs: the scenario's own under "defaults", else one that also

@@ -100,12 +100,14 @@ def _trial(arm_a: Scenario, arm_b: Scenario, seed: int, t: int) -> list[int]:
 
 def _trials(task: tuple[Design, int, list[int], Parameters]) -> list[list[int]]:
     """Run some trials of a design: per trial, each arm's clients and outcome counts. Both
-    arms of trial t take trial t's calibrated parameters (one world, two arms)."""
+    arms of trial t take trial t's calibrated parameters (one world, two arms:
+    ``Parameters.arms``)."""
     plan, seed, trials, drawn = task
-    return [
-        _trial(drawn.scenario(plan.arm_a, seed, t), drawn.scenario(plan.arm_b, seed, t), seed, t)
-        for t in trials
-    ]
+    rows = []
+    for t in trials:
+        arm_a, arm_b = drawn.arms([plan.arm_a, plan.arm_b], seed, t)
+        rows.append(_trial(arm_a, arm_b, seed, t))
+    return rows
 
 
 def simulate(

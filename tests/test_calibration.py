@@ -18,10 +18,9 @@ from ipssim.calibration.particle import (
     distance,
     load_scenarios,
     particle_seed,
-    set_by_file,
     simulate,
-    with_particle,
 )
+from ipssim.parameters import for_market, set_by_file
 from ipssim.scenario import Scenario
 from ipssim.schema.fields import priors
 
@@ -49,8 +48,8 @@ def test_a_particle_replaces_defaults_but_not_what_a_file_sets():
     leavers = load_scenarios(SCENARIOS, ("prison_leavers_usual_care",))["prison_leavers_usual_care"]
     assert set_by_file(leavers, "labour_market.own_applications_per_month")
     assert not set_by_file(leavers, "labour_market.hire_probability")
-    run = with_particle(
-        leavers,
+    (run,) = for_market(
+        [leavers],
         {"labour_market.own_applications_per_month": 0.5, "labour_market.hire_probability": 0.1},
     )
     assert run.labour_market.own_applications_per_month == 7.8  # the file's own value

@@ -1,6 +1,7 @@
 """The calibration check: each published target beside its posterior predictive distribution.
 
-Every scenario a target names runs ``reps`` replications, each with its calibrated parameters
+Every scenario a target names runs ``reps`` replications (a control arm beside its trial arm
+in one labour market, ``evidence.PAIRS``), each with its calibrated parameters
 drawn from ``Parameters`` (a posterior, its mean, or the scenario's defaults), so the spread of
 the replications is the posterior predictive distribution: parameter uncertainty plus chance.
 A target passes when its published figure lies inside the central 95% of that distribution
@@ -18,7 +19,7 @@ import numpy as np
 from ipssim import evidence
 from ipssim.calibration.particle import ZERO_EXCLUSION_ITEM
 from ipssim.evidence import Target
-from ipssim.experiment import RunResult, replicate
+from ipssim.experiment import RunResult, replicate_group
 from ipssim.fidelity import review
 from ipssim.parameters import Parameters
 from ipssim.scenario import Scenario
@@ -101,14 +102,15 @@ def check(
     workers: int = 1,
     progress: bool = True,
 ) -> list[Predicted]:
-    """Each target against ``reps`` replications of its scenario under ``parameters``."""
+    """Each target against ``reps`` replications of its scenario under ``parameters`` (with its
+    partner of ``evidence.PAIRS`` in one labour market)."""
     values: dict[str, np.ndarray] = {}
-    for name in evidence.scenarios(targets):
-        metrics = [t.metric for t in targets if t.scenario == name]
-        results = replicate(
-            scenarios[name], reps, seed, workers, progress, label=name, parameters=parameters
-        )
-        rows = [figures(r, metrics) for r in results]
-        for m in metrics:
-            values[f"{name}.{m}"] = np.array([row[m] for row in rows], dtype=float)
+    for group in evidence.runs(t.scenario for t in targets):
+        arms = [scenarios[name] for name in group]
+        runs = replicate_group(arms, reps, seed, workers, progress, parameters=parameters)
+        for name, results in zip(group, runs, strict=True):
+            metrics = [t.metric for t in targets if t.scenario == name]
+            rows = [figures(r, metrics) for r in results]
+            for m in metrics:
+                values[f"{name}.{m}"] = np.array([row[m] for row in rows], dtype=float)
     return [Predicted(t, values[t.key]) for t in targets]

@@ -3,7 +3,9 @@
 Every scenario of a particle runs from the same seed, drawn from the root seed and the
 particle's values, so the scenarios share common random numbers and a particle's figures are
 a function of its values alone, whichever worker computes them. A particle's value replaces
-the schema's default; a scenario whose file sets the key itself keeps its own value.
+the schema's default; a scenario whose file sets the key itself keeps its own value. A trial's
+control arm runs beside its trial arm in one labour market (``evidence.PAIRS``), as the arms of
+a virtual trial: replication ``r`` of the pair from the seed trees of ``2r`` and ``2r + 1``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ipssim import evidence
 from ipssim import scenario as scenarios
 from ipssim.evidence import Target
-from ipssim.experiment import simulated
+from ipssim.experiment import simulated_together
 from ipssim.fidelity import review
 from ipssim.outcomes import metrics
-from ipssim.parameters import set_by_file
+from ipssim.parameters import for_market
 from ipssim.scenario import Scenario
 from ipssim.schema.priors import Prior
 
@@ -52,11 +55,6 @@ def load_scenarios(
     return {name: scenarios.load(folder / f"{name}.toml", overrides) for name in names}
 
 
-def with_particle(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """``scenario`` with the particle's values where its file leaves the schema's default."""
-    return scenario.with_changes({k: v for k, v in values.items() if not set_by_file(scenario, k)})
-
-
 def particle_seed(root: int, values: Mapping[str, float]) -> int:
     """A seed from the root seed and the particle's values (rounded, so that a value read back
     from the history gives the same seed)."""
@@ -71,10 +69,11 @@ def clipped(values: Mapping[str, float], priors: Mapping[str, Prior]) -> dict[st
     return {k: min(max(float(v), priors[k].low), priors[k].high) for k, v in values.items()}
 
 
-def figures(scenario: Scenario, seed: int, rep: int, names: set[str]) -> dict[str, float]:
+def figures(
+    scenario: Scenario, events: pd.DataFrame, weekly: pd.DataFrame, names: set[str]
+) -> dict[str, float]:
     """The metrics ``names`` of one run; the fidelity review's zero exclusion score among them
     is a target that is no run metric."""
-    events, weekly = simulated(scenario, seed, rep)
     out = {
         k: float(v) for k, v in metrics(events, scenario, names - {evidence.ZERO_EXCLUSION}).items()
     }
@@ -86,19 +85,20 @@ def figures(scenario: Scenario, seed: int, rep: int, names: set[str]) -> dict[st
 
 def simulate(setup: Setup, values: Mapping[str, float]) -> dict[str, float]:
     """The particle's figure for every target: the mean over ``setup.reps`` replications of
-    its scenario, all scenarios from the particle's own seed."""
+    its scenario (a control arm beside its trial arm in one labour market, ``evidence.PAIRS``),
+    all scenarios from the particle's own seed."""
     values = clipped(values, setup.priors)
     seed = particle_seed(setup.seed, values)
     out: dict[str, float] = {}
-    for name, scenario in setup.scenarios.items():
-        wanted = [t for t in setup.targets if t.scenario == name]
-        if not wanted:
-            continue
-        run = with_particle(scenario, values)
-        names = {t.metric for t in wanted}
-        reps = [figures(run, seed, rep, names) for rep in range(setup.reps)]
-        for t in wanted:
-            out[t.key] = float(np.mean([r[t.metric] for r in reps]))
+    for group in evidence.runs(t.scenario for t in setup.targets):
+        arms = for_market([setup.scenarios[name] for name in group], values)
+        together = [simulated_together(arms, seed, rep) for rep in range(setup.reps)]
+        for j, (name, run) in enumerate(zip(group, arms, strict=True)):
+            wanted = [t for t in setup.targets if t.scenario == name]
+            names = {t.metric for t in wanted}
+            reps = [figures(run, *rep[j], names) for rep in together]
+            for t in wanted:
+                out[t.key] = float(np.mean([r[t.metric] for r in reps]))
     return out
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ipssim import evidence
 from ipssim.calibration import check, smc, study
-from ipssim.calibration.particle import Setup, load_scenarios, set_by_file
+from ipssim.calibration.particle import Setup, load_scenarios
 from ipssim.commands.execution import terminate_as_interrupt
 from ipssim.commands.options import (
     add_overrides,
@@ -40,6 +40,7 @@ from ipssim.commands.options import (
 )
 from ipssim.errors import UserError
 from ipssim.executors import Execution
+from ipssim.parameters import set_by_file
 from ipssim.scenario import Scenario, parse_override
 from ipssim.schema.fields import priors
 
