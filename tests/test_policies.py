@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ipssim.events import Discharge, Waitlist
+from ipssim.events import Discharge, Outcome, Waitlist
 from ipssim.experiment import replicate, run_one, runs_frame
 from ipssim.outcomes import breakdowns
 from ipssim.scenario import OFFENCES, Scenario
@@ -325,3 +325,49 @@ def test_clients_outside_the_service_relapse_and_dropouts_keep_searching() -> No
         ev.loc[ev["event"] == "application", ["client", "day"]], on="client", suffixes=("", "_a")
     )
     assert (later["day_a"] > later["day"]).any()  # the wish to work outlives the service
+
+
+def _spells(ev: pd.DataFrame, start: str, ends: tuple[str, ...]) -> pd.DataFrame:
+    """Each client's spells from a ``start`` event to the next of ``ends`` (client, from, to)."""
+    marks = ev[ev["event"].isin((start, *ends))].sort_values(["client", "day"], kind="stable")
+    nxt = marks.groupby("client")[["event", "day"]].shift(-1)
+    opened = (marks["event"] == start) & nxt["event"].isin(ends)
+    return pd.DataFrame(
+        {
+            "client": marks["client"][opened],
+            "start": marks["day"][opened],
+            "end": nxt["day"][opened],
+        }
+    )
+
+
+def test_a_break_pauses_contact_not_the_search_and_a_relapse_stops_both() -> None:
+    """Clients on a break from the service apply alone and some are hired, which ends the break
+    (returned, then the job with the specialist still theirs); a relapsed client applies for
+    nothing until recovered (breaks long and common so that a run holds many)."""
+    s = small(
+        "base",
+        **{
+            "run.horizon_weeks": 78,
+            "entry.arrivals_per_week": 8.0,
+            "clients.break_share": 0.9,
+            "clients.break_weeks": 26.0,
+        },
+    )
+    ev = run_one(s, 3).events
+    apps = ev.loc[ev["event"] == "application", ["client", "day", "detail"]]
+    on_break = _spells(ev, "break", ("returned", "discharged", "custody", "left_care"))
+    during = on_break.merge(apps, on="client")
+    during = during[(during["day"] >= during["start"]) & (during["day"] <= during["end"])]
+    assert len(during) > 20  # on a break, the search goes on
+    hires = during[during["detail"] == int(Outcome.HIRED)]
+    assert len(hires) > 2
+    for client, day in zip(hires["client"], hires["day"], strict=True):
+        own = ev[(ev["client"] == client) & (ev["day"] == day)]["event"].tolist()
+        assert own[own.index("application") :][1:3] == ["returned", "job_start"], own
+        start = ev[(ev["client"] == client) & (ev["day"] == day) & (ev["event"] == "job_start")]
+        assert (start["specialist"] >= 0).all()  # the specialist is still theirs
+    relapsed = _spells(ev, "relapse", ("recovered",))  # a relapse in work pauses nothing
+    assert len(relapsed) > 20
+    sick = relapsed.merge(apps, on="client")
+    assert not ((sick["day"] > sick["start"]) & (sick["day"] < sick["end"])).any()

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 NEVER = math.inf
 # applying alone, as anyone who wants work and is not in work does, in the service or out of it
+# (and on a break from the service: a pause in contact with the specialist, not in the search)
 SEARCHING_ALONE = (COMMUNITY, WAITING, PREPARING, SEARCHING)
 
 
@@ -398,9 +399,13 @@ class Client(ServiceAgent):
 
     def hired(self, employer: Employer, known: bool, hours: int) -> None:
         """A job offer taken at ``hours`` a week; one found alone while waiting for a place ends
-        the wait."""
+        the wait, and one found alone on a break from the service ends the break (the
+        specialist, still theirs, follows the job along)."""
         if self.state is WAITING:
             self._leave_waitlist(Waitlist.FOUND_WORK)
+        elif self.state is PAUSED:
+            assert not self.relapsed  # a relapse stops the search
+            self.model.log.add(self.env.now, self.index, Event.RETURNED)
         self._start_job(employer, known, hours)
         self._poke()
 
@@ -626,7 +631,7 @@ class Client(ServiceAgent):
             self.setback_day = NEVER
         elif now_in and not was_in:
             roster.to_plan.append(i)
-        if state in SEARCHING_ALONE:
+        if state in SEARCHING_ALONE or (state is PAUSED and not self.relapsed):
             if roster.apply_day[i] == NEVER_DAY:
                 self._schedule_own_application()
         else:
@@ -686,6 +691,8 @@ class Client(ServiceAgent):
             return self.slot is not None
         if state is WORKING:  # a follow-along contact renews the job's protection
             return self.specialist is not None
+        if state is PAUSED:  # a job found alone ends a break
+            return not self.relapsed
         return state in IN_SERVICE or state is WAITING
 
     def _poke(self) -> None:
