@@ -177,6 +177,9 @@ def _facts(folder: ResultFolder) -> str:
     ]
     if "execution" in m:
         rows.append(("executed on", m["execution"]))
+    if m.get("parameters"):
+        source = f" ({m['posterior']})" if m.get("posterior") else ""
+        rows.append(("calibrated parameters", f"{m['parameters']}{source}"))
     cells = "".join(
         f'<tr><td class="key">{html.escape(str(k))}</td>'
         f'<td style="text-align:left">{html.escape(str(v))}</td></tr>'

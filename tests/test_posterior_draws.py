@@ -174,6 +174,8 @@ def test_compare_reports_the_share_of_pairs_where_b_is_higher(capsys) -> None:
         ["sweep", str(SCENARIOS.parent / "experiments" / "staffing.toml")],
         ["calibrate", "--check"],
         ["dashboard", str(SCENARIOS / "base.toml")],  # refused before the server starts
+        ["plan", str(SCENARIOS / "steady_team.toml"), "--referrals-per-year", "100"],
+        ["sensitivity", str(SCENARIOS.parent / "experiments" / "barriers.toml")],
     ],
     ids=lambda c: c[0],
 )
@@ -193,10 +195,20 @@ def test_a_posterior_that_does_not_match_the_schema_is_refused(
     assert "Traceback" not in err
 
 
-def test_a_missing_posterior_is_refused(capsys, tmp_path: Path) -> None:
-    base = str(SCENARIOS / "base.toml")
-    code, _, err = run_cli(capsys, "run", base, "--posterior", str(tmp_path / "nothing"))
-    assert code == 2 and "cannot read the posterior" in err
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(SCENARIOS / "base.toml")],
+        ["plan", str(SCENARIOS / "steady_team.toml"), "--referrals-per-year", "100"],
+        ["sensitivity", str(SCENARIOS.parent / "experiments" / "barriers.toml")],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_missing_posterior_is_refused(capsys, tmp_path: Path, command: list[str]) -> None:
+    code, out, err = run_cli(capsys, *command, "--posterior", str(tmp_path / "nothing"))
+    assert code == 2 and out == "" and "cannot read the posterior" in err
+    code, out, err = run_cli(capsys, *command, "--parameters", "point")  # none shipped
+    assert code == 2 and out == "" and "ships no calibrated posterior" in err
 
 
 def test_run_says_which_parameters_it_used(capsys, tiny: Path) -> None:
@@ -407,3 +419,92 @@ def test_a_sweep_under_posterior_draws_is_the_same_on_two_workers_and_never_reus
 def test_calibrate_takes_a_posterior_only_to_check_it(capsys, tiny: Path) -> None:
     code, _, err = run_cli(capsys, "calibrate", "--parameters", "point", "--posterior", str(tiny))
     assert code == 2 and "go with --check" in err
+
+
+# a plan quick enough for a test: a short steady run in which a list forms at one specialist
+PLAN = ["plan", str(SCENARIOS / "steady_team.toml"), "--referrals-per-year", "78", "--reps", "2"]
+PLAN += ["--target", "waiting_weeks_mean<2", "--max-specialists", "2", "--seed", "2"]
+for _change in ("run.horizon_weeks=30", "run.warmup_weeks=8", "service.caseload_cap=8"):
+    PLAN += ["--set", _change]
+PLAN += ["--set", "employers.count=50"]
+
+
+def test_a_plan_under_posterior_draws_is_deterministic_and_the_same_on_two_workers(
+    capsys, tmp_path: Path, tiny: Path
+) -> None:
+    from ipssim.report import _facts
+    from ipssim.result_folder import open_folder
+
+    drawn = ("--posterior", str(tiny))
+    outs = {}
+    for name, workers in (("one", "1"), ("two", "2")):  # the same seed twice: the same plan
+        code, outs[name], _ = run_cli(
+            capsys, *PLAN, *drawn, "--workers", workers, "--out", str(tmp_path / name)
+        )
+        assert code == 0
+    texts = {n: out.replace(str(tmp_path / n), "DIR") for n, out in outs.items()}
+    assert texts["one"] == texts["two"]
+    assert "parameters: posterior (each replication draws" in outs["one"].splitlines()[1]
+    runs = {n: pd.read_parquet(tmp_path / n / "runs.parquet") for n in outs}
+    pd.testing.assert_frame_equal(runs["one"], runs["two"])
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    assert manifest["parameters"] == "posterior" and manifest["posterior"] == str(tiny)
+    code, defaults, _ = run_cli(
+        capsys, *PLAN, "--parameters", "defaults", "--workers", "1", "--out", str(tmp_path / "d")
+    )
+    assert code == 0 and "parameters: the scenario's defaults" in defaults.splitlines()[1]
+    plain = pd.read_parquet(tmp_path / "d" / "runs.parquet")
+    metrics = ["service.specialists", "rep", "waiting_weeks_mean", "employment_rate"]
+    assert not plain[metrics].equals(runs["one"][metrics])  # the draws changed the runs
+    assert f"posterior ({tiny})" in _facts(open_folder(tmp_path / "one"))  # the report says so
+
+
+def test_every_team_size_of_a_plan_runs_replication_r_with_the_same_draw(tiny: Path) -> None:
+    from ipssim.analysis.plan import plan_sweep, with_teams
+
+    drawn = posterior.projection("posterior", tiny)
+    sweep = plan_sweep(
+        SCENARIOS / "steady_team.toml", ["service.caseload_cap=8"], 78.0, [], reps=4, seed=2
+    )
+    sweep = with_teams(sweep, [(1, 8), (3, 8)])
+    for rep in range(4):
+        small_team, large_team = (drawn.scenario(s, 2, rep) for s in sweep.scenarios())
+        assert (small_team.service.specialists, large_team.service.specialists) == (1, 3)
+        for key, expected in drawn.drawn(2, rep).items():  # the same values in both teams
+            assert value(small_team, key) == value(large_team, key)
+            if not set_by_file(sweep.base, key):  # the file's own values are kept
+                assert value(small_team, key) == pytest.approx(expected)
+        assert small_team.service.caseload_cap == 8  # a --set value is kept
+        assert small_team.entry.arrivals_per_week == pytest.approx(78 / 52)
+
+
+def test_a_sensitivity_analysis_under_posterior_draws_is_the_same_on_two_workers(
+    capsys, tmp_path: Path, tiny: Path
+) -> None:
+    from tests.sweeps_support import write_sweep
+
+    body = (
+        '[sample]\nn = 4\n[sample.ranges]\n"policy.referral_gatekeeping" = [0.0, 1.0]\n'
+        '"population.benefits_worry_mean" = [0.2, 0.8]\n[sensitivity]\ntrajectories = 2\n'
+    )
+    path = write_sweep(tmp_path, body, reps=2, seed=4)
+    tables = []
+    for workers in ("1", "2"):
+        folder = tmp_path / f"w{workers}"
+        argv = ["sensitivity", str(path), "--posterior", str(tiny), "--workers", workers]
+        code, out, _ = run_cli(capsys, *argv, "--out", str(folder))
+        assert code == 0 and "parameters: posterior (each replication draws" in out
+        assert json.loads((folder / "manifest.json").read_text())["parameters"] == "posterior"
+        tables.append(pd.read_parquet(folder / "runs.parquet"))
+    pd.testing.assert_frame_equal(*tables)
+    from ipssim import sweeps
+    from ipssim.analysis import sensitivity
+
+    # a sampled lever keeps each point's value, though it is a calibrated parameter
+    design = sensitivity.design(sweeps.load(path), "morris").sweep
+    drawn = posterior.projection("posterior", tiny)
+    worry = "population.benefits_worry_mean"
+    for point, scenario in enumerate(design.scenarios()):
+        ran = drawn.scenario(scenario, 4, 1)
+        assert value(ran, worry) == pytest.approx(float(design.points[worry].iloc[point]))
+        assert value(ran, HIRE) == pytest.approx(drawn.drawn(4, 1)[HIRE])

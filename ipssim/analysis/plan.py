@@ -7,6 +7,10 @@ folder resumes. A team *meets* the targets when the share of replications in whi
 is met is at least the confidence P. The plan keeps, for each caseload cap, the smallest team
 that meets them, the next smaller team and what it misses, or, if no team up to the largest
 searched meets them, the target out of reach and the best value any team reached.
+
+Every team size runs replication ``r`` with the seed tree ``(seed, r)`` and, under a posterior,
+the same particle (``ipssim.parameters``): the teams compared differ only by their staffing,
+and the share of replications meeting a target carries parameter uncertainty as well as chance.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ipssim.errors import UserError
 from ipssim.executors import Execution
 from ipssim.formatting import fmt
 from ipssim.metrics import metric
+from ipssim.parameters import DEFAULTS, Parameters
 from ipssim.sweep_runner import SweepOutcome, run_sweep
 from ipssim.sweeps import Sweep, SweepFile, design
 
@@ -112,10 +117,12 @@ def search(
     execution: Execution,
     progress: bool = True,
     about: dict[str, Any] | None = None,
+    parameters: Parameters = DEFAULTS,
 ) -> tuple[list[Plan], SweepOutcome]:
-    """Bisect the team size for each caseload cap; the last sweep holds every team evaluated,
-    and its manifest's ``plan`` holds ``about`` (referrals, targets, confidence), from which
-    ``ipssim report`` gives the same answer (``plans``)."""
+    """Bisect the team size for each caseload cap, the calibrated parameters from
+    ``parameters``; the last sweep holds every team evaluated, and its manifest's ``plan``
+    holds ``about`` (referrals, targets, confidence), from which ``ipssim report`` gives the
+    same answer (``plans``)."""
     caps = sorted(set(sweep.points[CAP].tolist()))
     evaluated: dict[tuple[int, int], Team] = {}
 
@@ -126,6 +133,7 @@ def search(
             folder,
             execution,
             progress=progress,
+            parameters=parameters,
             plan=about or {},
         )
         runs = outcome.runs

@@ -6,6 +6,10 @@ when every target is met together in at least --confidence of the replications. 
 smallest such team, its annual cost and cost per job start, and what one fewer specialist
 misses, or, when no team up to --max-specialists meets them, the target out of reach and the
 best value reached. --out keeps the sweep folder (ipssim report reads it).
+
+Under --parameters posterior, replication r of every team size draws the same particle (from
+the seed tree (seed, r)), so the share meeting the targets carries parameter uncertainty and
+the teams compared differ only by their staffing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,14 @@ from pathlib import Path
 from ipssim.analysis.plan import answer, default_largest, plan_sweep, search
 from ipssim.analysis.targets import parse
 from ipssim.commands.execution import interrupted, terminate_as_interrupt
-from ipssim.commands.options import add_overrides, positive, seed, warn_if_few
+from ipssim.commands.options import (
+    add_overrides,
+    add_parameter_options,
+    parameters,
+    positive,
+    seed,
+    warn_if_few,
+)
 from ipssim.commands.targets import add_target_options
 from ipssim.executors import Execution
 from ipssim.sweeps import SWEEP_METRICS
@@ -87,6 +98,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=seed, default=1, help="root seed (default 1)")
     p.add_argument("--workers", type=positive, default=2, help="worker processes (default 2)")
     add_overrides(p, "change one parameter of the scenario (repeatable)")
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         args.scenario, args.overrides, args.referrals_per_year, args.caps, args.reps, args.seed
     )
     largest = args.max_specialists or default_largest(args.referrals_per_year)
+    drawn = parameters(args)
     warn_if_few(args.reps)
     execution = Execution(workers=args.workers)
     with tempfile.TemporaryDirectory(prefix="ipssim-plan-") as scratch:
@@ -110,7 +123,14 @@ def run(args: argparse.Namespace) -> int:
                     "largest": largest,
                 }
                 plans, _ = search(
-                    sweep, targets, args.confidence, largest, folder, execution, about=about
+                    sweep,
+                    targets,
+                    args.confidence,
+                    largest,
+                    folder,
+                    execution,
+                    about=about,
+                    parameters=drawn,
                 )
         except KeyboardInterrupt:
             return interrupted(folder) if args.out else 130
@@ -119,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         f"{args.reps} replications a team, seed {args.seed}; a team meets the targets when "
         f"every one is met in at least {args.confidence:.0%} of replications"
     )
+    print(drawn.describe())
     print("targets: " + ("; ".join(str(t) for t in targets) or "none (the smallest team)"))
     for plan in plans:
         print()

@@ -4,6 +4,11 @@ The levers and their ranges come from the sweep file's [sample] table (its metho
 replaced by SALib's design, sized by the [sensitivity] table). Runs are saved as they finish and
 resume like a sweep's. Writes indices.csv (each index with its 95% interval) and a ranked bar
 chart per metric in DIR/figures.
+
+Under --parameters posterior the levers keep their sampled values and every other calibrated
+parameter is drawn per replication, replication r taking the same particle at every point: each
+point's mean averages over those draws, so an index is a lever's effect averaged over the
+posterior (the calibrated parameters' own influence is not what is measured).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from ipssim.commands.execution import (
     interrupted,
     terminate_as_interrupt,
 )
+from ipssim.commands.options import add_parameter_options, parameters
 from ipssim.metrics import metric
 from ipssim.plots import lever_label, save_all
 from ipssim.result_folder import open_folder
@@ -36,12 +42,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="morris (screening, cheap) or sobol (variance shares; more runs)",
     )
     add_execution_options(p)
+    add_parameter_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     sweep = sweeps.load(args.sweep, args.overrides, reps=args.reps, seed=args.seed)
     design = sensitivity.design(sweep, args.method)
     folder = args.folder or Path("results") / f"{sweep.name}-{args.method}"
+    drawn = parameters(args)
     settings = sweep.spec.sensitivity.model_dump()
     info = {
         "method": args.method,
@@ -51,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         with terminate_as_interrupt():
             outcome = run_sweep(
-                design.sweep, folder, execution(args), kind="sensitivity", sensitivity=info
+                design.sweep,
+                folder,
+                execution(args),
+                kind="sensitivity",
+                parameters=drawn,
+                sensitivity=info,
             )
     except KeyboardInterrupt:
         return interrupted(folder)
@@ -69,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         f"{sweep.spec.reps} replications ({outcome.computed} runs computed now, "
         f"{outcome.reused} found in {folder})"
     )
+    print(drawn.describe())
     print_ranking(sensitivity.ranking(table, args.method))
     for note in notes:
         print(note)
