@@ -207,11 +207,19 @@ DOCUMENTS: dict[Path, dict[str, Callable[[], str]]] = {
 }
 
 
+# blocks another command writes (from files, not from the code), left as they are here
+ELSEWHERE: dict[Path, dict[str, str]] = {
+    CALIBRATION: {"posterior": "python -m ipssim.calibration.report"},
+}
+
+
 def render(text: str, tables: dict[str, Callable[[], str]] = TABLES) -> str:
-    """``text`` with every generated block rewritten from the code."""
+    """``text`` with every generated block of ``tables`` rewritten from the code (any other
+    block left as it is)."""
 
     def fill(match: re.Match[str]) -> str:
-        return match.group(1) + tables[match.group(2)]() + match.group(4)
+        make = tables.get(match.group(2))
+        return match.group(0) if make is None else match.group(1) + make() + match.group(4)
 
     return MARKER.sub(fill, text)
 
@@ -232,6 +240,11 @@ def refresh(path: Path, check: bool) -> int:
     missing = set(tables) - set(blocks(text))
     if missing:
         print(f"{path}: no markers for {', '.join(sorted(missing))}", file=sys.stderr)
+        return 1
+    others = {d.name: e for d, e in ELSEWHERE.items()}.get(path.name, {})
+    unknown = set(blocks(text)) - set(tables) - set(others)
+    if unknown:
+        print(f"{path}: no table is kept for {', '.join(sorted(unknown))}", file=sys.stderr)
         return 1
     new = render(text, tables)
     if check:

@@ -74,6 +74,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ipssim.timecourse_figures",
             "ipssim.report",
             "ipssim.dashboard",
+            "ipssim.calibration.figures",
+            "ipssim.calibration.report",
         ),
     ),
     ("command line", ("ipssim.commands", "ipssim.cli")),
