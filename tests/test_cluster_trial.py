@@ -111,28 +111,57 @@ def test_a_tiny_cluster_trial_is_the_same_on_one_or_two_workers(capsys) -> None:
     assert set(out["outcomes"]) == {"employment", "reoffending"}  # the individual design
 
 
+HUGE = "9" * 20
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "named"),
     [
-        ["--sites", "5", "--clients-per-site", "3"],
-        ["--sites", "2", "--clients-per-site", "3"],
-        ["--sites", "4", "--clients-per-site", "0"],
-        ["--sites", "4"],
-        ["--clients-per-site", "4"],
-        ["--sites", "4", "--clients-per-site", "3", "--n", "12"],
+        (["--sites", "5", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "2", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "0", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "-4", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "4.0", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "1e3", "--clients-per-site", "3"], "--sites"),
+        (["--sites", HUGE + "8", "--clients-per-site", "3"], "--sites"),
+        (["--sites", "4", "--clients-per-site", "0"], "--clients-per-site"),
+        (["--sites", "4", "--clients-per-site", "-1"], "--clients-per-site"),
+        (["--sites", "4", "--clients-per-site", "2.5"], "--clients-per-site"),
+        (["--sites", "4", "--clients-per-site", HUGE], "--clients-per-site"),
+        (["--sites", "4", "--clients-per-site", "100001"], "--clients-per-site"),
+        (["--sites", "4", "--clients-per-site", "3", "--ips-levers", "all"], "--ips-levers"),
+        (["--sites", "4"], "--clients-per-site"),
+        (["--clients-per-site", "4"], "--sites"),
+        (["--sites", "4", "--clients-per-site", "3", "--n", "12"], "--n"),
     ],
 )
-def test_bad_cluster_designs_are_refused(args: list[str], capsys) -> None:
+def test_bad_cluster_designs_are_refused(args: list[str], named: str, capsys) -> None:
     try:
         code = main(cluster_command(*args, "--trials", "1"))
     except SystemExit as exc:
         code = exc.code
     assert code == 2
     err = capsys.readouterr().err
-    assert "error:" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "error:" in err and named in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("option", [["--sites", "4"], ["--ips-levers", "given"]])
+@pytest.mark.parametrize("n", ["1", "0", "-2", "8.5", "400001", HUGE])
+def test_a_bad_individual_trial_size_is_refused_naming_n(n: str, capsys) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["trial", str(ARM_A), str(ARM_B), "--n", n, "--trials", "1"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "argument --n:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--sites", "4"],
+        ["--clients-per-site", "3"],
+        ["--ips-levers", "given"],
+        ["--design", "individual", "--sites", "4", "--clients-per-site", "3"],
+    ],
+)
 def test_cluster_options_need_the_cluster_design(option: list[str], capsys) -> None:
     assert main(["trial", str(ARM_A), str(ARM_B), *option, "--trials", "1"]) == 2
     assert "need --design cluster" in capsys.readouterr().err

@@ -30,7 +30,7 @@ from ipssim.schema.fields import bounds, leaves
 from tests.conftest import SCENARIOS
 from tests.test_strict import type_exact
 
-CASES = {"scenario": 160, "set": 160, "sweep": 160}  # 480 a run
+CASES = {"scenario": 160, "set": 160, "sweep": 160, "trial": 160}  # 640 a run
 MESSAGE = re.compile(r"ipssim( [a-z]+)?: error: \S")
 PROGRESS = re.compile(r"\S+: +\d+%\|")
 ACCEPTED = "accepted"  # what outcome() says of an input that passed every check
@@ -406,6 +406,40 @@ def test_random_set_values(capsys, stop_at_simulation: None) -> None:
         return argv, given_by_set(argv)
 
     fuzz(capsys, CASES["set"], case)
+
+
+WHOLE = ["1", "3", "4", "6", "100001", "400000", "400001", "2" * 20]  # sizes, some too big
+NOT_SIZES = ["0", "-4", "4.5", "2.0", "1e3", "0x4", "", "x"]
+
+
+def test_random_trial_designs(capsys, monkeypatch, stop_at_simulation: None) -> None:
+    """The sizes of both designs: a size the command lets through must fit the arms."""
+    from ipssim import trial
+    from ipssim.commands import trial as command
+    from ipssim.scenario import ScenarioError
+
+    def sized(arm_a: Scenario, arm_b: Scenario, n: int, months: float) -> Any:
+        try:
+            trial.design(arm_a, arm_b, n, months)
+        except ScenarioError as exc:
+            raise AssertionError(f"let through {n} clients a trial: {exc}") from None
+        raise Accepted([arm_a, arm_b])
+
+    monkeypatch.setattr(command, "design", sized)
+    arms = [str(SCENARIOS / f"{name}.toml") for name in ("justice_trial", "justice_trial_control")]
+
+    def case(rng: random.Random, number: int) -> tuple[list[str], Given]:
+        argv = ["trial", *arms, "--trials", "1"]
+        if rng.random() < 0.8:
+            argv += ["--design", rng.choice(["cluster", "cluster", "cluster", "individual", "x"])]
+        for option in ("--sites", "--clients-per-site", "--n"):
+            if rng.random() < (0.3 if option == "--n" else 0.7):
+                argv += [option, rng.choice(WHOLE if rng.random() < 0.75 else NOT_SIZES)]
+        if rng.random() < 0.3:
+            argv += ["--ips-levers", rng.choice(["drawn", "given", "", "Given"])]
+        return argv, {}
+
+    fuzz(capsys, CASES["trial"], case)
 
 
 def test_mutated_sweep_files(capsys, tmp_path: Path, stop_at_simulation: None) -> None:

@@ -34,10 +34,12 @@ from ipssim.commands.options import (
 )
 from ipssim.errors import UserError
 from ipssim.formatting import clean
+from ipssim.schema.service import MAX_CLIENTS
 from ipssim.trial import ALPHA, design, simulate, summary
 from ipssim.version import __version__
 
-at_least_two = bounded(int, 2, note=" (one client per arm)")
+MAX_N = 2 * MAX_CLIENTS  # a cohort of at most MAX_CLIENTS an arm
+clients = bounded(int, 2, MAX_N, note=f" (1 to {MAX_CLIENTS} clients an arm)")
 months = bounded(float, 1, 120, note=" months")
 N_DEFAULT = 85
 
@@ -54,7 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("arm_a", type=Path, help="scenario of arm A (the intervention)")
     p.add_argument("arm_b", type=Path, help="scenario of arm B (the comparator)")
     p.add_argument(
-        "--n", type=at_least_two, help=f"clients per trial (default {N_DEFAULT}; individual design)"
+        "--n", type=clients, help=f"clients per trial (default {N_DEFAULT}; individual design)"
     )
     p.add_argument("--trials", type=positive, default=500, help="trials (default 500)")
     p.add_argument(
@@ -103,6 +105,11 @@ def check_design(args: argparse.Namespace) -> None:
             "--design cluster enrols --sites x --clients-per-site clients a trial: leave out --n"
         )
     args.n = args.sites * args.clients_per_site
+    if args.n > MAX_N:
+        raise UserError(
+            f"--sites {args.sites} x --clients-per-site {args.clients_per_site} is {args.n} "
+            f"clients a trial: at most {MAX_N} ({MAX_CLIENTS} an arm)"
+        )
     args.ips_levers = args.ips_levers or "drawn"
 
 
