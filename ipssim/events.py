@@ -79,6 +79,7 @@ class Waitlist(IntEnum):
     CUSTODY = 1
     FOUND_WORK = 2  # hired on an application made alone while waiting
     LEFT_CARE = 3  # left the clinical team
+    LOST_WISH = 4  # gave up the wish to work while waiting
 
 
 class Discharge(IntEnum):

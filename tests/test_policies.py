@@ -371,3 +371,33 @@ def test_a_break_pauses_contact_not_the_search_and_a_relapse_stops_both() -> Non
     assert len(relapsed) > 20
     sick = relapsed.merge(apps, on="client")
     assert not ((sick["day"] > sick["start"]) & (sick["day"] < sick["end"])).any()
+
+
+def test_a_long_wait_is_lived_as_in_the_community() -> None:
+    """Waiting long for a place (one specialist, patient clients), clients relapse and some give
+    up the wish to work, as anyone outside the service: a relapse pauses the wait with the place
+    kept and stops own applications until recovered; giving up the wish takes the client off the
+    list and stops them. With both hazards at zero, at equal seeds, neither happens."""
+    wait = {"service.specialists": 1, "entry.arrivals_per_week": 10.0}
+    long_wait = small("base", **wait, **{"service.waitlist_patience_weeks": 104.0})
+    calm = long_wait.with_changes({"clients.relapse_per_year": 0, "clients.wish_loss_per_year": 0})
+    for scenario, hazards in ((long_wait, True), (calm, False)):
+        ev = run_one(scenario, 1).events
+        waits = _spells(ev, "waitlisted", ("engaged", "left_waitlist"))
+        sick = _spells(ev, "relapse", ("recovered",)).merge(waits, on="client", suffixes=("", "_w"))
+        sick = sick[(sick["start"] > sick["start_w"]) & (sick["start"] < sick["end_w"])]
+        lost = ev[(ev["event"] == "left_waitlist") & (ev["detail"] == int(Waitlist.LOST_WISH))]
+        if not hazards:
+            assert sick.empty and lost.empty
+            continue
+        assert len(sick) > 5 and len(lost) > 5
+        for client, start, end in zip(sick["client"], sick["start"], sick["end"], strict=True):
+            own = ev[(ev["client"] == client) & (ev["day"] > start) & (ev["day"] < end)]
+            assert not own["event"].isin(["application", "waitlisted"]).any()  # the place kept
+        ends = ev[ev["event"].isin(["engaged", "left_waitlist"])][["client", "day", "event"]]
+        after = sick.merge(ends, left_on=["client", "end_w"], right_on=["client", "day"])
+        assert (after["event"] == "engaged").any()  # some took the place after recovering
+        for client, day in zip(lost["client"], lost["day"], strict=True):
+            later = ev[(ev["client"] == client) & (ev["day"] > day)]["event"].tolist()
+            wish = later.index("wants_work") if "wants_work" in later else len(later)
+            assert "application" not in later[:wish]

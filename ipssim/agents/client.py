@@ -215,7 +215,7 @@ class Client(ServiceAgent):
             review = self.next_review if self.model.specialists else NEVER
             if review < self.accepted_from:
                 review += cycle * math.ceil((self.accepted_from - review) / cycle)
-        relapse = now + self.draws.exponential(1.0 / self._relapse_rate)
+        relapse = self._relapse_day()
         gives_up = self._gives_up_day()
         if not (yield from self._sleep(min(review, relapse, gives_up))):
             return
@@ -240,13 +240,27 @@ class Client(ServiceAgent):
             self._move(WAITING)
 
     def _waiting(self):
+        """On a waiting list: own applications go out, and relapses and a fading wish to work
+        come as in the community. A relapse pauses the wait with the place on the list kept;
+        running out of patience or giving up the wish to work takes the client off the list
+        and home to the clinical team."""
         slot = self._request_place() if self.slot is None else self.slot
         if not slot.triggered:
-            give_up = self.env.now + self.draws.exponential(
-                7.0 * self.model.scenario.service.waitlist_patience_weeks
+            patience = 7.0 * self.model.scenario.service.waitlist_patience_weeks
+            due = (
+                self.env.now + self.draws.exponential(patience),
+                self._relapse_day(),
+                self._gives_up_day(),
             )
-            if (yield from self._sleep(give_up)):
-                self._leave_waitlist(Waitlist.GAVE_UP)
+            day = min(due)
+            if (yield from self._sleep(day)):
+                kind = due.index(day)
+                if kind == 1:
+                    self._pause(Event.RELAPSE, self.model.scenario.clients.relapse_weeks)
+                    return
+                if kind == 2:
+                    self._give_up_work()
+                self._leave_waitlist(Waitlist.GAVE_UP if kind == 0 else Waitlist.LOST_WISH)
                 self.next_review = self.env.now + self.clinician.review_days
                 self._move(COMMUNITY)
                 return
@@ -305,7 +319,7 @@ class Client(ServiceAgent):
                 7.0 * work.follow_along_protection_weeks,
                 self.draws.exponential(1.0),
             ),
-            now + self.draws.exponential(1.0 / self._relapse_rate),
+            self._relapse_day(),
             now + self.draws.exponential(365.0 / work.discovery_per_year)
             if averse and work.discovery_per_year > 0
             else NEVER,
@@ -540,6 +554,11 @@ class Client(ServiceAgent):
         if self.state is not WORKING:
             self._move(COMMUNITY)
 
+    def _relapse_day(self) -> float:
+        """The day of the next relapse outside the service day's meetings (the same hazard for
+        all, in the community, on a waiting list and in work)."""
+        return self.env.now + self.draws.exponential(1.0 / self._relapse_rate)
+
     def _gives_up_day(self) -> float:
         """The day a client who wants work would give up the wish (the same hazard for all)."""
         rate = self.model.scenario.clients.wish_loss_per_year
@@ -607,7 +626,10 @@ class Client(ServiceAgent):
         self.model.log.add(self.env.now, self.index, Event.LEFT_CARE)
         if self.slot is not None and self.specialist is None:
             self._leave_waitlist(Waitlist.LEFT_CARE)
-            self._move(COMMUNITY)
+            if self.state is PAUSED:  # a relapse while waiting goes on, then home
+                self.resume_state = COMMUNITY
+            else:
+                self._move(COMMUNITY)
         elif self.specialist is not None:
             self._discharge(Discharge.LEFT_CARE)
         self.next_review = NEVER
