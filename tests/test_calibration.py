@@ -108,10 +108,14 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert "generation 2 of 2: acceptance" in err and "epsilon" in err
     first = posterior.load(folder)
     assert len(first.weights) == 16 and first.weights.sum() == pytest.approx(1.0)
-    assert list(first.particles) == ESTIMATED
+    assert list(first.particles) == list(PRIORS)  # the others drawn from their priors
     manifest = json.loads((folder / posterior.MANIFEST).read_text())
     assert [g["t"] for g in manifest["generations"]] == [0, 1]
-    assert set(manifest["fixed"]) == set(PRIORS) - set(ESTIMATED)
+    assert manifest["fixed"] == []  # TINY sets no parameter with a prior
+    assert set(manifest["from_prior"]) == set(PRIORS) - set(ESTIMATED)
+    unidentified = first.particles[manifest["from_prior"]]
+    assert unidentified.nunique().min() > 1  # drawn, one value per particle
+    assert all(PRIORS[k].contains(v) for k in unidentified for v in unidentified[k])
     assert {t["key"] for t in manifest["targets"]} == set(TARGETS)
     assert manifest["pyabc"] and manifest["seed"] == 1
 
@@ -124,7 +128,7 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert [g["t"] for g in manifest["generations"]] == [0, 1, 2]
     epsilon = [g["epsilon"] for g in manifest["generations"]]
     assert epsilon == sorted(epsilon, reverse=True) and epsilon[-1] < epsilon[0]  # it narrows
-    assert posterior.load(folder).particles.shape == (16, len(ESTIMATED))
+    assert posterior.load(folder).particles.shape == (16, len(PRIORS))
 
     tiny = [arg for text in TINY for arg in ("--set", text)]  # a projection from it
     base = str(SCENARIOS / "base.toml")

@@ -83,13 +83,14 @@ def _is_number(value: object) -> bool:
 
 
 def calibrated(found: Posterior) -> dict[str, Prior]:
-    """The prior of each parameter of the posterior: as its calibration recorded it, else the
-    schema's."""
+    """The prior of each parameter the calibration estimated, as it recorded them (those drawn
+    from their priors beside the particles left out); without a record, every parameter of
+    the posterior with the schema's prior."""
     kept = found.manifest.get("priors", {})
+    if kept:
+        return {str(k): Prior.from_kept(kept[k]) for k in found.particles if k in kept}
     schema = priors(Scenario)
-    return {
-        str(k): Prior.from_kept(kept[k]) if k in kept else schema[str(k)] for k in found.particles
-    }
+    return {str(k): schema[str(k)] for k in found.particles}
 
 
 def defaults(keys: list[str]) -> dict[str, float]:
@@ -123,7 +124,11 @@ def _manifest_rows(found: Posterior) -> list[tuple[str, str]]:
         ("pyabc", str(m.get("pyabc", "not recorded"))),
         ("ipssim", str(m.get("version", "not recorded"))),
         ("created", str(m.get("created", "not recorded"))),
-        ("fixed (not calibrated)", ", ".join(f"`{k}`" for k in fixed) or "none"),
+        ("fixed by --set (not calibrated)", ", ".join(f"`{k}`" for k in fixed) or "none"),
+        (
+            "drawn from their priors (not identified by the targets)",
+            ", ".join(f"`{k}`" for k in m.get("from_prior", [])) or "none",
+        ),
         ("overrides (--set)", ", ".join(f"`{k}`" for k in m.get("overrides", [])) or "none"),
     ]
 

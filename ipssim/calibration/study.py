@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ipssim.calibration import posterior
 from ipssim.calibration.particle import Setup
+from ipssim.calibration.screening import draw
 from ipssim.calibration.smc import DATABASE, CalibrationError, generations, pyabc_module
 from ipssim.results import manifest
-from ipssim.scenario import Scenario
+from ipssim.scenario import Scenario, parse_override
 from ipssim.schema.fields import priors
 
 RECORD = "calibration.json"
@@ -57,9 +61,19 @@ def start(folder: Path, wanted: dict[str, Any], resume: bool) -> None:
 def finish(
     folder: Path, history: Any, setup: Setup, overrides: list[str], wall_time_s: float
 ) -> posterior.Posterior:
-    """Write the last generation's weighted particles and their manifest; return them."""
+    """Write the last generation's weighted particles and their manifest; return them.
+
+    A parameter with a prior that was not calibrated (not identified by the targets, or left
+    out with ``--parameter``) is drawn from its prior beside each particle, so that its
+    uncertainty reaches the projections; one fixed by ``--set`` is left out (``fixed``)."""
     particles, weights = history.get_distribution(m=0, t=history.max_t)
-    fixed = [k for k in priors(Scenario) if k not in setup.priors]
+    particles = particles[list(setup.priors)].reset_index(drop=True)
+    schema = priors(Scenario)
+    set_keys = {parse_override(text)[0] for text in overrides}
+    fixed = [k for k in schema if k in set_keys]
+    unidentified = {k: p for k, p in schema.items() if k not in setup.priors and k not in fixed}
+    drawn = draw(unidentified, len(particles), np.random.SeedSequence([setup.seed, len(schema)]))
+    particles = pd.concat([particles, drawn], axis=1)[[k for k in schema if k not in fixed]]
     info = manifest(
         list(setup.scenarios.values()),
         setup.seed,
@@ -70,6 +84,7 @@ def finish(
         targets=record(setup, 0, overrides)["targets"],
         priors={k: p.kept() for k, p in setup.priors.items()},
         fixed=fixed,
+        from_prior=list(unidentified),
         overrides=overrides,
         generations=[
             {
@@ -83,5 +98,5 @@ def finish(
             for g in generations(history)
         ],
     )
-    posterior.write(folder, particles[list(setup.priors)], weights, info)
+    posterior.write(folder, particles, weights, info)
     return posterior.load(folder)

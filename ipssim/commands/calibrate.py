@@ -6,8 +6,9 @@ scored by its distance from the published figures, each standardised by its stan
 Progress goes to stderr after each generation; the history is kept in DIR/calibration.db, so
 an interrupted calibration continues with --resume. The last generation is written as
 DIR/posterior.parquet (weighted particles) with DIR/posterior.json (its manifest).
-A --set on a parameter with a prior fixes it: it is not calibrated; --parameter calibrates only
-the parameters named, the others keeping their defaults.
+Calibrated by default are the parameters the screening (``ipssim.calibration.screening``) found
+the targets identify; --parameter calibrates only the parameters named. Every other parameter
+with a prior is drawn from its prior beside each posterior particle; a --set on one fixes it.
 
 ``--check`` calibrates nothing: it runs each target's scenario (--reps, default 20) with every
 replication's calibrated parameters drawn from the posterior (--posterior, default the shipped
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 from ipssim import evidence
-from ipssim.calibration import check, smc, study
+from ipssim.calibration import check, screening, smc, study
 from ipssim.calibration.particle import Setup, load_scenarios
 from ipssim.commands.execution import terminate_as_interrupt
 from ipssim.commands.options import (
@@ -95,8 +96,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="SECTION.KEY",
-        help="calibrate this parameter only (repeatable; default every one with a prior; the "
-        "others keep their defaults)",
+        help="calibrate this parameter only (repeatable; default those the screening found the "
+        "targets identify; the others are drawn from their priors)",
     )
     p.add_argument(
         "--scenarios",
@@ -145,7 +146,7 @@ def setup(args: argparse.Namespace) -> Setup:
             f"--parameter {unknown[0]}: has no prior. Parameters with one: {', '.join(schema)}"
         )
     fixed = {parse_override(text)[0] for text in args.overrides}
-    chosen = args.parameters or list(schema)
+    chosen = args.parameters or screening.identified()
     estimated = {k: schema[k] for k in chosen if k not in fixed}
     if not estimated:
         raise UserError("--set fixes every calibrated parameter: nothing is left to calibrate")
