@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -126,6 +130,8 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert "generation 3 of 3" in capsys.readouterr().err
     manifest = json.loads((folder / posterior.MANIFEST).read_text())
     assert [g["t"] for g in manifest["generations"]] == [0, 1, 2]
+    # the wall time is the whole calibration's, not only the run that resumed it
+    assert manifest["wall_time_s"] > sum(g["seconds"] for g in manifest["generations"])
     epsilon = [g["epsilon"] for g in manifest["generations"]]
     assert epsilon == sorted(epsilon, reverse=True) and epsilon[-1] < epsilon[0]  # it narrows
     assert posterior.load(folder).particles.shape == (16, len(PRIORS))
@@ -183,3 +189,32 @@ def test_a_posterior_that_does_not_match_the_schema_is_refused(tmp_path):
         posterior.load(tmp_path / "outside")
     with pytest.raises(posterior.PosteriorError, match="cannot read"):
         posterior.load(tmp_path / "nothing")
+
+
+def test_sigterm_stops_the_calibration_and_every_worker_it_started(tmp_path):
+    folder = tmp_path / "calibration"
+    args = ["calibrate", "--population", "16", "--out", str(folder), "--workers", "2"]
+    args += ["--generations", "50", *(a for k in TARGETS for a in ("--target", k))]
+    args += [a for k in ESTIMATED for a in ("--parameter", k)]
+    args += [a for text in TINY for a in ("--set", text)]
+    code = "import sys; from ipssim.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait until the second generation is under way
+        if "generation 1 of 50" in line:
+            break
+    deadline = time.monotonic() + 30
+    children: list[str] = []
+    while not children and time.monotonic() < deadline:
+        listed = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+        children = listed.stdout.split()
+    assert children, "pyabc's worker processes were never seen"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 130
+    assert "--resume" in proc.stderr.read()
+    deadline = time.monotonic() + 10
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists()]
+        time.sleep(0.1)
+    assert not alive, f"worker processes left running: {alive}"

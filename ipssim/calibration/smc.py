@@ -111,6 +111,12 @@ def generations(history: Any) -> list[Generation]:
     ]
 
 
+def wall_time(history: Any) -> float:
+    """The seconds the whole calibration took: every generation and pyabc's sample for the
+    first epsilon, summed over however many runs (``--resume``) it took."""
+    return float(history.get_all_populations()["wall_time"].sum())
+
+
 def database(folder: Path) -> str:
     return f"sqlite:///{(folder / DATABASE).resolve()}"
 

@@ -13,7 +13,13 @@ import pandas as pd
 from ipssim.calibration import posterior
 from ipssim.calibration.particle import Setup
 from ipssim.calibration.screening import draw
-from ipssim.calibration.smc import DATABASE, CalibrationError, generations, pyabc_module
+from ipssim.calibration.smc import (
+    DATABASE,
+    CalibrationError,
+    generations,
+    pyabc_module,
+    wall_time,
+)
 from ipssim.results import manifest
 from ipssim.scenario import Scenario, parse_override
 from ipssim.schema.fields import priors
@@ -58,9 +64,7 @@ def start(folder: Path, wanted: dict[str, Any], resume: bool) -> None:
         )
 
 
-def finish(
-    folder: Path, history: Any, setup: Setup, overrides: list[str], wall_time_s: float
-) -> posterior.Posterior:
+def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> posterior.Posterior:
     """Write the last generation's weighted particles and their manifest; return them.
 
     A parameter with a prior that was not calibrated (not identified by the targets, or left
@@ -78,7 +82,7 @@ def finish(
         list(setup.scenarios.values()),
         setup.seed,
         setup.reps,
-        wall_time_s,
+        wall_time(history),
         kind="calibration",
         pyabc=pyabc_module().__version__,
         targets=record(setup, 0, overrides)["targets"],

@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import sys
-import time
 from pathlib import Path
 
 from ipssim import evidence
@@ -179,7 +178,6 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local
     )
     study.start(args.folder, study.record(chosen, args.population, args.overrides), args.resume)
-    began = time.monotonic()
     try:
         with terminate_as_interrupt():
             history = smc.run(
@@ -198,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    result = study.finish(args.folder, history, chosen, args.overrides, time.monotonic() - began)
+    result = study.finish(args.folder, history, chosen, args.overrides)
     print(f"posterior of {len(result.weights)} particles in {args.folder}:")
     for key in chosen.priors:
         low, high = result.interval(key)
