@@ -261,6 +261,17 @@ def test_an_option_mistake_is_one_line(capsys) -> None:
     assert err.count("\n") == 1 and "(see ipssim run --help)" in err
 
 
+@pytest.mark.parametrize("text", [" 4", "4 ", "4_0", "\uff14", "+", "4.0", "0x4", ""])
+def test_a_count_option_takes_plain_ascii_digits_only(capsys, text: str) -> None:
+    assert "expected a whole number" in refused(capsys, "run", BASE, "--reps", text)
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "1_2", " 12", "\uff11\uff12", ".5e", "1e"])
+def test_a_number_option_takes_a_plain_decimal_only(capsys, text: str) -> None:
+    err = refused(capsys, "trial", BASE, BASE, "--follow-up-months", text)
+    assert "expected a number" in err or "must be between" in err
+
+
 @pytest.mark.parametrize(
     "overrides, expected",
     [

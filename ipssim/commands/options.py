@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,18 +15,21 @@ from ipssim.experiment import replication_warning
 from ipssim.parameters import MODES, Parameters
 from ipssim.streams import MAX_SEED
 
+WHOLE = re.compile(r"[+-]?[0-9]+")
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
 
 def bounded(
     cast: Callable[[str], float], low: float, high: float | None = None, note: str = ""
 ) -> Callable[[str], Any]:
     """An argparse type: a number read with ``cast``, at least ``low`` and at most ``high``."""
     expected = "a whole number" if cast is int else "a number"
+    form = WHOLE if cast is int else DECIMAL
 
     def parse(text: str) -> Any:
-        try:
-            value = cast(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {shown(text)}") from None
+        if not form.fullmatch(text):  # Python's int and float also take " 4", "4_0", "nan"
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {shown(text)}")
+        value = cast(text)
         if value < low or (high is not None and value > high):
             allowed = f"{low} or more" if high is None else f"between {low} and {high}"
             raise argparse.ArgumentTypeError(f"must be {allowed}{note}, got {value}")
