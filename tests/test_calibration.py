@@ -115,6 +115,8 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert list(first.particles) == list(PRIORS)  # the others drawn from their priors
     manifest = json.loads((folder / posterior.MANIFEST).read_text())
     assert [g["t"] for g in manifest["generations"]] == [0, 1]
+    assert all(1 <= g["effective"] <= 16 + 1e-9 for g in manifest["generations"])
+    assert "effective sample size" in err
     assert manifest["fixed"] == []  # TINY sets no parameter with a prior
     assert set(manifest["from_prior"]) == set(PRIORS) - set(ESTIMATED)
     unidentified = first.particles[manifest["from_prior"]]

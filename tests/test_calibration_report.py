@@ -46,6 +46,7 @@ def calibration_manifest() -> dict:
                 "particles": 40,
                 "samples": 80 * (t + 1),
                 "seconds": 12.0,
+                "effective": 30.0 - t,
             }
             for t in range(3)
         ],
@@ -114,7 +115,7 @@ def test_the_report_writes_figures_and_a_section_naming_every_parameter_and_targ
     for t in CHECKED:
         assert f"| {t.scenario} | `{t.metric}` |" in block, t.key
     assert "2 of 3 targets pass" in block and "**no**" in block
-    assert "| 3 | 7 | 16.7% | 40 of 240 | 12 |" in block  # the last generation
+    assert "| 3 | 7 | 16.7% | 40 of 240 | 28 | 12 |" in block  # the last generation
     assert "| wall time | 3,600 s (60.0 min) |" in block and "| pyabc | 0.13.0 |" in block
     assert block.count("(paired)") == report.PAIRED
     for name in (report.MARGINALS, report.PAIRS, report.PREDICTIVE):

@@ -140,6 +140,7 @@ def _generation_rows(found: Posterior) -> list[tuple[str, ...]]:
             _n(g["epsilon"]),
             f"{g['acceptance']:.1%}" if _is_number(g["acceptance"]) else "n/a",
             f"{g['particles']} of {g['samples']}",
+            f"{g['effective']:.0f}" if _is_number(g.get("effective")) else "n/a",
             f"{g['seconds']:.0f}",
         )
         for g in found.manifest.get("generations", [])
@@ -200,7 +201,14 @@ def section(found: Posterior, label: str, rows: list[dict[str, Any]] | None, ima
         "",
         *(
             _table(
-                ("generation", "epsilon", "acceptance", "accepted of simulated", "seconds"),
+                (
+                    "generation",
+                    "epsilon",
+                    "acceptance",
+                    "accepted of simulated",
+                    "effective sample size",
+                    "seconds",
+                ),
                 _generation_rows(found),
             )
             if found.manifest.get("generations")

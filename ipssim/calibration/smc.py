@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from ipssim.calibration.particle import Setup, distance, simulate
 from ipssim.errors import UserError
 from ipssim.executors import Execution, dask_client
@@ -60,6 +62,18 @@ class Distance:
         return distance(simulated, observed, self.se)
 
 
+KERNEL_COVARIANCE = 2.0  # the perturbation's covariance, in weighted population covariances
+
+
+def kernel_bandwidth(effective_particles: float, dimension: int) -> float:
+    """The bandwidth of pyabc's multivariate normal perturbation: twice the weighted covariance
+    of the last population (Beaumont et al. 2009, Biometrika 96:983; optimal for a Gaussian
+    population, Filippi et al. 2013). pyabc's default (Silverman's rule, 0.58 of it for 22
+    parameters and 200 particles) left an effective sample size of 2 to 7 of 200 from the
+    second generation on: particles proposed in the population's tails took all the weight."""
+    return float(KERNEL_COVARIANCE**0.5)
+
+
 def prior(setup: Setup) -> Any:
     """pyabc's prior: one scipy distribution per parameter, as the schema states it."""
     pyabc = pyabc_module()
@@ -94,6 +108,7 @@ class Generation:
     particles: int
     samples: int
     seconds: float
+    effective: float  # the effective sample size of the particles' weights (Kish)
 
     @property
     def acceptance(self) -> float:
@@ -106,9 +121,23 @@ def generations(history: Any) -> list[Generation]:
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].sort_values("t")
     return [
-        Generation(int(r.t), float(r.epsilon), int(r.particles), int(r.samples), float(r.wall_time))
+        Generation(
+            int(r.t),
+            float(r.epsilon),
+            int(r.particles),
+            int(r.samples),
+            float(r.wall_time),
+            effective_size(history.get_distribution(m=0, t=int(r.t))[1]),
+        )
         for r in pops.itertuples()
     ]
+
+
+def effective_size(weights: Any) -> float:
+    """Kish's effective sample size of ``weights``: how many equally weighted particles they
+    are worth."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2))
 
 
 def wall_time(history: Any) -> float:
@@ -133,7 +162,6 @@ def run(
     """Run (or with ``resume``, continue) ABC-SMC in ``folder`` until ``total`` generations
     are done; ``report(generation, total)`` after each. Returns pyabc's history."""
     pyabc = pyabc_module()
-    import numpy as np
 
     logging.getLogger("ABC").setLevel(logging.WARNING)  # our own progress replaces its log
     with sampler(execution) as chosen:
@@ -144,6 +172,7 @@ def run(
                 prior(setup),
                 Distance({t.key: t.se for t in setup.targets}),
                 population_size=population,
+                transitions=pyabc.MultivariateNormalTransition(bandwidth_selector=kernel_bandwidth),
                 sampler=chosen,
             )
 
@@ -177,6 +206,7 @@ def progress(stream: TextIO | None = None) -> Callable[[Generation, int], None]:
         print(
             f"generation {g.t + 1} of {total}: acceptance {g.acceptance:.1%} "
             f"({g.particles} of {g.samples}), epsilon {g.epsilon:.3g}, "
+            f"effective sample size {g.effective:.0f}, "
             f"{g.seconds:.0f} s, about {left:.0f} s left",
             file=stream or sys.stderr,
             flush=True,

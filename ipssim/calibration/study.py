@@ -98,6 +98,7 @@ def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> po
                 "particles": g.particles,
                 "samples": g.samples,
                 "seconds": g.seconds,
+                "effective": g.effective,
             }
             for g in generations(history)
         ],
