@@ -70,7 +70,8 @@ def kernel_bandwidth(effective_particles: float, dimension: int) -> float:
     of the last population (Beaumont et al. 2009, Biometrika 96:983; optimal for a Gaussian
     population, Filippi et al. 2013). pyabc's default (Silverman's rule, 0.58 of it for 22
     parameters and 200 particles) left an effective sample size of 2 to 7 of 200 from the
-    second generation on: particles proposed in the population's tails took all the weight."""
+    second generation on: particles proposed in the population's tails took all the weight.
+    This kernel did not cure it (2 to 15 from the third generation; docs/calibration.md)."""
     return float(KERNEL_COVARIANCE**0.5)
 
 
