@@ -58,6 +58,7 @@ __all__ = [  # the sections and categories others read from the scenario layer
     "field",
     "load",
     "overridden",
+    "overridden_keys",
     "parse_override",
     "read_toml",
     "referenced",
@@ -183,6 +184,11 @@ def validate(data: dict[str, Any], source: str) -> Scenario:
     except ValidationError as exc:
         lines = (describe(err, source, Scenario, "scenario") for err in exc.errors())
         raise ScenarioError("\n".join(lines)) from None
+
+
+def overridden_keys(overrides: list[str] | tuple[str, ...]) -> set[str]:
+    """The keys that ``section.key=value`` overrides set."""
+    return {parse_override(text)[0] for text in overrides}
 
 
 def parse_override(text: str) -> tuple[str, Any]:

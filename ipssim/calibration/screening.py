@@ -34,14 +34,14 @@ from ipssim import evidence
 from ipssim.calibration.particle import Setup, load_scenarios, simulate
 from ipssim.errors import UserError
 from ipssim.pool import ordered_map
-from ipssim.scenario import Scenario
+from ipssim.scenario import SHIPPED, Scenario
 from ipssim.schema.fields import priors
 from ipssim.schema.priors import Prior
+from ipssim.store import atomic_write
 
 DRAWS = 300
 THRESHOLD = 0.2
 FILE = Path(__file__).resolve().parent.parent / "data" / "screening.csv"
-SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 COLUMNS = ("parameter", "max_abs_rho", "target", "identified")
 
 
@@ -104,7 +104,7 @@ def run(draws: int, seed: int, workers: int) -> pd.DataFrame:
     """The screening's table, from ``draws`` particles run through every calibration target."""
     schema = priors(Scenario)
     names = evidence.scenarios(evidence.TARGETS)
-    setup = Setup(load_scenarios(SCENARIOS, names), evidence.TARGETS, schema, seed)
+    setup = Setup(load_scenarios(SHIPPED, names), evidence.TARGETS, schema, seed)
     particles = draw(schema, draws, np.random.SeedSequence(seed))
     rows = particles.to_dict("records")
     results = []
@@ -124,9 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=FILE, help="the table written (default shipped)")
     args = p.parse_args(argv)
     table = run(args.draws, args.seed, args.workers)
-    tmp = args.out.with_suffix(".tmp")
-    table.to_csv(tmp, index=False)
-    tmp.replace(args.out)
+    atomic_write(args.out, lambda tmp: table.to_csv(tmp, index=False))
     print(table.sort_values("max_abs_rho", ascending=False).to_string(index=False))
     print(f"{int(table['identified'].sum())} of {len(table)} identified; wrote {args.out}")
     return 0

@@ -21,7 +21,7 @@ from ipssim.calibration.smc import (
     wall_time,
 )
 from ipssim.results import manifest
-from ipssim.scenario import Scenario, parse_override
+from ipssim.scenario import Scenario, overridden_keys
 from ipssim.schema.fields import priors
 
 RECORD = "calibration.json"
@@ -73,8 +73,7 @@ def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> po
     particles, weights = history.get_distribution(m=0, t=history.max_t)
     particles = particles[list(setup.priors)].reset_index(drop=True)
     schema = priors(Scenario)
-    set_keys = {parse_override(text)[0] for text in overrides}
-    fixed = [k for k in schema if k in set_keys]
+    fixed = [k for k in schema if k in overridden_keys(overrides)]
     unidentified = {k: p for k, p in schema.items() if k not in setup.priors and k not in fixed}
     drawn = draw(unidentified, len(particles), np.random.SeedSequence([setup.seed, len(schema)]))
     particles = pd.concat([particles, drawn], axis=1)[[k for k in schema if k not in fixed]]

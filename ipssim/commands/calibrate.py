@@ -41,13 +41,12 @@ from ipssim.commands.options import (
 from ipssim.errors import UserError
 from ipssim.executors import Execution
 from ipssim.parameters import set_by_file
-from ipssim.scenario import Scenario, parse_override
+from ipssim.scenario import SHIPPED, Scenario, overridden_keys
 from ipssim.schema.fields import priors
 
 EXIT_INTERRUPTED = 130
 EXIT_FAILED = 1  # --check: a target fails
 CHECK_REPS = 20
-SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -101,7 +100,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--scenarios",
         type=Path,
-        default=SCENARIOS,
+        default=SHIPPED,
         metavar="DIR",
         help="folder of the calibration scenarios (default the repository's scenarios)",
     )
@@ -144,7 +143,7 @@ def setup(args: argparse.Namespace) -> Setup:
         raise UserError(
             f"--parameter {unknown[0]}: has no prior. Parameters with one: {', '.join(schema)}"
         )
-    fixed = {parse_override(text)[0] for text in args.overrides}
+    fixed = overridden_keys(args.overrides)
     chosen = args.parameters or screening.identified()
     estimated = {k: schema[k] for k in chosen if k not in fixed}
     if not estimated:
