@@ -401,3 +401,39 @@ def test_a_long_wait_is_lived_as_in_the_community() -> None:
             later = ev[(ev["client"] == client) & (ev["day"] > day)]["event"].tolist()
             wish = later.index("wants_work") if "wants_work" in later else len(later)
             assert "application" not in later[:wish]
+
+
+def test_a_relapse_runs_its_course_when_the_service_closes_the_case() -> None:
+    """A relapsed client whose case closes (the limit of support, leaving the clinical team)
+    stays unwell until recovered: no application and no job in between (short support, many
+    and long relapses and many leaving the team, so that a run holds many such closures)."""
+    s = small(
+        "base",
+        **{
+            "run.horizon_weeks": 104,
+            "entry.arrivals_per_week": 8.0,
+            "policy.time_unlimited_support": False,
+            "policy.support_limit_months": 3.0,
+            "clients.relapse_per_year": 3.0,
+            "clients.relapse_weeks": 12.0,
+            "clinicians.discharge_per_year": 1.0,
+        },
+    )
+    ev = run_one(s, 2).events
+    sick = _spells(ev, "relapse", ("recovered",))
+    closed = sick.merge(ev[ev["event"] == "discharged"], on="client")
+    closed = closed[(closed["day"] > closed["start"]) & (closed["day"] < closed["end"])]
+    reasons = set(closed["detail"])
+    assert {int(Discharge.TIME_LIMIT), int(Discharge.LEFT_CARE)} <= reasons, reasons
+    # the relapse is not undone: from a paused relapse, nothing is sought until recovered
+    marks = ev[ev["event"].isin(("relapse", "recovered", "custody", "application", "job_start"))]
+    marks = marks.sort_values(["client", "day"], kind="stable")
+    working = _spells(ev, "job_start", ("job_end",))
+    after = marks.groupby("client")["event"].shift(-1)
+    paused = marks[(marks["event"] == "relapse")].assign(next=after)
+    paused = paused.merge(working, on="client", how="left")
+    in_work = (paused["day"] >= paused["start"]) & (paused["day"] < paused["end"])
+    in_work = in_work.groupby([paused["client"], paused["day"]]).transform("any")
+    nxt = paused.loc[~in_work, "next"].dropna()
+    assert len(nxt) > 50
+    assert nxt.isin(["recovered", "custody"]).all(), nxt.value_counts().to_dict()

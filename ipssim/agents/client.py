@@ -343,18 +343,20 @@ class Client(ServiceAgent):
                 model.scenario.clients.relapse_job_loss * (0.5 if supported else 1)
             )
             model.log.add(self.env.now, self.index, Event.RELAPSE, int(lost))
-            if lost:
+            if lost:  # out of work and unwell: no search until recovered
                 self._end_job(JobEnd.RELAPSE)
+                self._take_pause(True, model.scenario.clients.relapse_weeks)
         else:
             job.known = True
             if not job.employer.keeps(self.profile.offence, self.env.now, model.scenario.employers):
                 self._end_job(JobEnd.CONVICTION_FOUND)
 
     def _paused(self):
+        """On a break or relapsed; the limit of support may close the case meanwhile (a relapse
+        then runs its course at home)."""
         if not (yield from self._sleep(min(self.pause_until, self.support_until))):
             return
         if self.env.now >= self.support_until:
-            self.relapsed = False
             self._discharge(Discharge.TIME_LIMIT)
             return
         event = Event.RECOVERED if self.relapsed else Event.RETURNED
@@ -529,10 +531,15 @@ class Client(ServiceAgent):
             self._move(COMMUNITY)
 
     def _pause(self, event: Event, mean_weeks: float) -> None:
-        self.relapsed = event is Event.RELAPSE
+        """A relapse or a break, logged."""
+        self.model.log.add(self.env.now, self.index, event)
+        self._take_pause(event is Event.RELAPSE, mean_weeks)
+
+    def _take_pause(self, relapsed: bool, mean_weeks: float) -> None:
+        """Pause for a spell of about ``mean_weeks`` (at least a week), then resume."""
+        self.relapsed = relapsed
         self.resume_state = self.state
         self.pause_until = self.env.now + max(7.0, self.draws.exponential(7.0 * mean_weeks))
-        self.model.log.add(self.env.now, self.index, event)
         self._move(PAUSED)
 
     def _discharge(self, reason: Discharge) -> None:
@@ -552,6 +559,14 @@ class Client(ServiceAgent):
             wait = self.model.scenario.policy.rereferral_wait_months
             self.accepted_from = max(self.accepted_from, self.env.now + 30.44 * wait)
         if self.state is not WORKING:
+            self._go_home()
+
+    def _go_home(self) -> None:
+        """Back to the clinical team from the service or its waiting list; a relapse under way
+        runs its course first (a break from a service left is over)."""
+        if self.state is PAUSED and self.relapsed:
+            self.resume_state = COMMUNITY
+        else:
             self._move(COMMUNITY)
 
     def _relapse_day(self) -> float:
@@ -626,10 +641,7 @@ class Client(ServiceAgent):
         self.model.log.add(self.env.now, self.index, Event.LEFT_CARE)
         if self.slot is not None and self.specialist is None:
             self._leave_waitlist(Waitlist.LEFT_CARE)
-            if self.state is PAUSED:  # a relapse while waiting goes on, then home
-                self.resume_state = COMMUNITY
-            else:
-                self._move(COMMUNITY)
+            self._go_home()
         elif self.specialist is not None:
             self._discharge(Discharge.LEFT_CARE)
         self.next_review = NEVER
