@@ -229,7 +229,7 @@ class IPSModel(mesa.Model):
             first,
             len(days),
             self.scenario.population,
-            self.scenario.offending.risk_12m,
+            self.scenario.offending,
             self.scenario.entry.wants_work_only,
         )
         n_clin = len(self.clinicians)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Population, ScenarioError
+from ipssim.scenario import DIAGNOSES, OFFENCES, SECTORS, Offending, Population, ScenarioError
 from ipssim.streams import integers
 
 # Relative one-year reoffending risk by index offence (assumption: Ministry of Justice proven
@@ -74,7 +74,7 @@ def draw_clients(
     first: int,
     n: int,
     pop: Population,
-    risk_12m: float,
+    offending: Offending,
     wanting_only: bool = False,
 ) -> list[Profile]:
     """Draw ``n`` clients numbered from ``first``, one row of the stream each.
@@ -83,10 +83,10 @@ def draw_clients(
     so those enrolled carry the confidence, symptoms and worries of people who want work.
     """
     if not wanting_only:
-        return _draw(rng, first, n, pop, risk_12m)
+        return _draw(rng, first, n, pop, offending)
     enrolled: list[Profile] = []
     for _ in range(MAX_SCREENING_ROUNDS):
-        enrolled += [p for p in _draw(rng, 0, n, pop, risk_12m) if p.wants_work]
+        enrolled += [p for p in _draw(rng, 0, n, pop, offending) if p.wants_work]
         if len(enrolled) >= n:
             break
     else:
@@ -99,7 +99,7 @@ def draw_clients(
 
 
 def _draw(
-    rng: np.random.Generator, first: int, n: int, pop: Population, risk_12m: float
+    rng: np.random.Generator, first: int, n: int, pop: Population, offending: Offending
 ) -> list[Profile]:
     u = rng.random((n, _COLUMNS))
     offence = _pick(u[:, 3], [getattr(pop.offences, k) for k in OFFENCES])
@@ -111,7 +111,9 @@ def _draw(
     interest = pop.work_interest + 2.0 * (confidence - 0.5) - 1.5 * (severity - 0.5) - worry
     wants = u[:, 0] < 1.0 / (1.0 + np.exp(-interest))
     offence_risk = np.array([OFFENCE_RISK[k] for k in OFFENCES])[offence]
-    risk = np.minimum(0.95, risk_12m * offence_risk * (0.4 + 1.2 * u[:, 13]))
+    prison_leaver = u[:, 1] < pop.prison_leaver_share
+    base_risk = np.where(prison_leaver, offending.risk_12m, offending.community_risk_12m)
+    risk_12m = np.minimum(0.95, base_risk * offence_risk * (0.4 + 1.2 * u[:, 13]))
     thresholds = -np.log1p(-u[:, 18:])
     part_time = 1.0 - pop.full_time_wish_share
     wished = np.where(
@@ -122,7 +124,7 @@ def _draw(
     rows = zip(
         range(first, first + n),
         wants.tolist(),
-        (u[:, 1] < pop.prison_leaver_share).tolist(),
+        prison_leaver.tolist(),
         np.floor(u[:, 2] * (pop.release_weeks_max + 1)).astype(int).tolist(),
         offence.tolist(),
         diagnosis.tolist(),
@@ -134,7 +136,7 @@ def _draw(
         worry.tolist(),
         confidence.tolist(),
         (u[:, 12] < pop.housing_unstable_share).tolist(),
-        risk.tolist(),
+        risk_12m.tolist(),
         integers(u[:, 14], len(SECTORS)).tolist(),
         u[:, 15].tolist(),
         u[:, 17].tolist(),

@@ -56,13 +56,15 @@ def design(arm_a: Scenario, arm_b: Scenario, n: int, follow_up_months: float) ->
     same = (
         arm_a.population == arm_b.population
         and arm_a.offending.risk_12m == arm_b.offending.risk_12m
+        and arm_a.offending.community_risk_12m == arm_b.offending.community_risk_12m
         and arm_a.entry.wants_work_only == arm_b.entry.wants_work_only
     )
     if not same:
         raise ScenarioError(
             f"trial: {arm_a.name} and {arm_b.name} draw clients from different "
             "populations; a trial randomises one population, so give both arms "
-            "the same [population], offending.risk_12m and entry.wants_work_only"
+            "the same [population], offending.risk_12m, offending.community_risk_12m and "
+            "entry.wants_work_only"
         )
     if arm_a.employers != arm_b.employers:
         raise ScenarioError(

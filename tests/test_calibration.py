@@ -21,6 +21,7 @@ from ipssim.calibration.particle import (
     clipped,
     distance,
     load_scenarios,
+    nuisance,
     particle_seed,
     simulate,
 )
@@ -50,13 +51,12 @@ def tiny_setup(seed: int = 1) -> Setup:
 
 def test_a_particle_replaces_defaults_but_not_what_a_file_sets():
     leavers = load_scenarios(SCENARIOS, ("prison_leavers_usual_care",))["prison_leavers_usual_care"]
-    assert set_by_file(leavers, "labour_market.own_applications_per_month")
+    assert set_by_file(leavers, "population.severity_mean")
     assert not set_by_file(leavers, "labour_market.hire_probability")
     (run,) = for_market(
-        [leavers],
-        {"labour_market.own_applications_per_month": 0.5, "labour_market.hire_probability": 0.1},
+        [leavers], {"population.severity_mean": 0.5, "labour_market.hire_probability": 0.1}
     )
-    assert run.labour_market.own_applications_per_month == 7.8  # the file's own value
+    assert run.population.severity_mean == 0.15  # the file's own value
     assert run.labour_market.hire_probability == 0.1
 
 
@@ -91,6 +91,25 @@ def test_a_particle_is_deterministic_and_its_values_act():
     assert simulate(setup, high)["base.wants_work_rate"] > first["base.wants_work_rate"]
 
 
+def test_the_parameters_not_estimated_are_drawn_afresh_for_each_particle():
+    """A parameter not estimated is integrated over its prior: each particle runs with its own
+    draw, a function of its values (so it can be read back), and the draw acts."""
+    interest = "population.work_interest"
+    estimated = {k: PRIORS[k] for k in ("labour_market.hire_probability",)}
+    setup = tiny_setup()
+    marginal = Setup(
+        setup.scenarios, setup.targets, estimated, 1, nuisance={interest: PRIORS[interest]}
+    )
+    a, b = {"labour_market.hire_probability": 0.02}, {"labour_market.hire_probability": 0.03}
+    assert nuisance(marginal, a) == nuisance(marginal, dict(a))
+    assert nuisance(marginal, a)[interest] != nuisance(marginal, b)[interest]
+    assert PRIORS[interest].contains(nuisance(marginal, a)[interest])
+    assert nuisance(setup, a) == {}  # nothing left out, nothing drawn
+    plain = Setup(setup.scenarios, setup.targets, estimated, 1)
+    drawn = simulate(marginal, a)["base.wants_work_rate"]
+    assert drawn != simulate(plain, a)["base.wants_work_rate"]  # the draw reaches the run
+
+
 ESTIMATED = ["population.work_interest", "labour_market.hire_probability", "work.job_loss_per_year"]
 
 
@@ -121,6 +140,13 @@ def test_tiny_calibration_writes_a_posterior_that_loads_and_resumes(tmp_path, ca
     assert set(manifest["from_prior"]) == set(PRIORS) - set(ESTIMATED)
     unidentified = first.particles[manifest["from_prior"]]
     assert unidentified.nunique().min() > 1  # drawn, one value per particle
+    ran = Setup(
+        {}, (), {k: PRIORS[k] for k in ESTIMATED}, 1, nuisance={k: PRIORS[k] for k in unidentified}
+    )
+    for row, kept in zip(
+        first.particles[ESTIMATED].to_dict("records"), unidentified.to_dict("records"), strict=True
+    ):
+        assert nuisance(ran, row) == pytest.approx(kept)  # the draw each particle ran with
     assert all(PRIORS[k].contains(v) for k in unidentified for v in unidentified[k])
     assert {t["key"] for t in manifest["targets"]} == set(TARGETS)
     assert manifest["pyabc"] and manifest["seed"] == 1

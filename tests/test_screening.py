@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ipssim import cli
-from ipssim.calibration import screening
+from ipssim.calibration import particle, screening
 from ipssim.scenario import Scenario
 from ipssim.schema.fields import priors
 
@@ -15,12 +15,12 @@ PRIORS = priors(Scenario)
 
 
 def test_draws_are_repeatable_and_within_the_priors():
-    first = screening.draw(PRIORS, 50, np.random.SeedSequence(3))
-    again = screening.draw(PRIORS, 50, np.random.SeedSequence(3))
+    first = particle.draw(PRIORS, 50, np.random.SeedSequence(3))
+    again = particle.draw(PRIORS, 50, np.random.SeedSequence(3))
     pd.testing.assert_frame_equal(first, again)
     assert list(first) == list(PRIORS)
     assert all(PRIORS[k].contains(v) for k in first for v in first[k])
-    assert not first.equals(screening.draw(PRIORS, 50, np.random.SeedSequence(4)))
+    assert not first.equals(particle.draw(PRIORS, 50, np.random.SeedSequence(4)))
 
 
 def test_a_parameter_that_moves_a_target_is_identified_and_noise_is_not():

@@ -47,9 +47,7 @@ def _service_day(
     relapses, and four employers, one per sector from the first."""
     scenario = Scenario().with_changes(changes or {})
     n = len(states)
-    profiles = draw_clients(
-        np.random.default_rng(0), 0, n, scenario.population, scenario.offending.risk_12m
-    )
+    profiles = draw_clients(np.random.default_rng(0), 0, n, scenario.population, scenario.offending)
     roster = Roster(scenario)
     roster.add(profiles, [int(s) for s in states])
     roster.relapse_rate[:] = 1e-12

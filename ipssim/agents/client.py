@@ -679,7 +679,7 @@ class Client(ServiceAgent):
         self._accrue()
 
     def _schedule_own_application(self) -> None:
-        rate = self.model.scenario.labour_market.own_applications_per_month
+        rate = float(self.roster.apply_rate[self.index])
         if self.wants_work and rate > 0:
             self.roster.apply_day[self.index] = own_application_day(
                 self.env.now, self.draws.exponential(30.0 / rate)

@@ -70,6 +70,7 @@ class Roster:
         self.wished_hours: np.ndarray = np.zeros(0)  # hours a week wished (inf: full time)
         self.confidence: np.ndarray = np.zeros(0)
         self.relapse_rate: np.ndarray = np.zeros(0)  # per day
+        self.apply_rate: np.ndarray = np.zeros(0)  # applications alone per month
         self.sexual: np.ndarray = np.zeros(0, dtype=bool)  # a sexual offence
         self.offender: np.ndarray = np.zeros(0, dtype=bool)
 
@@ -91,7 +92,7 @@ class Roster:
                 "benefits_worry",
             )
         }
-        clients = self.scenario.clients
+        clients, market = self.scenario.clients, self.scenario.labour_market
         by_diagnosis = np.array([getattr(clients.relapse_by_diagnosis, k) for k in DIAGNOSES])
         relapse = (
             annual_to_daily_rate(clients.relapse_per_year)
@@ -115,6 +116,11 @@ class Roster:
             "wished_hours": np.array([p.wished_hours for p in profiles]),
             "confidence": col["confidence"],
             "relapse_rate": relapse,
+            "apply_rate": np.where(
+                [p.prison_leaver for p in profiles],
+                market.prison_leaver_applications_per_month,
+                market.own_applications_per_month,
+            ),
             "search_from": np.full(n, np.inf),
             "sexual": col["offence"] == OFFENCES.index("sexual"),
             "offender": col["offence"] != OFFENCES.index("none"),

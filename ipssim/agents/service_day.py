@@ -134,10 +134,7 @@ class ServiceDay:
         those that happen are recorded; a seeker hired on a lead today makes no application
         alone."""
         roster, scenario = self.roster, self.scenario
-        policy, rate = scenario.policy, scenario.labour_market.own_applications_per_month
-        employers, team = self.pool, self.team
-        if rate <= 0:
-            alone = alone[:0]
+        policy, employers, team = scenario.policy, self.pool, self.team
         if seekers.size == 0 and alone.size == 0:
             return
         spec = roster.specialist[seekers]
@@ -203,7 +200,7 @@ class ServiceDay:
                 hired[rest][keep],
             )
             stay = keep & ~hired[rest]
-        wait = -np.log1p(-theirs[5, stay]) * 30.0 / rate
+        wait = -np.log1p(-theirs[5, stay]) * 30.0 / roster.apply_rate[alone[stay]]
         roster.apply_day[alone[stay]] = own_application_day(day, wait)
 
     def _closed(self, day: int, seekers: np.ndarray) -> Closed | None:

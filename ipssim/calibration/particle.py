@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ipssim import evidence
 from ipssim import scenario as scenarios
@@ -35,14 +36,16 @@ ZERO_EXCLUSION_ITEM = 9  # its number on the fidelity scale
 @dataclass(frozen=True)
 class Setup:
     """What every particle of one calibration shares: its scenarios (as loaded, with the
-    user's overrides), the targets, the priors of the parameters estimated, the root seed and
-    the replications of each scenario a particle averages."""
+    user's overrides), the targets, the priors of the parameters estimated, the root seed, the
+    replications of each scenario a particle averages, and the priors of the parameters drawn
+    afresh for each particle (``nuisance``: not estimated, so integrated over their priors)."""
 
     scenarios: dict[str, Scenario]
     targets: tuple[Target, ...]
     priors: dict[str, Prior]
     seed: int
     reps: int = 1
+    nuisance: dict[str, Prior] = field(default_factory=dict)
 
     def observed(self) -> dict[str, float]:
         return {t.key: t.published for t in self.targets}
@@ -61,6 +64,25 @@ def particle_seed(root: int, values: Mapping[str, float]) -> int:
     text = ";".join(f"{k}={float(values[k]):.12g}" for k in sorted(values))
     digest = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
     return int(np.random.SeedSequence([root, digest]).generate_state(1)[0])
+
+
+def draw(schema: Mapping[str, Prior], draws: int, seed: np.random.SeedSequence) -> pd.DataFrame:
+    """``draws`` particles from the priors, each parameter from its own stream of ``seed``."""
+    columns = {}
+    for (key, p), stream in zip(schema.items(), seed.spawn(len(schema)), strict=True):
+        name, args = p.scipy()
+        rng = np.random.default_rng(stream)
+        columns[key] = getattr(stats, name)(*args).rvs(draws, random_state=rng)
+    return pd.DataFrame(columns, index=range(draws))
+
+
+def nuisance(setup: Setup, values: Mapping[str, float]) -> dict[str, float]:
+    """The particle's draw of the parameters not estimated, from their priors and the
+    particle's seed: a function of its values, so a posterior particle's draw can be read back."""
+    if not setup.nuisance:
+        return {}
+    seed = np.random.SeedSequence([particle_seed(setup.seed, clipped(values, setup.priors)), 1])
+    return {str(k): float(v) for k, v in draw(setup.nuisance, 1, seed).iloc[0].items()}
 
 
 def clipped(values: Mapping[str, float], priors: Mapping[str, Prior]) -> dict[str, float]:
@@ -86,12 +108,13 @@ def figures(
 def simulate(setup: Setup, values: Mapping[str, float]) -> dict[str, float]:
     """The particle's figure for every target: the mean over ``setup.reps`` replications of
     its scenario (a control arm beside its trial arm in one labour market, ``evidence.PAIRS``),
-    all scenarios from the particle's own seed."""
+    all scenarios from the particle's own seed, with its draw of the nuisance parameters."""
     values = clipped(values, setup.priors)
     seed = particle_seed(setup.seed, values)
+    every = {**nuisance(setup, values), **values}
     out: dict[str, float] = {}
     for group in evidence.runs(t.scenario for t in setup.targets):
-        arms = for_market([setup.scenarios[name] for name in group], values)
+        arms = for_market([setup.scenarios[name] for name in group], every)
         together = [simulated_together(arms, seed, rep) for rep in range(setup.reps)]
         for j, (name, run) in enumerate(zip(group, arms, strict=True)):
             wanted = [t for t in setup.targets if t.scenario == name]

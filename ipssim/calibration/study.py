@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ipssim.calibration import posterior
-from ipssim.calibration.particle import Setup
-from ipssim.calibration.screening import draw
+from ipssim.calibration.particle import Setup, nuisance
 from ipssim.calibration.smc import (
     DATABASE,
     CalibrationError,
@@ -67,15 +65,15 @@ def start(folder: Path, wanted: dict[str, Any], resume: bool) -> None:
 def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> posterior.Posterior:
     """Write the last generation's weighted particles and their manifest; return them.
 
-    A parameter with a prior that was not calibrated (not identified by the targets, or left
-    out with ``--parameter``) is drawn from its prior beside each particle, so that its
-    uncertainty reaches the projections; one fixed by ``--set`` is left out (``fixed``)."""
+    A parameter with a prior that was not estimated (not identified by the targets, or left
+    out with ``--parameter``) was drawn from its prior for each particle as it ran (the
+    nuisance parameters, integrated out); each particle keeps its own draw, so that their
+    uncertainty reaches the projections. One fixed by ``--set`` is left out (``fixed``)."""
     particles, weights = history.get_distribution(m=0, t=history.max_t)
     particles = particles[list(setup.priors)].reset_index(drop=True)
     schema = priors(Scenario)
     fixed = [k for k in schema if k in overridden_keys(overrides)]
-    unidentified = {k: p for k, p in schema.items() if k not in setup.priors and k not in fixed}
-    drawn = draw(unidentified, len(particles), np.random.SeedSequence([setup.seed, len(schema)]))
+    drawn = pd.DataFrame([nuisance(setup, row) for row in particles.to_dict("records")])
     particles = pd.concat([particles, drawn], axis=1)[[k for k in schema if k not in fixed]]
     info = manifest(
         list(setup.scenarios.values()),
@@ -87,7 +85,7 @@ def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> po
         targets=record(setup, 0, overrides)["targets"],
         priors={k: p.kept() for k, p in setup.priors.items()},
         fixed=fixed,
-        from_prior=list(unidentified),
+        from_prior=list(setup.nuisance),
         overrides=overrides,
         generations=[
             {

@@ -160,7 +160,8 @@ def setup(args: argparse.Namespace) -> Setup:
             f"ipssim: note: every calibration scenario sets {key}; its prior has no effect",
             file=sys.stderr,
         )
-    return Setup(scenarios, targets, estimated, args.seed, args.reps)
+    others = {k: p for k, p in schema.items() if k not in estimated and k not in fixed}
+    return Setup(scenarios, targets, estimated, args.seed, args.reps, others)
 
 
 def run(args: argparse.Namespace) -> int:

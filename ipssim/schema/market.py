@@ -251,12 +251,33 @@ class LabourMarket(Section):
         "calibrated by hand: competitive work without IPS (Bond et al. 2008), with "
         "labour_market.hire_probability (1.3 at a hire chance of 0.05; 2.6 until offers came "
         "with hours, then 22.1% in competitive work in smi_trial_control at seed 1)",
-        "Applications for advertised openings a job seeker makes alone each month.",
+        "Applications for advertised openings a job seeker referred from the community makes "
+        "alone each month.",
         prior=loguniform(
             0.3,
             6.0,
             "plausible range: a job seeker without support applying from a few times a year to "
             "more than once a week; log-uniform",
+        ),
+        ge=0,
+        le=30,
+    )
+
+    prison_leaver_applications_per_month: float = param(
+        7.8,
+        "applications",
+        "calibrated: 17% in work a year after release (Ministry of Justice), with "
+        "prison_leavers_usual_care; prison leavers who claim Universal Credit are held to a job "
+        "search by the Jobcentre, unlike most people with severe mental illness on disability "
+        "benefits, so they apply alone more often than labour_market.own_applications_per_month",
+        "Applications for advertised openings a prison leaver "
+        "(population.prison_leaver_share) makes alone each month.",
+        prior=loguniform(
+            2.0,
+            16.0,
+            "plausible range (no source for the number): from about as often as other job "
+            "seekers alone to four applications a week, as a claimant commitment may require; "
+            "log-uniform",
         ),
         ge=0,
         le=30,

@@ -505,8 +505,8 @@ class Offending(Section):
         0.46,
         "probability",
         "calibrated: 61% proven reoffending in a year for prison leavers (Ministry of Justice)",
-        "One-year chance of a proven "
-        "reoffence for an average-risk person in the community, not working.",
+        "One-year chance of a proven reoffence for an average-risk prison leaver "
+        "(population.prison_leaver_share) back in the community, not working.",
         prior=uniform(
             0.2,
             0.8,
@@ -514,6 +514,17 @@ class Offending(Section):
             " (Ministry of Justice), which includes the peak after release "
             "(offending.release_multiplier) and substance use, so the baseline risk lies below it",
         ),
+        ge=0,
+        le=1,
+    )
+    community_risk_12m: float = param(
+        0.044,
+        "probability",
+        "4,484 reoffences per 100,000 person-years after discharge from secure hospitals (95% CI "
+        "3,679-5,287; Fazel et al. 2016, Br J Psychiatry 208:17), as a one-year chance "
+        "1 - exp(-0.04484) = 0.044",
+        "One-year chance of a proven reoffence for an average-risk client referred from the "
+        "community rather than from prison, not working.",
         ge=0,
         le=1,
     )
