@@ -110,6 +110,26 @@ def test_the_parameters_not_estimated_are_drawn_afresh_for_each_particle():
     assert drawn != simulate(plain, a)["base.wants_work_rate"]  # the draw reaches the run
 
 
+def test_a_log_uniform_prior_is_searched_on_its_logarithm():
+    """pyabc sees a log-uniform prior as uniform on the logarithm (a flat prior, so the
+    importance weights are not the prior density's 1/x), and the model undoes it."""
+    from ipssim.calibration import smc
+
+    loguniform = {k: p for k, p in PRIORS.items() if p.kind == "loguniform"}
+    key, p = next(iter(loguniform.items()))
+    name, (low, width) = smc.searched(p)
+    assert name == "uniform" and low == pytest.approx(math.log(p.low))
+    assert low + width == pytest.approx(math.log(p.high))
+    other = next(k for k, q in PRIORS.items() if q.kind == "uniform")
+    assert smc.searched(PRIORS[other]) == PRIORS[other].scipy()
+    chosen = {key: p, other: PRIORS[other]}
+    values = {key: math.log(p.low * 1.5), other: PRIORS[other].low}
+    assert smc.natural(chosen, values) == {key: pytest.approx(p.low * 1.5), other: values[other]}
+    setup = tiny_setup()
+    setup = Setup(setup.scenarios, setup.targets, chosen, 1)
+    assert smc.Model(setup)(values) == simulate(setup, smc.natural(chosen, values))
+
+
 ESTIMATED = ["population.work_interest", "labour_market.hire_probability", "work.job_loss_per_year"]
 
 

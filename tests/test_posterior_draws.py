@@ -204,10 +204,13 @@ def test_a_posterior_that_does_not_match_the_schema_is_refused(
     ],
     ids=lambda c: c[0],
 )
-def test_a_missing_posterior_is_refused(capsys, tmp_path: Path, command: list[str]) -> None:
+def test_a_missing_posterior_is_refused(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
     code, out, err = run_cli(capsys, *command, "--posterior", str(tmp_path / "nothing"))
     assert code == 2 and out == "" and "cannot read the posterior" in err
-    code, out, err = run_cli(capsys, *command, "--parameters", "point")  # none shipped
+    monkeypatch.setattr(posterior, "SHIPPED", tmp_path / "none")  # a version shipping none
+    code, out, err = run_cli(capsys, *command, "--parameters", "point")
     assert code == 2 and out == "" and "ships no calibrated posterior" in err
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +24,7 @@ import numpy as np
 from ipssim.calibration.particle import Setup, distance, simulate
 from ipssim.errors import UserError
 from ipssim.executors import Execution, dask_client
+from ipssim.schema.priors import Prior
 
 DATABASE = "calibration.db"
 
@@ -49,7 +51,7 @@ class Model:
     setup: Setup
 
     def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
-        return simulate(self.setup, {k: float(parameters[k]) for k in self.setup.priors})
+        return simulate(self.setup, natural(self.setup.priors, parameters))
 
 
 @dataclass(frozen=True)
@@ -68,19 +70,39 @@ KERNEL_COVARIANCE = 2.0  # the perturbation's covariance, in weighted population
 def kernel_bandwidth(effective_particles: float, dimension: int) -> float:
     """The bandwidth of pyabc's multivariate normal perturbation: twice the weighted covariance
     of the last population (Beaumont et al. 2009, Biometrika 96:983; optimal for a Gaussian
-    population, Filippi et al. 2013). pyabc's default (Silverman's rule, 0.58 of it for 22
-    parameters and 200 particles) left an effective sample size of 2 to 7 of 200 from the
-    second generation on: particles proposed in the population's tails took all the weight.
-    This kernel did not cure it (2 to 15 from the third generation; docs/calibration.md)."""
+    population, Filippi et al. 2013); pyabc's default is Silverman's rule (0.58 of it for 22
+    parameters and 200 particles; docs/calibration.md)."""
     return float(KERNEL_COVARIANCE**0.5)
 
 
+def searched(p: Prior) -> tuple[str, tuple[float, ...]]:
+    """The scipy distribution pyabc searches a parameter on: a log-uniform prior as uniform on
+    the logarithm, every other as the schema states it. On its own scale a log-uniform prior's
+    density (1/x) varies many times over its range, the kernel's smooth proposal does not
+    follow it, and the importance weights (prior over proposal) of particles near the lower
+    bound took most of the weight (docs/calibration.md); on the logarithm the prior is flat."""
+    if p.kind == "loguniform":
+        low, high = math.log(p.low), math.log(p.high)
+        return "uniform", (low, high - low)
+    return p.scipy()
+
+
+def natural(priors: Mapping[str, Prior], searched_values: Mapping[str, Any]) -> dict[str, float]:
+    """A particle's values on the parameters' own scales, from the scales pyabc searches."""
+    return {
+        k: math.exp(float(searched_values[k]))
+        if p.kind == "loguniform"
+        else float(searched_values[k])
+        for k, p in priors.items()
+    }
+
+
 def prior(setup: Setup) -> Any:
-    """pyabc's prior: one scipy distribution per parameter, as the schema states it."""
+    """pyabc's prior: one scipy distribution per parameter, on the scale it is searched on."""
     pyabc = pyabc_module()
     rvs = {}
     for key, p in setup.priors.items():
-        name, args = p.scipy()
+        name, args = searched(p)
         rvs[key] = pyabc.RV(name, *args)
     return pyabc.Distribution(**rvs)
 

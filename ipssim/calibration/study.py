@@ -15,6 +15,7 @@ from ipssim.calibration.smc import (
     DATABASE,
     CalibrationError,
     generations,
+    natural,
     pyabc_module,
     wall_time,
 )
@@ -69,11 +70,12 @@ def finish(folder: Path, history: Any, setup: Setup, overrides: list[str]) -> po
     out with ``--parameter``) was drawn from its prior for each particle as it ran (the
     nuisance parameters, integrated out); each particle keeps its own draw, so that their
     uncertainty reaches the projections. One fixed by ``--set`` is left out (``fixed``)."""
-    particles, weights = history.get_distribution(m=0, t=history.max_t)
-    particles = particles[list(setup.priors)].reset_index(drop=True)
+    found, weights = history.get_distribution(m=0, t=history.max_t)
+    rows = [natural(setup.priors, row) for row in found.to_dict("records")]
+    particles = pd.DataFrame(rows, columns=list(setup.priors))
     schema = priors(Scenario)
     fixed = [k for k in schema if k in overridden_keys(overrides)]
-    drawn = pd.DataFrame([nuisance(setup, row) for row in particles.to_dict("records")])
+    drawn = pd.DataFrame([nuisance(setup, row) for row in rows])
     particles = pd.concat([particles, drawn], axis=1)[[k for k in schema if k not in fixed]]
     info = manifest(
         list(setup.scenarios.values()),
