@@ -129,7 +129,18 @@ def test_worker_killed_mid_sweep_changes_nothing(cluster, reference, tmp_path: P
     path, expected = reference
     folder = tmp_path / "killed-worker"
     process = start(
-        ["sweep", str(path), "--out", str(folder), "--scheduler", address, "--batch", "2"],
+        [
+            "sweep",
+            str(path),
+            "--out",
+            str(folder),
+            "--scheduler",
+            address,
+            "--batch",
+            "2",
+            "--parameters",
+            "defaults",  # as the reference, which run_sweep runs by default
+        ],
         tmp_path / "log.txt",
     )
     try:

@@ -28,6 +28,9 @@ from tests.sweeps_support import (
 MANY = GRID.replace("[1, 2, 3]", "[1, 2, 3, 4, 5]")  # 10 points
 
 
+DEFAULTS = ("--parameters", "defaults")  # as the reference, which run_sweep runs by default
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     """The sweep file and its runs computed without interruption."""
@@ -48,7 +51,7 @@ def stored_keys(folder: Path) -> int:
 def resume(path: Path, folder: Path, capsys) -> tuple[int, pd.DataFrame]:
     from ipssim import cli
 
-    assert cli.main(["sweep", str(path), "--out", str(folder)]) == 0
+    assert cli.main(["sweep", str(path), "--out", str(folder), *DEFAULTS]) == 0
     out = capsys.readouterr().out
     computed = int(re.search(r"\((\d+) runs computed now", out).group(1))
     return computed, pd.read_parquet(folder / "runs.parquet")
@@ -57,7 +60,7 @@ def resume(path: Path, folder: Path, capsys) -> tuple[int, pd.DataFrame]:
 def test_kill_9_mid_sweep_loses_nothing_and_resumes(reference, tmp_path: Path, capsys) -> None:
     path, expected = reference
     folder = tmp_path / "killed"
-    process = start(["sweep", str(path), "--out", str(folder)], tmp_path / "log.txt")
+    process = start(["sweep", str(path), "--out", str(folder), *DEFAULTS], tmp_path / "log.txt")
     try:
         wait_for(lambda: len(parts(folder)) >= 3, 120, "three finished runs")
         process.send_signal(signal.SIGKILL)
@@ -77,7 +80,8 @@ def test_ctrl_c_stops_workers_keeps_runs_and_resumes(reference, tmp_path: Path, 
     path, expected = reference
     folder = tmp_path / "interrupted"
     process = start(
-        ["sweep", str(path), "--out", str(folder), "--workers", "2"], tmp_path / "log.txt"
+        ["sweep", str(path), "--out", str(folder), "--workers", "2", *DEFAULTS],
+        tmp_path / "log.txt",
     )
     try:
         wait_for(lambda: len(parts(folder)) >= 2, 120, "two finished runs")
