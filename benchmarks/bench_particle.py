@@ -40,9 +40,9 @@ import numpy as np
 from ipssim import evidence
 from ipssim.calibration.particle import Setup, load_scenarios
 from ipssim.calibration.smc import Model
-from ipssim.commands.calibrate import SCENARIOS
 from ipssim.executors import Execution, dask_client
 from ipssim.pool import local_pool
+from ipssim.scenario import SHIPPED as SCENARIOS
 from ipssim.scenario import Scenario
 from ipssim.schema.fields import priors
 
